@@ -1,0 +1,279 @@
+import { ZodError } from "zod";
+import { Envelope } from "../events/envelope.ts";
+import { UnknownEventError } from "../events/catalog.ts";
+import type { Logger } from "../log/logger.ts";
+import { decodeEntries, decodeReadReply, EVENT_FIELD, type StreamEntry } from "./entries.ts";
+import { redisErrorCode, type Redis } from "./redis.ts";
+
+/** Thrown by a handler for an event that can never succeed: it goes to dead letters at once. */
+export class PoisonEventError extends Error {
+  override name = "PoisonEventError";
+}
+
+export interface Delivery {
+  stream: string;
+  entryId: string;
+  /** How many times the group has handed this entry out, this time included. */
+  deliveries: number;
+}
+
+export type EventHandler = (event: Envelope, delivery: Delivery) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** For short commands: XACK, XAUTOCLAIM, dead letters. */
+  redis: Redis;
+  /** Opens the dedicated connection that XREADGROUP ... BLOCK ties up. */
+  openBlocking: () => Redis;
+  streams: string[];
+  group: string;
+  consumer: string;
+  deadLetterStream: string;
+  handle: EventHandler;
+  logger: Logger;
+  batchSize?: number;
+  blockMs?: number;
+  /** After this many deliveries an entry is dead-lettered instead of handled again. */
+  maxDeliveries?: number;
+  /** An entry pending longer than this is presumed abandoned (longer than the slowest handler). */
+  claimIdleMs?: number;
+  /** Pause after an error talking to Redis before reading again. */
+  retryDelayMs?: number;
+}
+
+const DEFAULTS = {
+  batchSize: 64,
+  blockMs: 2_000,
+  maxDeliveries: 5,
+  claimIdleMs: 15_000,
+  retryDelayMs: 500,
+};
+
+/**
+ * A Redis Streams consumer-group reader (DESIGN.md decision 4).
+ *
+ * On start it re-reads its own pending entries (id `0`), then new ones (`>`), with a finite
+ * BLOCK on a dedicated connection. A janitor reclaims entries other consumers abandoned
+ * (XAUTOCLAIM) and dead-letters any entry delivered `maxDeliveries` times. Entries are acked
+ * in one XACK per stream per batch, only after the handler committed. Groups start at `0`
+ * so a consumer that joins late still sees history; a deleted stream or group (NOGROUP) is
+ * recreated.
+ */
+export class StreamConsumer {
+  private readonly o: Required<ConsumerOptions>;
+  private blocking: Redis | undefined;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private janitorTimer: ReturnType<typeof setInterval> | undefined;
+  private janitorRun: Promise<void> | undefined;
+  private healthy = false;
+
+  constructor(options: ConsumerOptions) {
+    this.o = { ...DEFAULTS, ...options };
+  }
+
+  /** True while the loop runs and its last round trip to Redis succeeded. */
+  get running(): boolean {
+    return this.loop !== undefined && !this.stopping && this.healthy;
+  }
+
+  async start(): Promise<void> {
+    this.blocking = this.o.openBlocking();
+    await this.ensureGroups();
+    this.healthy = true;
+    this.loop = this.run();
+    const every = Math.max(50, Math.floor(this.o.claimIdleMs / 2));
+    this.janitorTimer = setInterval(() => {
+      this.janitorRun ??= this.reclaim()
+        .catch((error) => this.o.logger.warn({ err: error }, "janitor round failed"))
+        .finally(() => (this.janitorRun = undefined));
+    }, every);
+  }
+
+  /** Stops after the batch in hand is handled and acked. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.janitorTimer);
+    await this.janitorRun;
+    // Interrupting a blocked read is safe: whatever it was handed stays pending and is
+    // read again from `0` on the next start (or reclaimed by a janitor).
+    const closing = this.loop;
+    await Promise.race([closing, Bun.sleep(50)]);
+    this.blocking?.disconnect();
+    await closing;
+  }
+
+  private async run(): Promise<void> {
+    const blocking = this.blocking!;
+    // Our own pending entries first, from the start of each stream, then new ones.
+    let cursors: Map<string, string> | undefined = new Map(this.o.streams.map((s) => [s, "0"]));
+    while (!this.stopping) {
+      try {
+        if (cursors && cursors.size > 0) {
+          const keys = [...cursors.keys()];
+          const reply = await blocking.call("XREADGROUP", [
+            "GROUP", this.o.group, this.o.consumer, "COUNT", this.o.batchSize,
+            "STREAMS", ...keys, ...keys.map((k) => cursors!.get(k)!),
+          ]);
+          const entries = decodeReadReply(reply);
+          for (const key of keys) {
+            const mine = entries.filter((e) => e.stream === key);
+            if (mine.length === 0) cursors.delete(key);
+            else cursors.set(key, mine.at(-1)!.id);
+          }
+          await this.handleBatch(entries, await this.deliveryCounts(entries));
+          if (cursors.size === 0) cursors = undefined;
+        } else {
+          const reply = await blocking.call("XREADGROUP", [
+            "GROUP", this.o.group, this.o.consumer, "COUNT", this.o.batchSize,
+            "BLOCK", this.o.blockMs, "STREAMS", ...this.o.streams, ...this.o.streams.map(() => ">"),
+          ]);
+          await this.handleBatch(decodeReadReply(reply), 1);
+        }
+        this.healthy = true;
+      } catch (error) {
+        if (this.stopping) break;
+        this.healthy = false;
+        if (redisErrorCode(error) === "NOGROUP") {
+          this.o.logger.warn({ group: this.o.group }, "consumer group missing; recreating it");
+          await this.ensureGroups().catch(() => {});
+          cursors = new Map(this.o.streams.map((s) => [s, "0"]));
+          continue;
+        }
+        this.o.logger.warn({ err: error }, "stream read failed; retrying");
+        await Bun.sleep(this.o.retryDelayMs);
+      }
+    }
+  }
+
+  private async ensureGroups(): Promise<void> {
+    for (const stream of this.o.streams) {
+      try {
+        await this.o.redis.call("XGROUP", ["CREATE", stream, this.o.group, "0", "MKSTREAM"]);
+      } catch (error) {
+        if (redisErrorCode(error) !== "BUSYGROUP") throw error;
+      }
+    }
+  }
+
+  /**
+   * Handles entries in stream order; acks the ones handled or dead-lettered in one XACK
+   * per stream. A handler that throws leaves its entry pending for a later delivery.
+   */
+  private async handleBatch(entries: StreamEntry[], deliveries: number | Map<string, number>) {
+    if (entries.length === 0) return;
+    const done: StreamEntry[] = [];
+    const dead: { entry: StreamEntry; reason: string; deliveries: number }[] = [];
+    for (const entry of entries) {
+      const count = typeof deliveries === "number" ? deliveries : (deliveries.get(entry.id) ?? 1);
+      if (entry.fields === null) {
+        done.push(entry);
+        continue;
+      }
+      if (count > this.o.maxDeliveries) {
+        dead.push({ entry, reason: `delivered ${count} times without success`, deliveries: count });
+        continue;
+      }
+      const parsed = parseEntry(entry);
+      if (!parsed.ok) {
+        dead.push({ entry, reason: parsed.reason, deliveries: count });
+        continue;
+      }
+      try {
+        await this.o.handle(parsed.event, { stream: entry.stream, entryId: entry.id, deliveries: count });
+        done.push(entry);
+      } catch (error) {
+        if (isPoison(error)) {
+          dead.push({ entry, reason: describe(error), deliveries: count });
+        } else {
+          this.o.logger.warn(
+            { err: error, stream: entry.stream, entryId: entry.id, eventId: parsed.event.id, deliveries: count },
+            "handler failed; the entry stays pending",
+          );
+        }
+      }
+    }
+    await this.settle(done, dead);
+  }
+
+  private async settle(
+    done: StreamEntry[],
+    dead: { entry: StreamEntry; reason: string; deliveries: number }[],
+  ): Promise<void> {
+    if (done.length === 0 && dead.length === 0) return;
+    const pipeline = this.o.redis.multi();
+    for (const { entry, reason, deliveries } of dead) {
+      this.o.logger.error({ stream: entry.stream, entryId: entry.id, reason }, "entry dead-lettered");
+      pipeline.xadd(
+        this.o.deadLetterStream, "*",
+        "stream", entry.stream, "entryId", entry.id, "group", this.o.group,
+        "reason", reason, "deliveries", String(deliveries),
+        "fields", JSON.stringify(entry.fields ?? {}), "failedAt", new Date().toISOString(),
+      );
+    }
+    const byStream = new Map<string, string[]>();
+    for (const entry of [...done, ...dead.map((d) => d.entry)]) {
+      byStream.set(entry.stream, [...(byStream.get(entry.stream) ?? []), entry.id]);
+    }
+    for (const [stream, ids] of byStream) pipeline.xack(stream, this.o.group, ...ids);
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  /** Claims entries idle past `claimIdleMs` (a consumer died or a handler failed) and retries them. */
+  private async reclaim(): Promise<void> {
+    for (const stream of this.o.streams) {
+      let start = "0-0";
+      do {
+        if (this.stopping) return;
+        const reply = (await this.o.redis.call("XAUTOCLAIM", [
+          stream, this.o.group, this.o.consumer, this.o.claimIdleMs, start, "COUNT", this.o.batchSize,
+        ])) as [string, unknown, unknown?];
+        start = reply[0];
+        const entries = decodeEntries(stream, reply[1]);
+        if (entries.length > 0) await this.handleBatch(entries, await this.deliveryCounts(entries));
+      } while (start !== "0-0");
+    }
+  }
+
+  /** Delivery counts of entries we hold, from the group's pending list (one XPENDING per stream). */
+  private async deliveryCounts(entries: StreamEntry[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const stream of new Set(entries.map((e) => e.stream))) {
+      const ids = entries.filter((e) => e.stream === stream).map((e) => e.id);
+      const pending = (await this.o.redis.call("XPENDING", [
+        stream, this.o.group, ids[0]!, ids.at(-1)!, ids.length * 2, this.o.consumer,
+      ])) as [string, string, number, number][];
+      for (const [id, , , n] of pending) counts.set(id, Number(n));
+    }
+    return counts;
+  }
+}
+
+type Parsed = { ok: true; event: Envelope } | { ok: false; reason: string };
+
+function parseEntry(entry: StreamEntry): Parsed {
+  const raw = entry.fields?.[EVENT_FIELD];
+  if (raw === undefined) return { ok: false, reason: `no "${EVENT_FIELD}" field` };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: "event is not valid JSON" };
+  }
+  const result = Envelope.safeParse(json);
+  if (!result.success) return { ok: false, reason: `bad envelope: ${result.error.issues[0]?.message}` };
+  return { ok: true, event: result.data };
+}
+
+function isPoison(error: unknown): boolean {
+  return error instanceof PoisonEventError || error instanceof ZodError || error instanceof UnknownEventError;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    return `bad event data: ${issue?.path.join(".")} ${issue?.message}`;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

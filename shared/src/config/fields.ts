@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+/** Env fields every worker shares, with the defaults of CONTRACT.md. */
+
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0, "must be 0..65535").max(65535, "must be 0..65535").default(fallback);
+
+export const positiveInt = (fallback: number) =>
+  z.coerce.number().int("must be an integer").positive("must be a positive integer").default(fallback);
+
+export const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }))
+    .transform((u) => u.replace(/\/+$/, ""));
+
+export const redisUrl = z
+  .string()
+  .default("redis://127.0.0.1:6379")
+  .pipe(z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }));
+
+export const databaseUrl = (process: string) =>
+  z
+    .string()
+    .default(`file:data/${process}.db`)
+    .refine((u) => u === ":memory:" || /^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(u), {
+      error: "must be file:, :memory:, libsql://, http(s):// or ws(s)://",
+    });
+
+export const streamPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1..64 of [A-Za-z0-9._-]")
+  .default("rentalnang");
+
+export const logLevel = z
+  .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+  .default("info");
+
+export const nodeEnv = z.enum(["development", "production", "test"]).default("development");
+
+export const shutdownTimeoutMs = positiveInt(20_000);
+
+/** Fields of every domain worker (one that owns a database and talks to Redis). */
+export const workerFields = (process: string, defaultPort: number) => ({
+  PORT: port(defaultPort),
+  REDIS_URL: redisUrl,
+  DATABASE_URL: databaseUrl(process),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  STREAM_PREFIX: streamPrefix,
+  LOG_LEVEL: logLevel,
+  NODE_ENV: nodeEnv,
+  SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
+  HOSTNAME: z.string().optional(),
+});

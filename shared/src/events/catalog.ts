@@ -1,0 +1,110 @@
+import { z } from "zod";
+import type { Envelope } from "./envelope.ts";
+
+/**
+ * The saga's events, versioned. A consumer parses `data` with the schema for
+ * `type`@`version`; an unknown pair is a poison entry and goes to dead letters.
+ */
+
+const rentalId = z.number().int().positive();
+const CancelReason = z.enum(["customer", "payment-declined", "payment-unavailable"]);
+export type CancelReason = z.infer<typeof CancelReason>;
+
+export const Rented = z.object({
+  rentalId,
+  carId: z.string(),
+  rentHour: z.number().int().positive(),
+  price: z.number().int().nonnegative(),
+  customerId: z.string().nullable(),
+  paymentId: z.number().int().positive(),
+});
+export type Rented = z.infer<typeof Rented>;
+
+export const RentalCancelled = z.object({
+  rentalId,
+  carId: z.string(),
+  rentHour: z.number().int().positive(),
+  price: z.number().int().nonnegative(),
+  customerId: z.string().nullable(),
+  paymentId: z.number().int().positive().nullable(),
+  reason: CancelReason,
+});
+export type RentalCancelled = z.infer<typeof RentalCancelled>;
+
+export const PaymentApproved = z.object({
+  paymentId: z.number().int().positive(),
+  rentalId,
+  amount: z.number().int().nonnegative(),
+  rentHour: z.number().int().positive(),
+  carId: z.string().nullable(),
+});
+export type PaymentApproved = z.infer<typeof PaymentApproved>;
+
+export const PaymentRefunded = z.object({
+  paymentId: z.number().int().positive(),
+  rentalId,
+  amount: z.number().int().nonnegative(),
+});
+export type PaymentRefunded = z.infer<typeof PaymentRefunded>;
+
+export const ConfirmationRequested = z.object({
+  deliveryId: z.number().int().positive(),
+  rentalId,
+  carId: z.string().nullable(),
+  rentHour: z.number().int().positive(),
+});
+export type ConfirmationRequested = z.infer<typeof ConfirmationRequested>;
+
+export const ReservationConfirmed = z.object({
+  deliveryId: z.number().int().positive(),
+  rentalId,
+});
+export type ReservationConfirmed = z.infer<typeof ReservationConfirmed>;
+
+export const ConfirmationCancelled = z.object({
+  deliveryId: z.number().int().positive(),
+  rentalId,
+});
+export type ConfirmationCancelled = z.infer<typeof ConfirmationCancelled>;
+
+export const catalog = {
+  "Rented@1": Rented,
+  "RentalCancelled@1": RentalCancelled,
+  "PaymentApproved@1": PaymentApproved,
+  "PaymentRefunded@1": PaymentRefunded,
+  "ConfirmationRequested@1": ConfirmationRequested,
+  "ReservationConfirmed@1": ReservationConfirmed,
+  "ConfirmationCancelled@1": ConfirmationCancelled,
+} as const;
+
+type Catalog = typeof catalog;
+type Key = keyof Catalog;
+type TypeOf<K> = K extends `${infer T}@${number}` ? T : never;
+
+/** A parsed domain event: the envelope with `type` narrowed and `data` typed. */
+export type DomainEvent = {
+  [K in Key]: Omit<Envelope, "type" | "data"> & { type: TypeOf<K>; data: z.infer<Catalog[K]> };
+}[Key];
+export type EventType = DomainEvent["type"];
+
+export class UnknownEventError extends Error {
+  override name = "UnknownEventError";
+}
+
+/** Types the `data` of an envelope; throws on an unknown type/version or a bad payload. */
+export function parseDomainEvent(envelope: Envelope): DomainEvent {
+  const schema = (catalog as Record<string, z.ZodType>)[`${envelope.type}@${envelope.version}`];
+  if (!schema) throw new UnknownEventError(`unknown event ${envelope.type}@${envelope.version}`);
+  return { ...envelope, data: schema.parse(envelope.data) } as DomainEvent;
+}
+
+/** The version each producer writes today. */
+export const currentVersion: Record<EventType, number> = {
+  Rented: 1,
+  RentalCancelled: 1,
+  PaymentApproved: 1,
+  PaymentRefunded: 1,
+  ConfirmationRequested: 1,
+  ReservationConfirmed: 1,
+  ConfirmationCancelled: 1,
+};

@@ -1,0 +1,58 @@
+import type { Hono } from "hono";
+
+/** A named dependency check for `/readyz`; resolves with optional details, throws when down. */
+export type Check = () => Promise<Record<string, unknown> | void>;
+
+const CHECK_TIMEOUT_MS = 1_000;
+
+/**
+ * Liveness and readiness (CONTRACT.md "Health").
+ * `/healthz` never looks at dependencies: restarting a process does not fix its database.
+ * `/readyz` is 503 until `markReady()`, after `markDraining()`, or while any check fails.
+ */
+export class Health {
+  private state: "starting" | "ready" | "draining" = "starting";
+  constructor(private readonly checks: Record<string, Check>) {}
+
+  markReady() {
+    if (this.state === "starting") this.state = "ready";
+  }
+  markDraining() {
+    this.state = "draining";
+  }
+  get draining() {
+    return this.state === "draining";
+  }
+
+  async report() {
+    const results: Record<string, unknown> = {};
+    let ok = this.state === "ready";
+    await Promise.all(
+      Object.entries(this.checks).map(async ([name, check]) => {
+        try {
+          const details = await withTimeout(check(), CHECK_TIMEOUT_MS);
+          results[name] = { status: "ok", ...(details ?? {}) };
+        } catch (error) {
+          ok = false;
+          results[name] = { status: "down", error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    return { ok, body: { status: ok ? "ready" : this.state === "ready" ? "degraded" : this.state, checks: results } };
+  }
+
+  routes(app: Hono<any>) {
+    app.get("/healthz", (c) => c.json({ status: "ok" }));
+    app.get("/readyz", async (c) => {
+      const { ok, body } = await this.report();
+      return c.json(body, ok ? 200 : 503);
+    });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
+}

@@ -1,0 +1,26 @@
+import type { Logger } from "../log/logger.ts";
+
+/** How long in-flight requests get to finish once draining starts. */
+const DEFAULT_DRAIN_MS = 10_000;
+
+/**
+ * Serves a fetch handler with Bun and logs the bound port: with PORT=0 that line is how
+ * the launcher and the end-to-end tests learn where the process listens.
+ */
+export function serve(
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+  logger: Logger,
+) {
+  const server = Bun.serve({ port, fetch, idleTimeout: 30 });
+  logger.info({ port: server.port, url: `http://127.0.0.1:${server.port}` }, "listening");
+  return {
+    server,
+    /** Stops accepting, lets in-flight requests finish, and force-closes what is left after `ms`. */
+    async drain(ms = DEFAULT_DRAIN_MS) {
+      const graceful = server.stop(false);
+      const late = Bun.sleep(ms).then(() => "late" as const);
+      if ((await Promise.race([graceful, late])) === "late") await server.stop(true);
+    },
+  };
+}

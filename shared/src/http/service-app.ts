@@ -1,0 +1,92 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hook } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import type { Logger } from "../log/logger.ts";
+import type { Health } from "./health.ts";
+import { onError, problemJson, ValidationFailed } from "./problem.ts";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type AppEnv = { Variables: { requestId: string } };
+
+/**
+ * Turns a failed zod validation into a 400 problem listing each field. It must be set on
+ * every OpenAPIHono that declares routes: the default hook does not carry to sub-apps.
+ */
+export const validationHook: Hook<any, AppEnv, any, any> = (result) => {
+  if (!result.success) {
+    throw new ValidationFailed(
+      result.error.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: i.message })),
+    );
+  }
+};
+
+export function newRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+export interface ServiceAppOptions {
+  name: string;
+  logger: Logger;
+  health: Health;
+}
+
+/**
+ * The frame every worker's app sits in: request ids, access log, body limits, media types,
+ * health routes, 404/405/5xx as problem+json, and the OpenAPI description at /openapi.json.
+ */
+export function createServiceApp({ name, logger, health }: ServiceAppOptions) {
+  const app = newRouter();
+  app.use(requestId());
+  app.use(async function accessLog(c, next) {
+    const started = performance.now();
+    await next();
+    if (c.req.path === "/healthz" || c.req.path === "/readyz") return;
+    logger.info(
+      {
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      "request",
+    );
+  });
+  app.use(methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) =>
+      problemJson(405, "Method Not Allowed", `${c.req.method} is not allowed here; use ${methods.join(", ")}.`, {}, {
+        Allow: methods.join(", "),
+        "X-Request-Id": c.get("requestId"),
+      }),
+  }));
+  app.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => problemJson(413, "Payload Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes.`, {}, {
+      "X-Request-Id": c.get("requestId"),
+    }),
+  }));
+  app.use(async function jsonOnly(c, next) {
+    const hasBody = c.req.header("content-length") !== undefined && c.req.header("content-length") !== "0"
+      || c.req.header("transfer-encoding") !== undefined;
+    if (["POST", "PUT", "PATCH"].includes(c.req.method) && hasBody) {
+      const type = c.req.header("content-type") ?? "";
+      if (!/^application\/(.+\+)?json\b/i.test(type)) {
+        return problemJson(415, "Unsupported Media Type", "Send the body as application/json.", {}, {
+          "X-Request-Id": c.get("requestId"),
+        });
+      }
+    }
+    await next();
+  });
+  app.onError(onError(logger));
+  app.notFound((c) =>
+    problemJson(404, "Not Found", `No route for ${c.req.method} ${c.req.path}.`, {}, { "X-Request-Id": c.get("requestId") }),
+  );
+  health.routes(app);
+  app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: `rentalnang ${name}`, version: "1.0.0" } });
+  return app;
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+
+/** A free TCP port on loopback, as the kernel hands it out. */
+export async function freePort(): Promise<number> {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  dir: string;
+  proc: Subprocess;
+  /** SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and data directory (AOF replays what was synced). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private `redis-server` on a free port, with AOF (`appendfsync everysec`, as in
+ * production) and `noeviction`, in a temporary directory. Tests never touch the machine's Redis.
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), "rentalnang-redis-"));
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const spawnIt = () =>
+      Bun.spawn(
+        [
+          "redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", dir,
+          "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+          "--maxmemory-policy", "noeviction", "--protected-mode", "no",
+        ],
+        { stdout: "ignore", stderr: "ignore" },
+      );
+    let proc = spawnIt();
+    if (await waitForRedis(port, proc)) {
+      const server: RedisServer = {
+        url: `redis://127.0.0.1:${port}`,
+        port,
+        dir,
+        proc,
+        async kill() {
+          server.proc.kill("SIGKILL");
+          await server.proc.exited;
+        },
+        async restart() {
+          server.proc = proc = spawnIt();
+          if (!(await waitForRedis(port, proc))) throw new Error(`redis-server did not come back on ${port}`);
+        },
+        async stop() {
+          server.proc.kill("SIGKILL");
+          await server.proc.exited;
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+      return server;
+    }
+    proc.kill("SIGKILL");
+    if (attempt >= 4) throw new Error("could not start redis-server (is it installed? apt-get install redis-server)");
+  }
+}
+
+async function waitForRedis(port: number, proc: Subprocess): Promise<boolean> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) return false;
+    try {
+      const socket = await Bun.connect({
+        hostname: "127.0.0.1",
+        port,
+        socket: { data(s, d) { (s.data as { reply: string }).reply += d.toString(); } },
+        data: { reply: "" },
+      });
+      socket.write("PING\r\n");
+      await Bun.sleep(20);
+      const ok = (socket.data as { reply: string }).reply.startsWith("+PONG");
+      socket.end();
+      if (ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(25);
+  }
+  return false;
+}

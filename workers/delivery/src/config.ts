@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { positiveInt, workerFields } from "@rentalnang/shared/config/fields";
+import { loadConfig } from "@rentalnang/shared/config/load-config";
+
+/** delivery's environment; the keys are the variable names (CONTRACT.md "Environment"). */
+export const Env = z.object({
+  ...workerFields("delivery", 8083),
+  /** Credentials of the queue board at /admin/queues; without both it answers 503. */
+  BOARD_USER: z.string().min(1).optional(),
+  BOARD_PASSWORD: z.string().min(1).optional(),
+  /** Attempts of a confirmation-request job before it stays in the failed set. */
+  JOB_ATTEMPTS: positiveInt(8),
+  /** First backoff delay of a failed job; it doubles each attempt, with jitter. */
+  JOB_BACKOFF_MS: positiveInt(1_000),
+  /** Jobs processed at once by this process. */
+  JOB_CONCURRENCY: positiveInt(8),
+  /**
+   * Test-only: the first N attempts of every job fail on purpose.
+   * Refused when NODE_ENV=production.
+   */
+  FAULT_JOB_FAILURES: z.coerce.number().int().nonnegative().default(0),
+}).refine((e) => !(e.NODE_ENV === "production" && e.FAULT_JOB_FAILURES > 0), {
+  path: ["FAULT_JOB_FAILURES"],
+  message: "is a test-only fault switch and is refused when NODE_ENV=production",
+});
+export type Config = z.infer<typeof Env>;
+
+export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { httpUrl, positiveInt, workerFields } from "@rentalnang/shared/config/fields";
+import { loadConfig } from "@rentalnang/shared/config/load-config";
+
+/** rental's environment; the keys are the variable names (CONTRACT.md "Environment"). */
+export const Env = z.object({
+  ...workerFields("rental", 8081),
+  PAYMENT_URL: httpUrl("http://127.0.0.1:8082"),
+  PAYMENT_TIMEOUT_MS: positiveInt(2_000),
+  RATE_PER_HOUR: positiveInt(1_000),
+  /** Concurrent payment calls before further ones queue (cockatiel bulkhead). */
+  PAYMENT_CONCURRENCY: positiveInt(64),
+  /** Consecutive payment failures that open the circuit. */
+  PAYMENT_BREAKER_THRESHOLD: positiveInt(5),
+  /** How long the circuit stays open before one trial call. */
+  PAYMENT_BREAKER_HALF_OPEN_MS: positiveInt(5_000),
+});
+export type Config = z.infer<typeof Env>;
+
+export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);
