@@ -42,7 +42,6 @@ export const messagingMigration: Migration = {
     `CREATE TABLE outbox (
        seq INTEGER PRIMARY KEY AUTOINCREMENT,
        event_id TEXT NOT NULL UNIQUE,
-       stream TEXT NOT NULL,
        envelope TEXT NOT NULL,
        created_at TEXT NOT NULL,
        published_at TEXT)`,

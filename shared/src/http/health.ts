@@ -14,6 +14,10 @@ export class Health {
   private state: "starting" | "ready" | "draining" = "starting";
   constructor(private readonly checks: Record<string, Check>) {}
 
+  add(name: string, check: Check) {
+    this.checks[name] = check;
+  }
+
   markReady() {
     if (this.state === "starting") this.state = "ready";
   }

@@ -46,6 +46,11 @@ export class ValidationFailed extends HttpProblem {
 const TYPE_BASE = "https://rentalnang.dev/problems/";
 const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 
+/** An RFC 9457 problem body. */
+export function problemBody(status: number, title: string, detail?: string, extra: Record<string, unknown> = {}) {
+  return { type: `${TYPE_BASE}${slug(title)}`, title, status, ...(detail ? { detail } : {}), ...extra };
+}
+
 export function problemJson(
   status: number,
   title: string,
@@ -53,8 +58,7 @@ export function problemJson(
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Response {
-  const body = { type: `${TYPE_BASE}${slug(title)}`, title, status, ...(detail ? { detail } : {}), ...extra };
-  return new Response(JSON.stringify(body), {
+  return new Response(JSON.stringify(problemBody(status, title, detail, extra)), {
     status,
     headers: { "content-type": "application/problem+json", ...headers },
   });

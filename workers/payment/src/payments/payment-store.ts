@@ -1,0 +1,66 @@
+import type { Row, Transaction } from "@libsql/client";
+import type { Database } from "@rentalnang/shared/db/database";
+import type { ChargeCommand, Payment, PaymentStatus } from "./payment.ts";
+
+type Executor = Pick<Transaction, "execute"> | Database;
+
+function rowToPayment(r: Row): Payment {
+  return {
+    id: Number(r.id),
+    rentalId: Number(r.rental_id),
+    amount: Number(r.amount),
+    rentHour: Number(r.rent_hour),
+    carId: r.car_id === null ? null : String(r.car_id),
+    customerId: r.customer_id === null ? null : String(r.customer_id),
+    status: String(r.status) as PaymentStatus,
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+  };
+}
+
+export async function findPayment(db: Executor, id: number): Promise<Payment | undefined> {
+  const r = await db.execute({ sql: "SELECT * FROM payments WHERE id = ?", args: [id] });
+  return r.rows[0] ? rowToPayment(r.rows[0]) : undefined;
+}
+
+export async function findByRental(db: Executor, rentalId: number): Promise<Payment | undefined> {
+  const r = await db.execute({ sql: "SELECT * FROM payments WHERE rental_id = ?", args: [rentalId] });
+  return r.rows[0] ? rowToPayment(r.rows[0]) : undefined;
+}
+
+export async function findCancellation(db: Executor, rentalId: number): Promise<{ reason: string } | undefined> {
+  const r = await db.execute({ sql: "SELECT reason FROM cancelled_rentals WHERE rental_id = ?", args: [rentalId] });
+  return r.rows[0] ? { reason: String(r.rows[0].reason) } : undefined;
+}
+
+export async function recordCancellation(db: Executor, rentalId: number, reason: string, now: string) {
+  await db.execute({
+    sql: "INSERT INTO cancelled_rentals (rental_id, reason, cancelled_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    args: [rentalId, reason, now],
+  });
+}
+
+export async function insertPayment(db: Executor, cmd: ChargeCommand, status: PaymentStatus, now: string): Promise<Payment> {
+  const r = await db.execute({
+    sql: `INSERT INTO payments (rental_id, amount, rent_hour, car_id, customer_id, status, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    args: [cmd.rentalId, cmd.amount, cmd.rentHour, cmd.carId, cmd.customerId, status, now, now],
+  });
+  return rowToPayment(r.rows[0]!);
+}
+
+export async function savePaymentStatus(db: Executor, p: Payment) {
+  await db.execute({ sql: "UPDATE payments SET status = ?, updated_at = ? WHERE id = ?", args: [p.status, p.updatedAt, p.id] });
+}
+
+export async function listPayments(db: Database, f: { rentalId?: number; before?: number; limit: number }): Promise<Payment[]> {
+  const where: string[] = [];
+  const args: number[] = [];
+  if (f.rentalId !== undefined) (where.push("rental_id = ?"), args.push(f.rentalId));
+  if (f.before !== undefined) (where.push("id < ?"), args.push(f.before));
+  const r = await db.execute({
+    sql: `SELECT * FROM payments ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
+    args: [...args, f.limit + 1],
+  });
+  return r.rows.map(rowToPayment);
+}

@@ -1,0 +1,47 @@
+import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
+import { createApp } from "./app.ts";
+import { readConfig } from "./config.ts";
+import { createRentalEventHandler } from "./events/on-reservation-confirmed.ts";
+import { migrations } from "./migrations.ts";
+import { createPaymentClient } from "./payment-client/payment-client.ts";
+import { createReservations } from "./rentals/reservations.ts";
+import { createStaleSweep } from "./rentals/stale-sweep.ts";
+
+/** A pending rental older than this many payment timeouts has lost its caller. */
+const STALE_AFTER_TIMEOUTS = 3;
+const STALE_MIN_MS = 15_000;
+const STALE_SWEEP_EVERY_MS = 5_000;
+
+const config = configOrExit(() => readConfig());
+
+await runWorker({
+  name: "rental",
+  config,
+  migrations,
+  publishes: "rental",
+  consumes: ["delivery"],
+  build: ({ db, health, logger, publishSoon }) => {
+    const payment = createPaymentClient({
+      baseUrl: config.PAYMENT_URL,
+      timeoutMs: config.PAYMENT_TIMEOUT_MS,
+      concurrency: config.PAYMENT_CONCURRENCY,
+      breakerThreshold: config.PAYMENT_BREAKER_THRESHOLD,
+      halfOpenAfterMs: config.PAYMENT_BREAKER_HALF_OPEN_MS,
+      logger,
+    });
+    const reservations = createReservations({ db, payment, ratePerHour: config.RATE_PER_HOUR, onCommit: publishSoon, logger });
+    return {
+      app: createApp({ db, reservations, health, logger }),
+      handle: createRentalEventHandler(db, logger),
+      // Reported, not required: rental stays ready while payment is down (it answers 503 fast).
+      checks: { paymentCircuit: async () => ({ circuit: payment.circuit }) },
+      services: [
+        createStaleSweep({
+          db, reservations, logger,
+          maxAgeMs: Math.max(STALE_MIN_MS, STALE_AFTER_TIMEOUTS * config.PAYMENT_TIMEOUT_MS),
+          everyMs: STALE_SWEEP_EVERY_MS,
+        }),
+      ],
+    };
+  },
+});

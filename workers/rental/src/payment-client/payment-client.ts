@@ -1,0 +1,129 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  CircuitState,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleWhen,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+} from "cockatiel";
+import { z } from "zod";
+import type { Logger } from "@rentalnang/shared/log/logger";
+import type { PaymentOutcome } from "../rentals/rental.ts";
+
+export interface ChargeRequest {
+  rentalId: number;
+  rentHour: number;
+  amount: number;
+  carId: string;
+  customerId: string | null;
+}
+
+/** What rental needs from payment; tests pass a real server or a function of their own. */
+export interface PaymentGateway {
+  charge(request: ChargeRequest, requestId: string): Promise<PaymentOutcome>;
+  /** Seconds a client should wait before retrying after an "unavailable" outcome. */
+  retryAfterSeconds(): number;
+  readonly circuit: "closed" | "open" | "half-open" | "isolated";
+}
+
+export interface PaymentClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  concurrency: number;
+  breakerThreshold: number;
+  halfOpenAfterMs: number;
+  logger: Logger;
+}
+
+const PaymentBody = z.object({ id: z.number().int().positive(), status: z.string() });
+
+/** A 5xx or a transport error: payment is unwell, the breaker counts it. */
+class PaymentFailed extends Error {
+  override name = "PaymentFailed";
+}
+
+/**
+ * The rental → payment call behind cockatiel (DESIGN.md decision 6), one instance per process:
+ *
+ *   timeout (the whole call, queueing included)
+ *     → circuit breaker (opens after `breakerThreshold` consecutive failures)
+ *       → bulkhead (at most `concurrency` calls in flight, as many queued)
+ *
+ * Never throws: a decline is `declined`, and a timeout, an error, an open circuit or a full
+ * bulkhead are `unavailable` (the fallback). No retry here: one retry layer per hop, and the
+ * client's retry carries an Idempotency-Key.
+ */
+export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
+  const breaker = circuitBreaker(
+    handleWhen((e) => !(e instanceof BulkheadRejectedError)),
+    { halfOpenAfter: o.halfOpenAfterMs, breaker: new ConsecutiveBreaker(o.breakerThreshold) },
+  );
+  breaker.onStateChange((state) => o.logger.warn({ circuit: CircuitState[state] }, "payment circuit changed"));
+  const policy = wrap(
+    timeout(o.timeoutMs, TimeoutStrategy.Aggressive),
+    breaker,
+    bulkhead(o.concurrency, o.concurrency),
+  );
+
+  async function call(request: ChargeRequest, requestId: string, signal: AbortSignal): Promise<PaymentOutcome> {
+    let res: Response;
+    try {
+      res = await fetch(`${o.baseUrl}/payments`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": requestId },
+        body: JSON.stringify(request),
+        signal,
+      });
+    } catch (error) {
+      throw new PaymentFailed(`payment unreachable: ${(error as Error).message}`);
+    }
+    if (res.status === 200 || res.status === 201) {
+      const body = PaymentBody.parse(await res.json());
+      if (body.status === "Approved") return { kind: "approved", paymentId: body.id };
+      return { kind: "declined", detail: `payment ${body.id} is ${body.status}` };
+    }
+    const text = await res.text();
+    if (res.status === 402) return { kind: "declined", detail: detailOf(text) ?? "payment declined" };
+    if (res.status >= 500) throw new PaymentFailed(`payment answered ${res.status}`);
+    // A 4xx other than 402 means the two services disagree; it will not heal by retrying.
+    o.logger.error({ status: res.status, body: text.slice(0, 500), rentalId: request.rentalId }, "payment refused the call");
+    return { kind: "unavailable", detail: `payment refused the call (${res.status})` };
+  }
+
+  return {
+    async charge(request, requestId) {
+      try {
+        return await policy.execute(({ signal }) => call(request, requestId, signal));
+      } catch (error) {
+        const detail =
+          error instanceof BrokenCircuitError ? "payment circuit is open"
+          : error instanceof TaskCancelledError ? `payment did not answer within ${o.timeoutMs} ms`
+          : error instanceof BulkheadRejectedError ? "too many payment calls in flight"
+          : (error as Error).message;
+        o.logger.warn({ rentalId: request.rentalId, detail }, "payment unavailable");
+        return { kind: "unavailable", detail };
+      }
+    },
+    retryAfterSeconds() {
+      return breaker.state === CircuitState.Open ? Math.ceil(o.halfOpenAfterMs / 1000) : 1;
+    },
+    get circuit() {
+      const names = { [CircuitState.Closed]: "closed", [CircuitState.Open]: "open", [CircuitState.HalfOpen]: "half-open", [CircuitState.Isolated]: "isolated" } as const;
+      return names[breaker.state];
+    },
+  };
+}
+
+function detailOf(problemText: string): string | undefined {
+  try {
+    const detail = (JSON.parse(problemText) as { detail?: unknown }).detail;
+    return typeof detail === "string" ? detail : undefined;
+  } catch {
+    return undefined;
+  }
+}

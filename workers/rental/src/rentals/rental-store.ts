@@ -1,0 +1,83 @@
+import type { Row, Transaction } from "@libsql/client";
+import type { Database } from "@rentalnang/shared/db/database";
+import type { CancelReason, Rental, RentalStatus } from "./rental.ts";
+
+type Executor = Pick<Transaction, "execute"> | Database;
+
+export function rowToRental(r: Row): Rental {
+  return {
+    id: Number(r.id),
+    carId: String(r.car_id),
+    rentHour: Number(r.rent_hour),
+    price: Number(r.price),
+    customerId: r.customer_id === null ? null : String(r.customer_id),
+    status: String(r.status) as RentalStatus,
+    paymentId: r.payment_id === null ? null : Number(r.payment_id),
+    cancelReason: r.cancel_reason === null ? null : (String(r.cancel_reason) as CancelReason),
+    managerConfirmed: Number(r.manager_confirmed) === 1,
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+    deletedAt: r.deleted_at === null ? null : String(r.deleted_at),
+  };
+}
+
+export async function insertPending(
+  tx: Executor,
+  input: { carId: string; rentHour: number; price: number; customerId: string | null },
+  now: string,
+): Promise<Rental> {
+  const r = await tx.execute({
+    sql: `INSERT INTO rentals (car_id, rent_hour, price, customer_id, status, created_at, updated_at)
+          VALUES (?, ?, ?, ?, 'PaymentPending', ?, ?) RETURNING *`,
+    args: [input.carId, input.rentHour, input.price, input.customerId, now, now],
+  });
+  return rowToRental(r.rows[0]!);
+}
+
+/** Includes deleted rentals: the rules decide what a deleted one means. */
+export async function findRental(tx: Executor, id: number): Promise<Rental | undefined> {
+  const r = await tx.execute({ sql: "SELECT * FROM rentals WHERE id = ?", args: [id] });
+  return r.rows[0] ? rowToRental(r.rows[0]) : undefined;
+}
+
+export async function saveRental(tx: Executor, rental: Rental): Promise<void> {
+  await tx.execute({
+    sql: `UPDATE rentals SET status = ?, payment_id = ?, cancel_reason = ?, manager_confirmed = ?,
+            updated_at = ?, deleted_at = ? WHERE id = ?`,
+    args: [
+      rental.status, rental.paymentId, rental.cancelReason, rental.managerConfirmed ? 1 : 0,
+      rental.updatedAt, rental.deletedAt, rental.id,
+    ],
+  });
+}
+
+export interface RentalFilter {
+  customerId?: string;
+  status?: RentalStatus;
+  /** Ids below this one (the cursor). */
+  before?: number;
+  limit: number;
+}
+
+/** Newest first, deleted ones left out; fetches one extra row to know if a next page exists. */
+export async function listRentals(db: Database, f: RentalFilter): Promise<Rental[]> {
+  const where = ["deleted_at IS NULL"];
+  const args: (string | number)[] = [];
+  if (f.customerId !== undefined) (where.push("customer_id = ?"), args.push(f.customerId));
+  if (f.status !== undefined) (where.push("status = ?"), args.push(f.status));
+  if (f.before !== undefined) (where.push("id < ?"), args.push(f.before));
+  const r = await db.execute({
+    sql: `SELECT * FROM rentals WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`,
+    args: [...args, f.limit + 1],
+  });
+  return r.rows.map(rowToRental);
+}
+
+/** Pending rentals older than `olderThan` (ISO time): their payment call can no longer be waiting. */
+export async function stalePending(db: Database, olderThan: string, limit = 100): Promise<number[]> {
+  const r = await db.execute({
+    sql: "SELECT id FROM rentals WHERE status = 'PaymentPending' AND created_at < ? ORDER BY id LIMIT ?",
+    args: [olderThan, limit],
+  });
+  return r.rows.map((row) => Number(row.id));
+}

@@ -1,0 +1,114 @@
+/**
+ * The rental's rules, free of any framework: states, and what each command or fact does
+ * to them. Events the rules cause are returned, never sent from here.
+ */
+
+export type RentalStatus = "PaymentPending" | "Reserved" | "Confirmed" | "Cancelled";
+export type CancelReason = "customer" | "payment-declined" | "payment-unavailable";
+
+export interface Rental {
+  id: number;
+  carId: string;
+  rentHour: number;
+  price: number;
+  customerId: string | null;
+  status: RentalStatus;
+  paymentId: number | null;
+  cancelReason: CancelReason | null;
+  /** The manager confirmed (ReservationConfirmed seen), whatever our state was then. */
+  managerConfirmed: boolean;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export const MIN_RENT_HOURS = 1;
+export const MAX_RENT_HOURS = 720;
+
+export const priceOf = (rentHour: number, ratePerHour: number) => rentHour * ratePerHour;
+
+/** The answer of the payment call, as the rental sees it. */
+export type PaymentOutcome =
+  | { kind: "approved"; paymentId: number }
+  | { kind: "declined"; detail: string }
+  | { kind: "unavailable"; detail: string };
+
+export type RentalEvent =
+  | { type: "Rented"; rental: Rental }
+  | { type: "RentalCancelled"; rental: Rental };
+
+export interface Decision {
+  rental: Rental;
+  events: RentalEvent[];
+}
+
+/**
+ * Settles a pending rental with its payment's outcome. A rental no longer pending (the
+ * stale-payment sweep got there first) is left as it is.
+ */
+export function settlePayment(rental: Rental, outcome: PaymentOutcome, now: string): Decision {
+  if (rental.status !== "PaymentPending") return { rental, events: [] };
+  switch (outcome.kind) {
+    case "approved": {
+      const next: Rental = {
+        ...rental,
+        status: rental.managerConfirmed ? "Confirmed" : "Reserved",
+        paymentId: outcome.paymentId,
+        updatedAt: now,
+      };
+      return { rental: next, events: [{ type: "Rented", rental: next }] };
+    }
+    case "declined":
+      return cancel(rental, "payment-declined", now);
+    case "unavailable":
+      return cancel(rental, "payment-unavailable", now);
+    default: {
+      const _exhaustive: never = outcome;
+      return _exhaustive;
+    }
+  }
+}
+
+export class CannotCancel extends Error {
+  override name = "CannotCancel";
+}
+
+/** The customer cancels: allowed while Reserved or Confirmed; the rental is deleted. */
+export function cancelByCustomer(rental: Rental, now: string): Decision {
+  if (rental.status !== "Reserved" && rental.status !== "Confirmed") {
+    throw new CannotCancel(
+      rental.status === "PaymentPending"
+        ? `rental ${rental.id} is still waiting for its payment`
+        : `rental ${rental.id} is already cancelled (${rental.cancelReason})`,
+    );
+  }
+  const decision = cancel(rental, "customer", now);
+  return { ...decision, rental: { ...decision.rental, deletedAt: now } };
+}
+
+/**
+ * The manager confirmed. Reserved moves to Confirmed; a rental still pending remembers it
+ * for when its payment settles; a cancelled or deleted one ignores it (delivery cancels the
+ * confirmation when it sees RentalCancelled).
+ */
+export function confirmByManager(rental: Rental, now: string): Rental {
+  if (rental.managerConfirmed && rental.status !== "Reserved") return rental;
+  switch (rental.status) {
+    case "Reserved":
+      return { ...rental, status: "Confirmed", managerConfirmed: true, updatedAt: now };
+    case "PaymentPending":
+      return { ...rental, managerConfirmed: true, updatedAt: now };
+    case "Confirmed":
+    case "Cancelled":
+      return rental;
+    default: {
+      const _exhaustive: never = rental.status;
+      return _exhaustive;
+    }
+  }
+}
+
+function cancel(rental: Rental, reason: CancelReason, now: string): Decision {
+  const next: Rental = { ...rental, status: "Cancelled", cancelReason: reason, updatedAt: now };
+  return { rental: next, events: [{ type: "RentalCancelled", rental: next }] };
+}
