@@ -1,0 +1,52 @@
+# syntax=docker/dockerfile:1
+#
+# One image for all five rentalnang processes; the command chooses which one runs:
+#
+#   docker build -t rentalnang:0.1.0 .
+#   docker run --rm -p 8081:8081 rentalnang:0.1.0 bun run workers/rental/src/main.ts
+#
+# Kubernetes sets the command per Deployment (k8s/base) and fly.io per app ([processes] in
+# fly.toml and fly/*.toml). Without a command the container prints this usage and exits.
+# Step by step: docs/deploy.md.
+
+# Keep in step with the `bun` devDependency in package.json, so the image runs the Bun the
+# tests ran on. Pin the digest too (oven/bun:1.4.5-slim@sha256:...) once you have pulled it.
+ARG BUN_IMAGE=oven/bun:1.4.5-slim
+
+# ---- dependencies: production only, exactly as package-lock.json pins them -------------------
+FROM ${BUN_IMAGE} AS deps
+WORKDIR /app
+# Only the manifests, so this layer is rebuilt when dependencies change, not on every edit.
+COPY package.json package-lock.json ./
+COPY shared/package.json shared/
+COPY workers/rental/package.json workers/rental/
+COPY workers/payment/package.json workers/payment/
+COPY workers/delivery/package.json workers/delivery/
+COPY workers/mypage/package.json workers/mypage/
+COPY workers/gateway/package.json workers/gateway/
+# Bun reads package-lock.json when there is no bun.lock; --production skips devDependencies
+# and, with --frozen-lockfile, fails rather than resolve anything the lockfile does not pin.
+# Optional peers (TypeScript, for typings) and install scripts are not needed at run time:
+# native parts (libsql) ship prebuilt per platform.
+RUN bun install --production --frozen-lockfile --omit=peer --ignore-scripts
+
+# ---- runtime ---------------------------------------------------------------------------------
+FROM ${BUN_IMAGE}
+WORKDIR /app
+# The root filesystem is read-only in Kubernetes: Bun keeps no transpiler cache on disk, and
+# temporary files go to /tmp (an emptyDir there).
+ENV NODE_ENV=production \
+    BUN_RUNTIME_TRANSPILER_CACHE_PATH=0 \
+    TMPDIR=/tmp
+# node_modules (with the workspace links under node_modules/@rentalnang) from the deps stage;
+# files stay owned by root, so the process can read but not change its own code.
+COPY --from=deps /app /app
+COPY tsconfig.json ./
+COPY shared/ shared/
+COPY workers/ workers/
+# The image's unprivileged `bun` user, by number so Kubernetes can verify runAsNonRoot.
+USER 1000:1000
+# gateway 8088, rental 8081, payment 8082, delivery 8083, mypage 8084 (CONTRACT.md).
+EXPOSE 8081 8082 8083 8084 8088
+STOPSIGNAL SIGTERM
+CMD ["bun", "-e", "console.error('rentalnang: choose a process, e.g. bun run workers/rental/src/main.ts (rental|payment|delivery|mypage|gateway)'); process.exit(64)"]
