@@ -16,4 +16,4 @@ export const intLike = (min: number, max: number) =>
     );
 
 /** A positive id in a path (`/rentals/{id}`). */
-export const idParam = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number);
+export const idParam = z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer").transform(Number);

@@ -14,6 +14,7 @@ export function onShutdown(logger: Logger, deadlineMs: number, steps: ShutdownSt
   let started: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     started ??= (async () => {
+      const began = performance.now();
       logger.info({ reason, deadlineMs }, "shutting down");
       const deadline = setTimeout(() => {
         logger.error({ deadlineMs }, "shutdown deadline passed; exiting now");
@@ -23,13 +24,13 @@ export function onShutdown(logger: Logger, deadlineMs: number, steps: ShutdownSt
         const t0 = performance.now();
         try {
           await step.run();
-          logger.info({ step: step.name, ms: Math.round(performance.now() - t0) }, "shutdown step done");
+          logger.debug({ step: step.name, ms: Math.round(performance.now() - t0) }, "shutdown step done");
         } catch (error) {
           logger.error({ err: error, step: step.name }, "shutdown step failed");
         }
       }
       clearTimeout(deadline);
-      logger.info("bye");
+      logger.info({ ms: Math.round(performance.now() - began) }, "stopped cleanly");
       process.exit(0);
     })();
     return started;

@@ -86,7 +86,7 @@ export function rentalRoutes({ db, reservations }: RentalRoutesDeps) {
           ? { Location: `/rentals/${answer.rentalId}`, "Content-Type": "application/json" }
           : { "Content-Type": "application/problem+json" };
       if (answer.status === 503) headers["Retry-After"] = String((answer.body as { retryAfter?: number }).retryAfter ?? 1);
-      return new Response(JSON.stringify(answer.body), { status: answer.status, headers }) as never;
+      return c.body(JSON.stringify(answer.body), answer.status, headers) as never;
     },
   );
 

@@ -1,0 +1,160 @@
+/**
+ * `npm start` / `npm run start:<name>`: runs the stack on one machine.
+ *
+ * Starts a local redis-server (data under ./data/redis, AOF on, noeviction) when nothing
+ * answers at REDIS_URL, then every worker (or the ones named), each with its output
+ * prettified and prefixed by its name. A worker that dies is restarted; Ctrl-C or SIGTERM
+ * stops them all cleanly (SIGTERM, then SIGKILL after a deadline), then Redis if we started it.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Redis from "ioredis";
+import { prettyFactory } from "pino-pretty";
+
+const ROOT = resolve(import.meta.dir, "..");
+const ORDER = ["payment", "rental", "delivery", "mypage", "gateway"];
+const STOP_DEADLINE_MS = 25_000;
+const RESTART_DELAY_MS = 1_000;
+const COLORS = ["\x1b[36m", "\x1b[35m", "\x1b[33m", "\x1b[32m", "\x1b[34m", "\x1b[31m"];
+const RESET = "\x1b[0m";
+const tty = process.stdout.isTTY;
+
+const available = ORDER.filter((name) => existsSync(join(ROOT, "workers", name, "src", "main.ts")));
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!available.includes(name)) fail(`unknown process "${name}"; choose from: ${available.join(", ")}`);
+}
+const names = wanted.length > 0 ? wanted : available;
+const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+
+const width = Math.max(...names.map((n) => n.length), "start".length);
+const pretty = prettyFactory({ colorize: tty, ignore: "pid,hostname,service,name", translateTime: "SYS:HH:MM:ss.l", singleLine: true });
+let shuttingDown = false;
+
+function say(name: string, line: string) {
+  const i = ["redis", "start", ...ORDER].indexOf(name);
+  const tag = name.padEnd(width);
+  const prefix = tty ? `${COLORS[i % COLORS.length]}${tag}${RESET} |` : `${tag} |`;
+  process.stdout.write(`${prefix} ${line}\n`);
+}
+
+function fail(message: string): never {
+  console.error(`start: ${message}`);
+  process.exit(1);
+}
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function ensureRedis(): Promise<Bun.Subprocess | undefined> {
+  if (await redisAnswers(redisUrl)) {
+    say("redis", `using the Redis at ${redisUrl}`);
+    return undefined;
+  }
+  const url = new URL(redisUrl);
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(url.hostname)) {
+    fail(`nothing answers at REDIS_URL=${redisUrl}, and it is not local, so it cannot be started here`);
+  }
+  const binary = Bun.which("redis-server");
+  if (!binary) {
+    fail("redis-server is not installed: `sudo apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS), or set REDIS_URL to a running Redis");
+  }
+  const dir = join(ROOT, "data", "redis");
+  mkdirSync(dir, { recursive: true });
+  const port = url.port || "6379";
+  const proc = Bun.spawn(
+    [binary, "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec",
+      "--maxmemory-policy", "noeviction", "--save", ""],
+    { stdout: "pipe", stderr: "pipe" },
+  );
+  pipeLines("redis", proc.stdout, (l) => l);
+  pipeLines("redis", proc.stderr, (l) => l);
+  for (let i = 0; i < 50; i++) {
+    if (await redisAnswers(redisUrl)) {
+      say("redis", `started redis-server on port ${port} (data in ./data/redis)`);
+      return proc;
+    }
+    if (proc.exitCode !== null) fail(`redis-server exited with code ${proc.exitCode}`);
+    await Bun.sleep(100);
+  }
+  fail("redis-server did not answer within 5 s");
+}
+
+async function pipeLines(name: string, stream: ReadableStream<Uint8Array>, format: (line: string) => string) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of stream) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) say(name, format(line));
+    }
+  }
+  if (buffer.trim()) say(name, format(buffer));
+}
+
+function prettify(line: string): string {
+  if (!line.startsWith("{")) return line;
+  try {
+    return pretty(JSON.parse(line)).trimEnd();
+  } catch {
+    return line;
+  }
+}
+
+const children = new Map<string, Bun.Subprocess>();
+
+function startWorker(name: string) {
+  const proc = Bun.spawn([process.execPath, join(ROOT, "workers", name, "src", "main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, REDIS_URL: redisUrl },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  children.set(name, proc);
+  pipeLines(name, proc.stdout, prettify);
+  pipeLines(name, proc.stderr, prettify);
+  proc.exited.then((code) => {
+    if (shuttingDown) return;
+    say(name, `exited with code ${code}; restarting in ${RESTART_DELAY_MS} ms`);
+    setTimeout(() => !shuttingDown && startWorker(name), RESTART_DELAY_MS);
+  });
+}
+
+const redis = await ensureRedis();
+for (const name of names) startWorker(name);
+
+async function stopAll(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  say("start", `${signal}: stopping ${[...children.keys()].join(", ")}`);
+  const exits = [...children.entries()].map(async ([name, proc]) => {
+    proc.kill("SIGTERM");
+    const done = await Promise.race([proc.exited, Bun.sleep(STOP_DEADLINE_MS).then(() => "timeout" as const)]);
+    if (done === "timeout") {
+      say(name, "did not stop in time; killing it");
+      proc.kill("SIGKILL");
+      await proc.exited;
+    }
+  });
+  await Promise.all(exits);
+  if (redis) {
+    redis.kill("SIGTERM");
+    await redis.exited;
+  }
+  process.exit(0);
+}
+process.on("SIGINT", () => void stopAll("SIGINT"));
+process.on("SIGTERM", () => void stopAll("SIGTERM"));

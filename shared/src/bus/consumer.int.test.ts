@@ -1,0 +1,179 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { openDatabase, type Database } from "../db/database.ts";
+import { handleOnce } from "../db/inbox.ts";
+import { messagingMigration, migrate } from "../db/migrate.ts";
+import { envelopeFor } from "../db/outbox.ts";
+import type { Envelope } from "../events/envelope.ts";
+import { createLogger } from "../log/logger.ts";
+import { testPrefix, testRedis } from "../testing/harness.ts";
+import { eventually } from "../testing/processes.ts";
+import { StreamConsumer, type ConsumerOptions } from "./consumer.ts";
+import { EVENT_FIELD } from "./entries.ts";
+import { publishAll } from "./publisher.ts";
+import { connectRedis, type Redis } from "./redis.ts";
+
+const logger = createLogger("test", "silent");
+
+let redis: Redis;
+let url: string;
+let prefix: string;
+let stream: string;
+let dead: string;
+const open: StreamConsumer[] = [];
+const connections: Redis[] = [];
+
+beforeEach(async () => {
+  url = (await testRedis()).url;
+  redis = connectRedis(url, "command", "test");
+  prefix = testPrefix("bus");
+  stream = `${prefix}:events:rental`;
+  dead = `${prefix}:dead:g`;
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.stop()));
+  for (const c of connections.splice(0)) c.disconnect();
+  redis.disconnect();
+});
+
+function consumer(handle: ConsumerOptions["handle"], extra: Partial<ConsumerOptions> = {}) {
+  const c = new StreamConsumer({
+    redis,
+    openBlocking: () => {
+      const conn = connectRedis(url, "blocking", "test");
+      connections.push(conn);
+      return conn;
+    },
+    streams: [stream],
+    group: "g",
+    consumer: "c1",
+    deadLetterStream: dead,
+    handle,
+    logger,
+    blockMs: 200,
+    claimIdleMs: 300,
+    ...extra,
+  });
+  open.push(c);
+  return c;
+}
+
+const event = (n: number): Envelope =>
+  envelopeFor({ type: "Rented", version: 1, aggregateId: String(n), data: { n } }, "rental", { correlationId: `c${n}` });
+
+async function publish(...events: Envelope[]) {
+  await publishAll(redis, stream, events.map((e) => JSON.stringify(e)));
+}
+
+async function pendingCount(group = "g") {
+  const summary = (await redis.xpending(stream, group)) as [number, ...unknown[]];
+  return Number(summary[0]);
+}
+
+describe("stream consumer", () => {
+  test("an entry whose consumer dies before XACK is redelivered to the next one", async () => {
+    const first = consumer(async () => {
+      // The process "dies" mid-handler: it never returns, so nothing is acked.
+      await new Promise(() => {});
+    });
+    await first.start();
+    await publish(event(1));
+    await eventually(async () => ((await pendingCount()) === 1 ? true : undefined), 5_000, "entry pending");
+    // Abandon the first consumer without letting it ack (as SIGKILL would).
+    open.splice(open.indexOf(first), 1);
+    void first.stop();
+
+    const seen: string[] = [];
+    const second = consumer(async (e) => void seen.push(e.id), { consumer: "c2" });
+    await second.start();
+    await eventually(() => (seen.length === 1 ? true : undefined), 5_000, "redelivery by the janitor");
+    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined), 5_000, "ack");
+  });
+
+  test("a restarted consumer reads its own pending entries first", async () => {
+    await redis.call("XGROUP", "CREATE", stream, "g", "0", "MKSTREAM");
+    await publish(event(1), event(2));
+    // Deliver both to c1 without acking, as a crash right after XREADGROUP would leave them.
+    await redis.call("XREADGROUP", "GROUP", "g", "c1", "COUNT", "10", "STREAMS", stream, ">");
+    const seen: number[] = [];
+    const c = consumer(async (e) => void seen.push((e.data as { n: number }).n), { claimIdleMs: 60_000 });
+    await c.start();
+    await eventually(() => (seen.length === 2 ? true : undefined), 5_000, "pending entries");
+    expect(seen).toEqual([1, 2]);
+    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined));
+  });
+
+  test("a duplicate delivery is skipped by the inbox", async () => {
+    const db = await openDatabase(":memory:");
+    await migrate(db, [messagingMigration]);
+    let effects = 0;
+    const c = consumer(async (e) => {
+      await handleOnce(db, "g", e, async () => void effects++);
+    });
+    await c.start();
+    const e = event(7);
+    await publish(e, e, e);
+    await eventually(async () => ((await redis.xlen(stream)) === 3 && (await pendingCount()) === 0 ? true : undefined));
+    await eventually(async () => {
+      const r = await db.execute("SELECT count(*) AS n FROM inbox");
+      return Number(r.rows[0]!.n) === 1 ? true : undefined;
+    });
+    expect(effects).toBe(1);
+    await db.close();
+  });
+
+  test("the group is recreated after the stream is deleted (NOGROUP)", async () => {
+    const seen: number[] = [];
+    const c = consumer(async (e) => void seen.push((e.data as { n: number }).n));
+    await c.start();
+    await publish(event(1));
+    await eventually(() => (seen.length === 1 ? true : undefined));
+    await redis.del(stream);
+    await publish(event(2)); // recreates the stream, without the group
+    await eventually(() => (seen.includes(2) ? true : undefined), 10_000, "delivery after NOGROUP");
+    const groups = (await redis.xinfo("GROUPS", stream)) as unknown[][];
+    expect(groups.length).toBe(1);
+  });
+
+  test("poison entries go to dead letters and the loop keeps going", async () => {
+    const seen: number[] = [];
+    const c = consumer(async (e) => void seen.push((e.data as { n: number }).n));
+    await c.start();
+    await redis.xadd(stream, "*", EVENT_FIELD, "{not json");
+    await redis.xadd(stream, "*", EVENT_FIELD, JSON.stringify({ id: "x", type: "Rented" }));
+    await redis.xadd(stream, "*", "other", "field");
+    await publish(event(3));
+    await eventually(() => (seen.length === 1 ? true : undefined));
+    expect(seen).toEqual([3]);
+    await eventually(async () => ((await redis.xlen(dead)) === 3 ? true : undefined), 5_000, "three dead letters");
+    const letters = (await redis.xrange(dead, "-", "+")).map(([, f]) => f[f.indexOf("reason") + 1]);
+    expect(letters).toEqual(["event is not valid JSON", expect.stringContaining("bad envelope"), 'no "event" field']);
+    expect(await pendingCount()).toBe(0);
+  });
+
+  test("an entry that keeps failing is dead-lettered after maxDeliveries", async () => {
+    let attempts = 0;
+    const c = consumer(async () => {
+      attempts++;
+      throw new Error("database is down");
+    }, { maxDeliveries: 3, claimIdleMs: 100 });
+    await c.start();
+    await publish(event(9));
+    await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 10_000, "dead letter");
+    expect(attempts).toBe(3);
+    const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [string, string[]][];
+    expect(fields[fields.indexOf("deliveries") + 1]).toBe("4");
+    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined));
+  });
+
+  test("a handler that fails once succeeds on redelivery and is acked", async () => {
+    let attempts = 0;
+    const c = consumer(async () => {
+      if (++attempts === 1) throw new Error("transient");
+    }, { claimIdleMs: 100 });
+    await c.start();
+    await publish(event(4));
+    await eventually(async () => (attempts === 2 && (await pendingCount()) === 0 ? true : undefined), 10_000);
+    expect(await redis.exists(dead)).toBe(0);
+  });
+});

@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { connectRedis, type Redis } from "../bus/redis.ts";
+import { createLogger } from "../log/logger.ts";
+import { testPrefix, testRedis } from "../testing/harness.ts";
+import { eventually, tempDir } from "../testing/processes.ts";
+import { openDatabase } from "./database.ts";
+import { messagingMigration, migrate } from "./migrate.ts";
+import { appendToOutbox, envelopeFor, OutboxRelay } from "./outbox.ts";
+
+const logger = createLogger("test", "silent");
+let redis: Redis;
+let stream: string;
+let dir: ReturnType<typeof tempDir>;
+
+beforeEach(async () => {
+  redis = connectRedis((await testRedis()).url, "command", "test");
+  stream = `${testPrefix("outbox")}:events:rental`;
+  dir = tempDir("outbox");
+});
+afterEach(() => {
+  redis.disconnect();
+  dir.cleanup();
+});
+
+const rented = (n: number) =>
+  envelopeFor({ type: "Rented", version: 1, aggregateId: String(n), data: { n } }, "rental", { correlationId: "c" });
+
+async function database() {
+  const db = await openDatabase(dir.db("outbox"));
+  await migrate(db, [messagingMigration]);
+  return db;
+}
+
+describe("transactional outbox", () => {
+  test("a failed transaction publishes nothing", async () => {
+    const db = await database();
+    const relay = new OutboxRelay({ db, redis, stream, logger });
+    relay.start();
+    const attempt = db.write(async (tx) => {
+      await tx.execute("CREATE TABLE IF NOT EXISTS things (id INTEGER PRIMARY KEY)");
+      await appendToOutbox(tx, [rented(1)]);
+      throw new Error("the state change failed");
+    });
+    await expect(attempt).rejects.toThrow("the state change failed");
+    relay.wake();
+    await relay.flush();
+    expect(await redis.xlen(stream)).toBe(0);
+    expect(await relay.backlog()).toBe(0);
+    await relay.stop();
+    await db.close();
+  });
+
+  test("an event committed but not published before a crash is published by the sweep after restart", async () => {
+    const before = await database();
+    const event = rented(2);
+    await before.write((tx) => appendToOutbox(tx, [event]));
+    // The process dies here: no relay ever ran. A new process opens the same database.
+    before.client.close();
+
+    const after = await database();
+    const relay = new OutboxRelay({ db: after, redis, stream, logger, sweepMs: 50 });
+    relay.start();
+    const entries = await eventually(async () => {
+      const r = await redis.xrange(stream, "-", "+");
+      return r.length > 0 ? r : undefined;
+    });
+    expect(entries).toHaveLength(1);
+    expect(JSON.parse(entries[0]![1][1]!).id).toBe(event.id);
+    await eventually(async () => ((await relay.backlog()) === 0 ? true : undefined));
+    await relay.stop();
+    await after.close();
+  });
+
+  test("events published in commit order, many per round trip", async () => {
+    const db = await database();
+    const relay = new OutboxRelay({ db, redis, stream, logger, batchSize: 10 });
+    const events = Array.from({ length: 25 }, (_, i) => rented(i));
+    for (const e of events) await db.write((tx) => appendToOutbox(tx, [e]));
+    relay.start();
+    await relay.flush();
+    const ids = (await redis.xrange(stream, "-", "+")).map(([, f]) => JSON.parse(f[1]!).id);
+    expect(ids).toEqual(events.map((e) => e.id));
+    await relay.stop();
+    await db.close();
+  });
+
+  test("while Redis is unreachable rows stay unpublished, and go out once it answers", async () => {
+    const db = await database();
+    const dead = connectRedis("redis://127.0.0.1:1", "command", "test");
+    const offline = new OutboxRelay({ db, redis: dead, stream, logger });
+    await db.write((tx) => appendToOutbox(tx, [rented(3)]));
+    offline.wake();
+    await offline.flush();
+    expect(await offline.backlog()).toBe(1);
+    dead.disconnect();
+
+    const online = new OutboxRelay({ db, redis, stream, logger });
+    online.wake();
+    await online.flush();
+    expect(await redis.xlen(stream)).toBe(1);
+    expect(await online.backlog()).toBe(0);
+    await db.close();
+  });
+});

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
+
+const ROOT = resolve(import.meta.dir, "../../..");
+const READY_TIMEOUT_MS = 20_000;
+
+export type WorkerName = "rental" | "payment" | "delivery" | "mypage" | "gateway";
+
+/** A worker process spawned for a test, listening on a port the kernel chose. */
+export interface RunningProcess {
+  name: WorkerName;
+  url: string;
+  port: number;
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** Everything it printed, for failure messages. */
+  output: string[];
+  /** SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+  /** SIGTERM, and wait for the exit code. */
+  stop(): Promise<number>;
+  /** Starts it again with the same environment and port. */
+  restart(): Promise<RunningProcess>;
+}
+
+export interface SpawnOptions {
+  env: Record<string, string>;
+  /** Wait for /readyz to answer 200 (default true). */
+  ready?: boolean;
+}
+
+/**
+ * Spawns `bun workers/<name>/src/main.ts` as `npm start` would, with PORT=0 unless given:
+ * the port is read from the process's "listening" log line.
+ */
+export async function spawnWorker(name: WorkerName, options: SpawnOptions): Promise<RunningProcess> {
+  const env = { LOG_LEVEL: "info", PORT: "0", NODE_ENV: "test", ...options.env };
+  const proc = Bun.spawn([process.execPath, join(ROOT, "workers", name, "src", "main.ts")], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const output: string[] = [];
+  let resolvePort: (port: number) => void;
+  const portSeen = new Promise<number>((r) => (resolvePort = r));
+  collect(proc.stdout, output, (line) => {
+    if (line.includes('"msg":"listening"')) resolvePort(JSON.parse(line).port);
+  });
+  collect(proc.stderr, output, () => {});
+  const exited = proc.exited.then((code) => {
+    throw new Error(`${name} exited with ${code} before listening:\n${output.join("\n")}`);
+  });
+  const port = await Promise.race([portSeen, exited, timeoutAfter(READY_TIMEOUT_MS, `${name} did not listen`, output)]);
+  exited.catch(() => {});
+  const url = `http://127.0.0.1:${port}`;
+  const running: RunningProcess = {
+    name,
+    url,
+    port,
+    proc,
+    output,
+    async kill() {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    },
+    async stop() {
+      proc.kill("SIGTERM");
+      return proc.exited;
+    },
+    restart: () => spawnWorker(name, { ...options, env: { ...options.env, PORT: String(port) } }),
+  };
+  if (options.ready !== false) await waitUntilReady(running);
+  return running;
+}
+
+export async function waitUntilReady(p: RunningProcess, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (p.proc.exitCode !== null) throw new Error(`${p.name} exited:\n${p.output.join("\n")}`);
+    const res = await fetch(`${p.url}/readyz`).catch(() => undefined);
+    if (res?.status === 200) return;
+    await Bun.sleep(50);
+  }
+  throw new Error(`${p.name} was not ready within ${timeoutMs} ms:\n${p.output.slice(-30).join("\n")}`);
+}
+
+/** A temporary directory for a test's databases; `cleanup()` removes it. */
+export function tempDir(label: string) {
+  const dir = mkdtempSync(join(tmpdir(), `rentalnang-${label}-`));
+  return { dir, db: (name: string) => `file:${join(dir, `${name}.db`)}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Polls `probe` until it returns a value other than undefined (tests wait for conditions,
+ * they do not sleep).
+ */
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await Bun.sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, into: string[], onLine: (line: string) => void) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of stream) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      into.push(line);
+      if (into.length > 2_000) into.shift();
+      onLine(line);
+    }
+  }
+}
+
+function timeoutAfter(ms: number, message: string, output: string[]): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(`${message}:\n${output.join("\n")}`)), ms).unref());
+}

@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
+import { envelopeFor } from "@rentalnang/shared/db/outbox";
+import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
+import { eventually, spawnWorker, tempDir, type RunningProcess } from "@rentalnang/shared/testing/processes";
+
+/**
+ * The first half of the saga with real processes: rental and payment spawned as `npm start`
+ * runs them, a private redis-server, libSQL files in a temporary directory.
+ */
+
+const PAYMENT_TIMEOUT_MS = 800;
+const BREAKER_THRESHOLD = 3;
+const HALF_OPEN_MS = 1_000;
+
+let redis: Redis;
+let prefix: string;
+let dir: ReturnType<typeof tempDir>;
+let payment: RunningProcess;
+let rental: RunningProcess;
+const extra: RunningProcess[] = [];
+
+beforeAll(async () => {
+  const server = await testRedis();
+  redis = connectRedis(server.url, "command", "e2e");
+  prefix = testPrefix("e2e");
+  dir = tempDir("e2e");
+  const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix };
+  payment = await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("payment") } });
+  rental = await spawnWorker("rental", {
+    env: {
+      ...common,
+      DATABASE_URL: dir.db("rental"),
+      PAYMENT_URL: payment.url,
+      PAYMENT_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS),
+      PAYMENT_BREAKER_THRESHOLD: String(BREAKER_THRESHOLD),
+      PAYMENT_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),
+    },
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([rental, payment, ...extra].map((p) => p?.stop()));
+  redis?.disconnect();
+  dir?.cleanup();
+});
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+async function reserve(body: unknown, headers: Record<string, string> = {}, base = rental.url) {
+  const res = await fetch(`${base}/rentals`, json(body, headers));
+  return { res, body: (await res.json()) as Record<string, any> };
+}
+
+const getJson = async (url: string) => {
+  const res = await fetch(url);
+  return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) };
+};
+
+describe("reserve and pay", () => {
+  test("the original's httpie call reserves a car: 201 Reserved with a paymentId", async () => {
+    // http :8081/rentals carId=aaa rentHour='3' status=rented
+    const { res, body } = await reserve({ carId: "aaa", rentHour: "3", status: "rented" }, { "x-request-id": "req-1" });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("location")).toBe(`/rentals/${body.id}`);
+    expect(res.headers.get("x-request-id")).toBe("req-1");
+    expect(body).toMatchObject({ carId: "aaa", rentHour: 3, price: 3000, status: "Reserved", customerId: null });
+    expect(body.paymentId).toBeGreaterThan(0);
+    expect(body._links).toEqual({ self: { href: `/rentals/${body.id}` }, mypage: { href: `/mypages/${body.id}` } });
+
+    const paid = await getJson(`${payment.url}/payments/${body.paymentId}`);
+    expect(paid.body).toMatchObject({ rentalId: body.id, amount: 3000, status: "Approved" });
+
+    const published = await eventually(async () => {
+      const types = [
+        ...(await redis.xrange(`${prefix}:events:rental`, "-", "+")),
+        ...(await redis.xrange(`${prefix}:events:payment`, "-", "+")),
+      ].map(([, f]) => JSON.parse(f[1]!))
+        .filter((e) => e.aggregateId === String(body.id))
+        .map((e) => `${e.type}:${e.correlationId}`);
+      return types.length === 2 ? types.sort() : undefined;
+    });
+    expect(published).toEqual(["PaymentApproved:req-1", "Rented:req-1"]);
+  });
+
+  test("a retry with the same Idempotency-Key returns the first result and charges once", async () => {
+    const first = await reserve({ carId: "idem", rentHour: 2 }, { "idempotency-key": "key-1" });
+    const again = await reserve({ carId: "idem", rentHour: 2 }, { "idempotency-key": "key-1" });
+    expect(first.res.status).toBe(201);
+    expect(again.res.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    const payments = await getJson(`${payment.url}/payments?rentalId=${first.body.id}`);
+    expect(payments.body!.items).toHaveLength(1);
+    const other = await reserve({ carId: "idem", rentHour: 5 }, { "idempotency-key": "key-1" });
+    expect(other.res.status).toBe(422);
+  });
+
+  test("a payment over the limit is 402 and the rental is kept as Cancelled (payment-declined)", async () => {
+    const { res, body } = await reserve({ carId: "big", rentHour: 600 });
+    expect(res.status).toBe(402);
+    expect(res.headers.get("content-type")).toStartWith("application/problem+json");
+    expect(body.rentalId).toBeGreaterThan(0);
+    const kept = await getJson(`${rental.url}/rentals/${body.rentalId}`);
+    expect(kept.body).toMatchObject({ status: "Cancelled", cancelReason: "payment-declined" });
+  });
+
+  test("the customer cancels: 204, the rental is gone, the payment is refunded", async () => {
+    const { body } = await reserve({ carId: "bye", rentHour: 1, customerId: "c-9" });
+    const del = await fetch(`${rental.url}/rentals/${body.id}`, { method: "DELETE" });
+    expect(del.status).toBe(204);
+    expect((await getJson(`${rental.url}/rentals/${body.id}`)).status).toBe(404);
+    expect((await fetch(`${rental.url}/rentals/${body.id}`, { method: "DELETE" })).status).toBe(404);
+    await eventually(async () => {
+      const p = await getJson(`${payment.url}/payments/${body.paymentId}`);
+      return p.body!.status === "Refunded" ? true : undefined;
+    }, 10_000, "refund");
+  });
+
+  test("ReservationConfirmed from delivery's stream moves the rental to Confirmed", async () => {
+    const { body } = await reserve({ carId: "conf", rentHour: 4 });
+    const event = envelopeFor(
+      { type: "ReservationConfirmed", version: 1, aggregateId: String(body.id), data: { deliveryId: 99, rentalId: body.id } },
+      "delivery",
+      { correlationId: "manager" },
+    );
+    await redis.xadd(`${prefix}:events:delivery`, "*", "event", JSON.stringify(event));
+    await eventually(async () => {
+      const r = await getJson(`${rental.url}/rentals/${body.id}`);
+      return r.body!.status === "Confirmed" ? true : undefined;
+    }, 10_000, "Confirmed");
+  });
+
+  test("rentals are listed newest first with filters and a cursor", async () => {
+    for (const carId of ["l1", "l2", "l3"]) await reserve({ carId, rentHour: 1, customerId: "lister" });
+    const page1 = await getJson(`${rental.url}/rentals?customerId=lister&limit=2`);
+    expect(page1.body!.items.map((r: any) => r.carId)).toEqual(["l3", "l2"]);
+    const page2 = await getJson(`${rental.url}/rentals?customerId=lister&limit=2&cursor=${page1.body!.nextCursor}`);
+    expect(page2.body).toMatchObject({ items: [expect.objectContaining({ carId: "l1" })], nextCursor: null });
+    const reserved = await getJson(`${rental.url}/rentals?status=Cancelled&limit=100`);
+    expect(reserved.body!.items.every((r: any) => r.status === "Cancelled")).toBe(true);
+  });
+});
+
+describe("bad input gets a 4xx problem, never a 5xx", () => {
+  const cases: [string, () => Promise<Response>, number][] = [
+    ["malformed JSON", () => fetch(`${rental.url}/rentals`, { method: "POST", headers: { "content-type": "application/json" }, body: "{carId:" }), 400],
+    ["missing fields", () => fetch(`${rental.url}/rentals`, json({})), 400],
+    ["wrong field types", () => fetch(`${rental.url}/rentals`, json({ carId: "no spaces allowed", rentHour: "3.5" })), 400],
+    ["rentHour out of range", () => fetch(`${rental.url}/rentals`, json({ carId: "a", rentHour: 721 })), 400],
+    ["a JSON array body", () => fetch(`${rental.url}/rentals`, json([1, 2])), 400],
+    ["unknown route", () => fetch(`${rental.url}/nowhere`), 404],
+    ["an id that is not a number", () => fetch(`${rental.url}/rentals/abc`), 400],
+    ["wrong method", () => fetch(`${rental.url}/rentals`, { method: "PUT" }), 405],
+    ["body over 64 KiB", () => fetch(`${rental.url}/rentals`, json({ carId: "a", rentHour: 1, pad: "x".repeat(70_000) })), 413],
+    ["not JSON", () => fetch(`${rental.url}/rentals`, { method: "POST", headers: { "content-type": "text/plain" }, body: "carId=a" }), 415],
+    ["bad limit", () => fetch(`${rental.url}/rentals?limit=1000`), 400],
+    ["forged cursor", () => fetch(`${rental.url}/rentals?cursor=zzz`), 400],
+    ["bad status filter", () => fetch(`${rental.url}/rentals?status=Lost`), 400],
+    ["payment: missing rentalId", () => fetch(`${payment.url}/payments`, json({ rentHour: 1 })), 400],
+  ];
+  for (const [name, send, status] of cases) {
+    test(`${name} → ${status}`, async () => {
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(res.headers.get("content-type")).toStartWith("application/problem+json");
+      expect(res.headers.get("x-request-id")).toBeTruthy();
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
+      if (status === 400 && name.includes("fields")) expect(body.errors).toBeArray();
+    });
+  }
+
+  test("missing fields are each listed", async () => {
+    const body = (await (await fetch(`${rental.url}/rentals`, json({}))).json()) as { errors: { path: string }[] };
+    expect(body.errors.map((e) => e.path).sort()).toEqual(["carId", "rentHour"]);
+  });
+});
+
+describe("payment unavailable", () => {
+  test("payment stopped → 503 with Retry-After; the circuit opens and answers fast; it recovers when payment returns", async () => {
+    await payment.kill();
+    const first = await reserve({ carId: "down", rentHour: 1 });
+    expect(first.res.status).toBe(503);
+    expect(first.res.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect((await getJson(`${rental.url}/rentals/${first.body.rentalId}`)).body).toMatchObject({
+      status: "Cancelled",
+      cancelReason: "payment-unavailable",
+    });
+    for (let i = 1; i < BREAKER_THRESHOLD; i++) expect((await reserve({ carId: "down", rentHour: 1 })).res.status).toBe(503);
+
+    const ready = await getJson(`${rental.url}/readyz`);
+    expect(ready.status).toBe(200); // rental stays ready: it answers, with 503s, and fast
+    expect(ready.body!.checks.paymentCircuit.circuit).toBe("open");
+    const started = performance.now();
+    const fast = await reserve({ carId: "down", rentHour: 1 });
+    expect(fast.res.status).toBe(503);
+    expect(fast.body.detail).toBe("payment circuit is open");
+    expect(performance.now() - started).toBeLessThan(PAYMENT_TIMEOUT_MS);
+
+    payment = await payment.restart();
+    const recovered = await eventually(async () => {
+      const r = await reserve({ carId: "back", rentHour: 1 });
+      return r.res.status === 201 ? r.body : undefined;
+    }, 15_000, "recovery");
+    expect(recovered.status).toBe("Reserved");
+  });
+
+  test("payment slower than PAYMENT_TIMEOUT_MS → 503 within the timeout, and the late charge is never kept", async () => {
+    const server = await testRedis();
+    const slowPrefix = testPrefix("slow");
+    const common = { REDIS_URL: server.url, STREAM_PREFIX: slowPrefix };
+    const slow = await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("slow-payment"), FAULT_PAYMENT_DELAY_MS: "1500" } });
+    extra.push(slow);
+    const impatient = await spawnWorker("rental", {
+      env: { ...common, DATABASE_URL: dir.db("slow-rental"), PAYMENT_URL: slow.url, PAYMENT_TIMEOUT_MS: "400" },
+    });
+    extra.push(impatient);
+
+    const started = performance.now();
+    const { res, body } = await reserve({ carId: "slow", rentHour: 1 }, {}, impatient.url);
+    expect(res.status).toBe(503);
+    expect(body.detail).toContain("did not answer within 400 ms");
+    expect(performance.now() - started).toBeLessThan(1_400);
+    // Whatever the late call did, no Approved charge survives for this rental.
+    await Bun.sleep(0);
+    await eventually(async () => {
+      const p = await getJson(`${slow.url}/payments?rentalId=${body.rentalId}`);
+      const settledRefused = p.body!.items.length === 0 && slow.output.some((l) => l.includes('"status":409'));
+      const refunded = p.body!.items.length === 1 && p.body!.items[0].status === "Refunded";
+      return settledRefused || refunded ? true : undefined;
+    }, 10_000, "no charge kept");
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, test } from "bun:test";
+import { CannotCancel, cancelByCustomer, confirmByManager, priceOf, settlePayment, type Rental } from "./rental.ts";
+
+const T0 = "2026-01-01T00:00:00.000Z";
+const T1 = "2026-01-01T00:00:01.000Z";
+
+const pending = (over: Partial<Rental> = {}): Rental => ({
+  id: 1, carId: "aaa", rentHour: 3, price: 3000, customerId: null, status: "PaymentPending",
+  paymentId: null, cancelReason: null, managerConfirmed: false, createdAt: T0, updatedAt: T0, deletedAt: null, ...over,
+});
+
+describe("rental rules", () => {
+  test("the price is hours times the hourly rate", () => {
+    expect(priceOf(3, 1000)).toBe(3000);
+  });
+
+  test("an approved payment reserves the rental and announces Rented", () => {
+    const { rental, events } = settlePayment(pending(), { kind: "approved", paymentId: 7 }, T1);
+    expect(rental).toMatchObject({ status: "Reserved", paymentId: 7, updatedAt: T1 });
+    expect(events).toEqual([{ type: "Rented", rental }]);
+  });
+
+  test("a declined payment cancels the rental with reason payment-declined", () => {
+    const { rental, events } = settlePayment(pending(), { kind: "declined", detail: "over limit" }, T1);
+    expect(rental).toMatchObject({ status: "Cancelled", cancelReason: "payment-declined" });
+    expect(events.map((e) => e.type)).toEqual(["RentalCancelled"]);
+  });
+
+  test("an unavailable payment cancels the rental so that any late charge is refunded", () => {
+    const { rental, events } = settlePayment(pending(), { kind: "unavailable", detail: "timeout" }, T1);
+    expect(rental).toMatchObject({ status: "Cancelled", cancelReason: "payment-unavailable" });
+    expect(events.map((e) => e.type)).toEqual(["RentalCancelled"]);
+  });
+
+  test("a rental already settled ignores a second outcome", () => {
+    const settled = pending({ status: "Cancelled", cancelReason: "payment-unavailable" });
+    expect(settlePayment(settled, { kind: "approved", paymentId: 1 }, T1)).toEqual({ rental: settled, events: [] });
+  });
+
+  test("a confirmation that overtook the payment is kept: the rental settles as Confirmed", () => {
+    const early = confirmByManager(pending(), T1);
+    expect(early.status).toBe("PaymentPending");
+    expect(settlePayment(early, { kind: "approved", paymentId: 7 }, T1).rental.status).toBe("Confirmed");
+  });
+
+  test("the manager's confirmation moves Reserved to Confirmed, and repeating it changes nothing", () => {
+    const confirmed = confirmByManager(pending({ status: "Reserved", paymentId: 7 }), T1);
+    expect(confirmed.status).toBe("Confirmed");
+    expect(confirmByManager(confirmed, T1)).toBe(confirmed);
+  });
+
+  test("a confirmation for a cancelled rental is ignored", () => {
+    const cancelled = pending({ status: "Cancelled", cancelReason: "customer", deletedAt: T1 });
+    expect(confirmByManager(cancelled, T1)).toBe(cancelled);
+  });
+
+  test("the customer may cancel while Reserved or Confirmed: deleted, with RentalCancelled(customer)", () => {
+    for (const status of ["Reserved", "Confirmed"] as const) {
+      const { rental, events } = cancelByCustomer(pending({ status, paymentId: 7 }), T1);
+      expect(rental).toMatchObject({ status: "Cancelled", cancelReason: "customer", deletedAt: T1 });
+      expect(events.map((e) => e.type)).toEqual(["RentalCancelled"]);
+    }
+  });
+
+  test("the customer may not cancel a rental that is pending or already cancelled", () => {
+    expect(() => cancelByCustomer(pending(), T1)).toThrow(CannotCancel);
+    expect(() => cancelByCustomer(pending({ status: "Cancelled", cancelReason: "payment-declined" }), T1)).toThrow(CannotCancel);
+  });
+});
