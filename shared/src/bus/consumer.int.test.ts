@@ -161,7 +161,7 @@ describe("stream consumer", () => {
     await publish(event(9));
     await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 10_000, "dead letter");
     expect(attempts).toBe(3);
-    const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [string, string[]][];
+    const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [[string, string[]]];
     expect(fields[fields.indexOf("deliveries") + 1]).toBe("4");
     await eventually(async () => ((await pendingCount()) === 0 ? true : undefined));
   });

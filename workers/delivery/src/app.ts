@@ -1,0 +1,24 @@
+import type { Queue } from "bullmq";
+import type { Database } from "@rentalnang/shared/db/database";
+import type { Health } from "@rentalnang/shared/http/health";
+import { createServiceApp } from "@rentalnang/shared/http/service-app";
+import type { Logger } from "@rentalnang/shared/log/logger";
+import { BOARD_PATH, boardRoutes } from "./board/board.ts";
+import type { Confirmations } from "./confirmations/confirmations.ts";
+import { deliveryRoutes } from "./confirmations/routes.ts";
+
+export interface AppDeps {
+  db: Database;
+  confirmations: Confirmations;
+  queues: Queue[];
+  board: { user?: string | undefined; password?: string | undefined };
+  health: Health;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = createServiceApp({ name: "delivery", logger: deps.logger, health: deps.health });
+  app.route("/", deliveryRoutes(deps));
+  app.route(BOARD_PATH, boardRoutes({ queues: deps.queues, ...deps.board }));
+  return app;
+}

@@ -1,0 +1,73 @@
+import type { Row, Transaction } from "@libsql/client";
+import type { Database } from "@rentalnang/shared/db/database";
+import type { Confirmation, ConfirmationStatus } from "./confirmation.ts";
+
+type Executor = Pick<Transaction, "execute"> | Database;
+
+function rowTo(r: Row): Confirmation {
+  return {
+    id: Number(r.id),
+    rentalId: Number(r.rental_id),
+    paymentId: Number(r.payment_id),
+    carId: r.car_id === null ? null : String(r.car_id),
+    rentHour: Number(r.rent_hour),
+    status: String(r.status) as ConfirmationStatus,
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+  };
+}
+
+export async function findById(db: Executor, id: number) {
+  const r = await db.execute({ sql: "SELECT * FROM deliveries WHERE id = ?", args: [id] });
+  return r.rows[0] ? rowTo(r.rows[0]) : undefined;
+}
+
+export async function findByRental(db: Executor, rentalId: number) {
+  const r = await db.execute({ sql: "SELECT * FROM deliveries WHERE rental_id = ?", args: [rentalId] });
+  return r.rows[0] ? rowTo(r.rows[0]) : undefined;
+}
+
+export async function isCancelled(db: Executor, rentalId: number): Promise<boolean> {
+  const r = await db.execute({ sql: "SELECT 1 FROM cancelled_rentals WHERE rental_id = ?", args: [rentalId] });
+  return r.rows.length > 0;
+}
+
+export async function recordCancelled(db: Executor, rentalId: number, now: string) {
+  await db.execute({
+    sql: "INSERT INTO cancelled_rentals (rental_id, cancelled_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    args: [rentalId, now],
+  });
+}
+
+export async function insertPending(
+  db: Executor,
+  c: { rentalId: number; paymentId: number; carId: string | null; rentHour: number },
+  now: string,
+) {
+  const r = await db.execute({
+    sql: `INSERT INTO deliveries (rental_id, payment_id, car_id, rent_hour, status, created_at, updated_at)
+          VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?) RETURNING *`,
+    args: [c.rentalId, c.paymentId, c.carId, c.rentHour, now, now],
+  });
+  return rowTo(r.rows[0]!);
+}
+
+export async function saveStatus(db: Executor, c: Confirmation) {
+  await db.execute({ sql: "UPDATE deliveries SET status = ?, updated_at = ? WHERE id = ?", args: [c.status, c.updatedAt, c.id] });
+}
+
+export async function listConfirmations(
+  db: Database,
+  f: { status?: ConfirmationStatus; rentalId?: number; before?: number; limit: number },
+) {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (f.status !== undefined) (where.push("status = ?"), args.push(f.status));
+  if (f.rentalId !== undefined) (where.push("rental_id = ?"), args.push(f.rentalId));
+  if (f.before !== undefined) (where.push("id < ?"), args.push(f.before));
+  const r = await db.execute({
+    sql: `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
+    args: [...args, f.limit + 1],
+  });
+  return r.rows.map(rowTo);
+}

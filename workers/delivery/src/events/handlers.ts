@@ -1,0 +1,42 @@
+import type { Database } from "@rentalnang/shared/db/database";
+import { handleOnce } from "@rentalnang/shared/db/inbox";
+import { parseDomainEvent } from "@rentalnang/shared/events/catalog";
+import type { Envelope } from "@rentalnang/shared/events/envelope";
+import { cancelForRental } from "../confirmations/confirmations.ts";
+import type { ConfirmationQueue } from "../jobs/confirmation-queue.ts";
+
+export const CONSUMER = "delivery";
+
+/**
+ * delivery reads payment's and rental's streams:
+ * - PaymentApproved → a BullMQ job (id = event id) that creates the confirmation request;
+ * - RentalCancelled → the request is cancelled, or never created if it does not exist yet.
+ * Everything else is acked untouched.
+ */
+export function createDeliveryEventHandler(db: Database, queue: ConfirmationQueue, onCommit: () => void) {
+  return async function handleDeliveryEvent(envelope: Envelope): Promise<void> {
+    if (envelope.type !== "PaymentApproved" && envelope.type !== "RentalCancelled") return;
+    const event = parseDomainEvent(envelope);
+    switch (event.type) {
+      case "PaymentApproved":
+        await queue.enqueue({
+          eventId: event.id,
+          correlationId: event.correlationId,
+          rentalId: event.data.rentalId,
+          paymentId: event.data.paymentId,
+          carId: event.data.carId,
+          rentHour: event.data.rentHour,
+        });
+        return;
+      case "RentalCancelled": {
+        const wrote = await handleOnce(db, CONSUMER, envelope, (tx) =>
+          cancelForRental(tx, event.data.rentalId, { correlationId: event.correlationId, causationId: event.id }),
+        );
+        if (wrote) onCommit();
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}

@@ -1,0 +1,88 @@
+import { Queue, Worker, type Job } from "bullmq";
+import type { Redis } from "@rentalnang/shared/bus/redis";
+import type { Logger } from "@rentalnang/shared/log/logger";
+import type { Confirmations, RequestInput } from "../confirmations/confirmations.ts";
+
+export const QUEUE_NAME = "confirmation-requests";
+
+/** Keep finished jobs long enough that a redelivered event finds its job id taken. */
+const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
+const BACKOFF_JITTER = 0.5;
+/** How long `close()` may wait for running jobs before shutdown moves on. */
+const CLOSE_DEADLINE_MS = 5_000;
+
+export interface JobData extends RequestInput {
+  eventId: string;
+  correlationId: string;
+}
+
+export interface QueueOptions {
+  connection: () => Redis;
+  prefix: string;
+  attempts: number;
+  backoffMs: number;
+  concurrency: number;
+  confirmations: Confirmations;
+  logger: Logger;
+  /** Test-only: the first N attempts of every job fail (FAULT_JOB_FAILURES). */
+  failFirstAttempts?: number;
+}
+
+/**
+ * The BullMQ queue that turns PaymentApproved into a confirmation request, with retries
+ * (attempts, exponential backoff with jitter). A job that exhausts its attempts stays in
+ * the failed set, visible and retryable from the board. The processor runs in-process:
+ * Bun has no sandboxed processors.
+ */
+export function createConfirmationQueue(o: QueueOptions) {
+  const queue = new Queue<JobData>(QUEUE_NAME, {
+    connection: o.connection(),
+    prefix: o.prefix,
+    defaultJobOptions: {
+      attempts: o.attempts,
+      backoff: { type: "exponential", delay: o.backoffMs, jitter: BACKOFF_JITTER },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: false,
+    },
+  });
+  let worker: Worker<JobData> | undefined;
+
+  async function process(job: Job<JobData>) {
+    if (o.failFirstAttempts && job.attemptsMade < o.failFirstAttempts) {
+      throw new Error(`FAULT_JOB_FAILURES: attempt ${job.attemptsMade + 1} fails on purpose`);
+    }
+    const { eventId, correlationId, ...input } = job.data;
+    const outcome = await o.confirmations.request(input, { correlationId, causationId: eventId });
+    o.logger.info({ jobId: job.id, rentalId: input.rentalId, outcome, correlationId }, "confirmation request job done");
+    return outcome;
+  }
+
+  return {
+    queue,
+    /** Idempotent: the job id is the event id, so a redelivered event adds nothing. */
+    async enqueue(data: JobData) {
+      await queue.add("request-confirmation", data, { jobId: data.eventId });
+    },
+    start() {
+      worker = new Worker<JobData>(QUEUE_NAME, process, {
+        connection: o.connection(),
+        prefix: o.prefix,
+        concurrency: o.concurrency,
+      });
+      worker.on("failed", (job, error) =>
+        o.logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, "confirmation request job failed"),
+      );
+      worker.on("error", (error) => o.logger.warn({ err: error }, "queue worker error"));
+    },
+    async stop() {
+      const closing = worker?.close() ?? Promise.resolve();
+      // worker.close() has no deadline of its own.
+      await Promise.race([closing, Bun.sleep(CLOSE_DEADLINE_MS)]);
+      await queue.close();
+    },
+    async counts() {
+      return queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");
+    },
+  };
+}
+export type ConfirmationQueue = ReturnType<typeof createConfirmationQueue>;

@@ -1,0 +1,25 @@
+import { messagingMigration, type Migration } from "@rentalnang/shared/db/migrate";
+
+export const migrations: Migration[] = [
+  messagingMigration,
+  {
+    version: 2,
+    name: "confirmation requests and cancelled rentals",
+    statements: [
+      `CREATE TABLE deliveries (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         rental_id INTEGER NOT NULL UNIQUE,
+         payment_id INTEGER NOT NULL,
+         car_id TEXT,
+         rent_hour INTEGER NOT NULL,
+         status TEXT NOT NULL,
+         created_at TEXT NOT NULL,
+         updated_at TEXT NOT NULL)`,
+      "CREATE INDEX deliveries_status ON deliveries (status, id)",
+      // A cancellation seen before its request existed: the request is then never created.
+      `CREATE TABLE cancelled_rentals (
+         rental_id INTEGER PRIMARY KEY,
+         cancelled_at TEXT NOT NULL)`,
+    ],
+  },
+];
