@@ -12,10 +12,13 @@ const CHECK_TIMEOUT_MS = 1_000;
  */
 export class Health {
   private state: "starting" | "ready" | "draining" = "starting";
-  constructor(private readonly checks: Record<string, Check>) {}
+  private readonly informational = new Set<string>();
+  constructor(private readonly checks: Record<string, Check> = {}) {}
 
-  add(name: string, check: Check) {
+  /** Adds a check; an informational one is reported but never makes the process unready. */
+  add(name: string, check: Check, { informational = false } = {}) {
     this.checks[name] = check;
+    if (informational) this.informational.add(name);
   }
 
   markReady() {
@@ -37,7 +40,7 @@ export class Health {
           const details = await withTimeout(check(), CHECK_TIMEOUT_MS);
           results[name] = { status: "ok", ...(details ?? {}) };
         } catch (error) {
-          ok = false;
+          if (!this.informational.has(name)) ok = false;
           results[name] = { status: "down", error: error instanceof Error ? error.message : String(error) };
         }
       }),

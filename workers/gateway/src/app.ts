@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { Health } from "@rentalnang/shared/http/health";
+import { onError, problemJson } from "@rentalnang/shared/http/problem";
+import { MAX_BODY_BYTES } from "@rentalnang/shared/http/service-app";
+import type { Logger } from "@rentalnang/shared/log/logger";
+import { forward } from "./routing/proxy.ts";
+import { ROUTES, type Upstream } from "./routing/routes.ts";
+
+export interface AppDeps {
+  upstreams: Record<Upstream, string>;
+  timeoutMs: number;
+  health: Health;
+  logger: Logger;
+}
+
+/** The single entry point: request ids, body limit, routing by prefix, problems for the rest. */
+export function createApp({ upstreams, timeoutMs, health, logger }: AppDeps) {
+  const app = new Hono<{ Variables: { requestId: string } }>();
+  app.use(requestId());
+  app.use(async function accessLog(c, next) {
+    const started = performance.now();
+    await next();
+    if (c.req.path === "/healthz" || c.req.path === "/readyz") return;
+    logger.info(
+      { requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      "request",
+    );
+  });
+  app.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => problemJson(413, "Payload Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes.`, {}, { "X-Request-Id": c.get("requestId") }),
+  }));
+  health.routes(app);
+  const handler = forward({ upstreams, timeoutMs, logger });
+  for (const route of ROUTES) {
+    app.all(route.prefix, handler);
+    app.all(`${route.prefix}/*`, handler);
+  }
+  app.notFound((c) => problemJson(404, "Not Found", `No route for ${c.req.method} ${c.req.path}.`, {}, { "X-Request-Id": c.get("requestId") }));
+  app.onError(onError(logger));
+  return app;
+}

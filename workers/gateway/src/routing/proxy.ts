@@ -1,0 +1,57 @@
+import type { Context } from "hono";
+import { proxy } from "hono/proxy";
+import { problemJson } from "@rentalnang/shared/http/problem";
+import type { Logger } from "@rentalnang/shared/log/logger";
+import { routeFor, type Upstream } from "./routes.ts";
+
+export interface ProxyOptions {
+  upstreams: Record<Upstream, string>;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * Forwards a request to its owner with the request id, and turns an unreachable or silent
+ * upstream into a problem (502 / 504) instead of a hang or a bare error.
+ */
+export function forward({ upstreams, timeoutMs, logger }: ProxyOptions) {
+  return async function forwardToUpstream(c: Context) {
+    const requestId: string = c.get("requestId");
+    const route = routeFor(c.req.path);
+    if (!route) return problemJson(404, "Not Found", `No route for ${c.req.method} ${c.req.path}.`, {}, { "X-Request-Id": requestId });
+    if (!route.methods.includes(c.req.method)) {
+      return problemJson(405, "Method Not Allowed", `${c.req.method} is not allowed on ${route.prefix} through the gateway.`, {}, {
+        Allow: route.methods.join(", "),
+        "X-Request-Id": requestId,
+      });
+    }
+    const target = new URL(c.req.url);
+    const base = new URL(upstreams[route.upstream]);
+    target.protocol = base.protocol;
+    target.host = base.host;
+    try {
+      const res = await proxy(target, {
+        raw: c.req.raw,
+        headers: {
+          ...c.req.header(),
+          "x-request-id": requestId,
+          "x-forwarded-host": c.req.header("host"),
+          "x-forwarded-proto": new URL(c.req.url).protocol.replace(":", ""),
+          host: undefined,
+        },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      res.headers.set("X-Request-Id", requestId);
+      return res;
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+      logger.warn({ requestId, upstream: route.upstream, err: error }, "upstream failed");
+      return timedOut
+        ? problemJson(504, "Gateway Timeout", `${route.upstream} did not answer within ${timeoutMs} ms.`, { upstream: route.upstream }, { "X-Request-Id": requestId })
+        : problemJson(502, "Bad Gateway", `${route.upstream} is unreachable; try again shortly.`, { upstream: route.upstream }, {
+            "X-Request-Id": requestId,
+            "Retry-After": "1",
+          });
+    }
+  };
+}

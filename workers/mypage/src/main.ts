@@ -1,0 +1,18 @@
+import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
+import { createApp } from "./app.ts";
+import { readConfig } from "./config.ts";
+import { migrations } from "./migrations.ts";
+import { createProjector } from "./view/projector.ts";
+
+const config = configOrExit(() => readConfig());
+
+await runWorker({
+  name: "mypage",
+  config,
+  migrations,
+  consumes: ["rental", "payment", "delivery"],
+  build: ({ db, health, logger }) => ({
+    app: createApp({ db, health, logger }),
+    handle: createProjector(db),
+  }),
+});

@@ -1,0 +1,141 @@
+import type { DomainEvent } from "@rentalnang/shared/events/catalog";
+
+/**
+ * The customer's view of one rental, folded from every event of the saga.
+ *
+ * The view records facts ("payment was approved", "the request was cancelled"), each of
+ * which only ever turns true, and derives the statuses from them. Merging a fact is
+ * commutative, associative and idempotent, so the view converges whatever the order in
+ * which events arrive and however often each arrives. No inbox is needed.
+ */
+
+export interface Facts {
+  rentalId: number;
+  carId: string | null;
+  rentHour: number | null;
+  price: number | null;
+  customerId: string | null;
+  paymentId: number | null;
+  deliveryId: number | null;
+  reserved: boolean;
+  paymentApproved: boolean;
+  paymentRefunded: boolean;
+  confirmationRequested: boolean;
+  confirmed: boolean;
+  confirmationCancelled: boolean;
+  cancelled: boolean;
+  cancelReason: "customer" | "payment-declined" | "payment-unavailable" | null;
+  /** The latest occurredAt among the events folded in. */
+  updatedAt: string;
+}
+
+export type Status = "Reserved" | "AwaitingConfirmation" | "Confirmed" | "Cancelled";
+export type PaymentStatus = "Approved" | "Refunded" | "Declined" | null;
+export type ConfirmationStatus = "PendingConfirmation" | "Confirmed" | "Cancelled" | null;
+
+export function empty(rentalId: number): Facts {
+  return {
+    rentalId, carId: null, rentHour: null, price: null, customerId: null, paymentId: null, deliveryId: null,
+    reserved: false, paymentApproved: false, paymentRefunded: false, confirmationRequested: false,
+    confirmed: false, confirmationCancelled: false, cancelled: false, cancelReason: null, updatedAt: "",
+  };
+}
+
+/** The rental an event is about. */
+export const rentalIdOf = (event: DomainEvent) => event.data.rentalId;
+
+export function evolve(view: Facts, event: DomainEvent): Facts {
+  const v: Facts = { ...view, updatedAt: event.occurredAt > view.updatedAt ? event.occurredAt : view.updatedAt };
+  switch (event.type) {
+    case "Rented":
+      return { ...v, ...details(v, event.data), paymentId: v.paymentId ?? event.data.paymentId, reserved: true };
+    case "RentalCancelled":
+      return {
+        ...v,
+        ...details(v, event.data),
+        paymentId: v.paymentId ?? event.data.paymentId,
+        cancelled: true,
+        cancelReason: v.cancelReason ?? event.data.reason,
+      };
+    case "PaymentApproved":
+      return {
+        ...v,
+        carId: v.carId ?? event.data.carId,
+        rentHour: v.rentHour ?? event.data.rentHour,
+        price: v.price ?? event.data.amount,
+        paymentId: v.paymentId ?? event.data.paymentId,
+        paymentApproved: true,
+      };
+    case "PaymentRefunded":
+      return { ...v, paymentId: v.paymentId ?? event.data.paymentId, paymentApproved: true, paymentRefunded: true };
+    case "ConfirmationRequested":
+      return {
+        ...v,
+        carId: v.carId ?? event.data.carId,
+        rentHour: v.rentHour ?? event.data.rentHour,
+        deliveryId: v.deliveryId ?? event.data.deliveryId,
+        confirmationRequested: true,
+      };
+    case "ReservationConfirmed":
+      return { ...v, deliveryId: v.deliveryId ?? event.data.deliveryId, confirmationRequested: true, confirmed: true };
+    case "ConfirmationCancelled":
+      return { ...v, deliveryId: v.deliveryId ?? event.data.deliveryId, confirmationRequested: true, confirmationCancelled: true };
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+function details(v: Facts, d: { carId: string; rentHour: number; price: number; customerId: string | null }) {
+  return {
+    carId: v.carId ?? d.carId,
+    rentHour: v.rentHour ?? d.rentHour,
+    price: v.price ?? d.price,
+    customerId: v.customerId ?? d.customerId,
+  };
+}
+
+export function statusOf(v: Facts): Status {
+  if (v.cancelled) return "Cancelled";
+  if (v.confirmed) return "Confirmed";
+  if (v.confirmationRequested) return "AwaitingConfirmation";
+  return "Reserved";
+}
+
+export function paymentStatusOf(v: Facts): PaymentStatus {
+  if (v.paymentRefunded) return "Refunded";
+  if (v.paymentApproved) return "Approved";
+  if (v.cancelReason === "payment-declined") return "Declined";
+  return null;
+}
+
+export function confirmationStatusOf(v: Facts): ConfirmationStatus {
+  if (v.confirmationCancelled) return "Cancelled";
+  if (v.confirmed) return "Confirmed";
+  if (v.confirmationRequested) return "PendingConfirmation";
+  return null;
+}
+
+/** The view as the API shows it (CONTRACT.md "Mypage"). */
+export function present(v: Facts) {
+  return {
+    rentalId: v.rentalId,
+    carId: v.carId,
+    rentHour: v.rentHour,
+    price: v.price,
+    customerId: v.customerId,
+    status: statusOf(v),
+    paymentStatus: paymentStatusOf(v),
+    confirmationStatus: confirmationStatusOf(v),
+    cancelReason: v.cancelReason,
+    paymentId: v.paymentId,
+    deliveryId: v.deliveryId,
+    updatedAt: v.updatedAt,
+    _links: {
+      self: { href: `/mypages/${v.rentalId}` },
+      rental: { href: `/rentals/${v.rentalId}` },
+      ...(v.deliveryId ? { delivery: { href: `/deliveries/${v.deliveryId}` } } : {}),
+    },
+  };
+}
