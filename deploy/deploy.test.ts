@@ -1,0 +1,331 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { flyKnownKeysRule, flyUpstreamsRule, flyWorkerRule, type FlyApp } from "./fly-rules.ts";
+import {
+  autoscalerRule, imageTagRule, k8sRules, noCommittedSecretsRule, probesRule, readWriteOnceRule,
+  resourcesRule, rollingUpdateRule, securityRule,
+} from "./k8s-rules.ts";
+import { readResources, renderKustomization, type K8sObject } from "./manifests.ts";
+import { schemaViolations } from "./schemas.ts";
+import { drainRule, everyProcessDeployedRule, kedaStreamsRule, workerEnvRule, workerPortsRule } from "./worker-rules.ts";
+import { servedHealthPaths, workerOfCommand, workers } from "./workers.ts";
+
+/**
+ * Offline checks of everything that deploys rentalnang (issue 5): the Kubernetes overlays as
+ * `kubectl kustomize` renders them, against bundled schemas and the project's rules; the
+ * fly.io configs; the container image. No cluster, registry or network is needed.
+ */
+
+const ROOT = join(import.meta.dir, "..");
+const kubectl = Bun.which("kubectl");
+const OVERLAYS = ["dev", "prod"] as const;
+
+if (!kubectl) {
+  console.warn("deploy checks: kubectl is not on PATH, so the overlays were NOT rendered or checked; only the resources as written were.");
+}
+
+const rendered = new Map<string, K8sObject[]>();
+function overlay(name: string): K8sObject[] {
+  if (!rendered.has(name)) rendered.set(name, renderKustomization(kubectl!, join(ROOT, "k8s", "overlays", name)));
+  return structuredClone(rendered.get(name)!);
+}
+
+/** The resources files as written in base and the components (no patches, no generators). */
+const written = () => [
+  ...readResources(join(ROOT, "k8s", "base")),
+  ...["file-databases", "libsql-servers", "autoscaling"].flatMap((c) => readResources(join(ROOT, "k8s", "components", c))),
+];
+
+const servedPaths = await servedHealthPaths(["/healthz", "/readyz"]);
+
+const find = (objects: K8sObject[], kind: string, name: string) => {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} is not in the manifests`);
+  return found as K8sObject & { spec: any };
+};
+const container = (objects: K8sObject[], kind: string, name: string) => find(objects, kind, name).spec.template.spec.containers[0];
+
+test("every process serves the health routes the platforms probe (/healthz, /readyz)", () => {
+  expect([...servedPaths].sort()).toEqual(["/healthz", "/readyz"]);
+});
+
+describe("k8s resources as written", () => {
+  test("validate against the bundled Kubernetes and KEDA schemas", () => {
+    expect(written().flatMap(schemaViolations)).toEqual([]);
+  });
+
+  for (const [title, rule] of Object.entries({
+    probesRule, resourcesRule, securityRule, imageTagRule, rollingUpdateRule, noCommittedSecretsRule,
+  })) {
+    test(`hold ${title}`, () => expect(rule(written())).toEqual([]));
+  }
+});
+
+for (const name of OVERLAYS) {
+  describe.skipIf(!kubectl)(`k8s/overlays/${name}`, () => {
+    test("renders with kubectl kustomize, offline", () => {
+      expect(overlay(name).length).toBeGreaterThan(0);
+    });
+
+    test("every object validates against the bundled Kubernetes and KEDA schemas", () => {
+      expect(overlay(name).flatMap(schemaViolations)).toEqual([]);
+    });
+
+    for (const [title, rule] of Object.entries(k8sRules)) {
+      test(title, () => expect(rule(overlay(name))).toEqual([]));
+    }
+
+    test("every variable set (env, envFrom ConfigMaps) is known to the worker's config.ts and accepted", () => {
+      expect(workerEnvRule(overlay(name))).toEqual([]);
+    });
+
+    test("each process listens on its CONTRACT.md port, behind its Service, probed on /readyz and /healthz", () => {
+      expect(workerPortsRule(overlay(name), servedPaths)).toEqual([]);
+    });
+
+    test("the grace period covers the preStop pause plus SHUTDOWN_TIMEOUT_MS", () => {
+      expect(drainRule(overlay(name))).toEqual([]);
+    });
+
+    test("each of the five processes runs in exactly one Deployment", () => {
+      expect(everyProcessDeployedRule(overlay(name), workers)).toEqual([]);
+    });
+
+    test("KEDA triggers watch the stream and consumer group their worker reads", () => {
+      expect(kedaStreamsRule(overlay(name))).toEqual([]);
+    });
+  });
+}
+
+describe.skipIf(!kubectl)("what each overlay is for", () => {
+  const databaseUrls = (objects: K8sObject[]) =>
+    Object.fromEntries(
+      ["rental", "payment", "delivery", "mypage"].map((w) => [
+        w,
+        objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith(`${w}-config`))?.data as Record<string, string>,
+      ]).map(([w, data]) => [w, (data as Record<string, string>).DATABASE_URL]),
+    );
+
+  test("dev: one replica each, embedded databases on volumes, in-cluster Redis, no autoscaling", () => {
+    const dev = overlay("dev");
+    expect(databaseUrls(dev)).toEqual({
+      rental: "file:/data/rental.db", payment: "file:/data/payment.db",
+      delivery: "file:/data/delivery.db", mypage: "file:/data/mypage.db",
+    });
+    for (const d of dev.filter((o) => o.kind === "Deployment")) expect((d as any).spec.replicas).toBe(1);
+    expect(dev.some((o) => o.kind === "StatefulSet" && o.metadata.name === "redis")).toBe(true);
+    expect(dev.filter((o) => ["HorizontalPodAutoscaler", "ScaledObject"].includes(o.kind))).toEqual([]);
+  });
+
+  test("prod: stateless workers on a libSQL server each, HPA on mypage, KEDA on delivery", () => {
+    const prod = overlay("prod");
+    expect(databaseUrls(prod)).toEqual({
+      rental: "http://libsql-rental:8080", payment: "http://libsql-payment:8080",
+      delivery: "http://libsql-delivery:8080", mypage: "http://libsql-mypage:8080",
+    });
+    for (const w of ["rental", "payment", "delivery", "mypage"]) {
+      expect(find(prod, "StatefulSet", `libsql-${w}`).spec.volumeClaimTemplates).toHaveLength(1);
+      expect(find(prod, "Deployment", w).spec.template.spec.volumes.some((v: any) => v.persistentVolumeClaim)).toBe(false);
+    }
+    const hpa = find(prod, "HorizontalPodAutoscaler", "mypage").spec;
+    expect([hpa.scaleTargetRef.name, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization]).toEqual(["mypage", 5, 10]);
+    const keda = find(prod, "ScaledObject", "delivery").spec;
+    expect([keda.scaleTargetRef.name, keda.triggers[0].type, keda.triggers[0].metadata.consumerGroup]).toEqual(["delivery", "redis-streams", "delivery"]);
+  });
+
+  test("Redis keeps every entry: AOF on, fsync every second, noeviction", () => {
+    const args: string[] = container(overlay("prod"), "StatefulSet", "redis").args;
+    const flag = (name: string) => args[args.indexOf(name) + 1];
+    expect([flag("--appendonly"), flag("--appendfsync"), flag("--maxmemory-policy")]).toEqual(["yes", "everysec", "noeviction"]);
+  });
+
+  test("the queue board credentials come from an optional Secret, never from the manifests", () => {
+    const env = container(overlay("prod"), "Deployment", "delivery").env;
+    for (const key of ["BOARD_USER", "BOARD_PASSWORD"]) {
+      expect(env.find((e: any) => e.name === key).valueFrom.secretKeyRef).toEqual({ name: "delivery-board", key, optional: true });
+    }
+  });
+});
+
+describe("the rules report what they guard against", () => {
+  // On the resources as written, so these run with or without kubectl.
+  test("a container without a readiness or liveness probe", () => {
+    const objects = written();
+    delete container(objects, "Deployment", "rental").readinessProbe;
+    delete container(objects, "StatefulSet", "redis").livenessProbe;
+    expect(probesRule(objects)).toEqual([
+      "Deployment/rental container rental: no readinessProbe",
+      "StatefulSet/redis container redis: no livenessProbe",
+    ]);
+  });
+
+  test("a container without a CPU request or a memory limit", () => {
+    const objects = written();
+    delete container(objects, "Deployment", "mypage").resources.requests.cpu;
+    delete container(objects, "Deployment", "gateway").resources.limits.memory;
+    expect(resourcesRule(objects)).toEqual([
+      "Deployment/gateway container gateway: no memory limit",
+      "Deployment/mypage container mypage: no cpu request",
+    ]);
+  });
+
+  test("an image on :latest or without a tag", () => {
+    const objects = written();
+    container(objects, "Deployment", "rental").image = "rentalnang:latest";
+    container(objects, "StatefulSet", "redis").image = "docker.io/library/redis";
+    expect(imageTagRule(objects)).toEqual([
+      "Deployment/rental container rental: image rentalnang:latest uses :latest",
+      "StatefulSet/redis container redis: image docker.io/library/redis has no tag",
+    ]);
+  });
+
+  test("a container that may run as root or write its root filesystem", () => {
+    const objects = written();
+    delete container(objects, "Deployment", "payment").securityContext.readOnlyRootFilesystem;
+    expect(securityRule(objects)).toEqual(["Deployment/payment container payment: root filesystem is writable"]);
+  });
+
+  test("an object that breaks its schema", () => {
+    const objects = written();
+    find(objects, "Deployment", "rental").spec.replicas = "two";
+    expect(objects.flatMap(schemaViolations)).toEqual(["Deployment/rental: data/spec/replicas must be integer"]);
+  });
+
+  describe.skipIf(!kubectl)("on rendered overlays", () => {
+    test("a Deployment under both an HPA and a ScaledObject", () => {
+      const objects = overlay("prod");
+      objects.push({
+        apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "delivery-cpu" },
+        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "delivery" }, maxReplicas: 3 },
+      });
+      expect(autoscalerRule(objects)).toEqual([
+        "Deployment/delivery is scaled by both ScaledObject/delivery and HorizontalPodAutoscaler/delivery-cpu",
+      ]);
+    });
+
+    test("a Deployment on a ReadWriteOnce volume that rolls, runs two replicas or autoscales", () => {
+      const objects = overlay("dev");
+      const delivery = find(objects, "Deployment", "delivery");
+      delivery.spec.replicas = 2;
+      delivery.spec.strategy = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0 } };
+      expect(readWriteOnceRule(objects)).toEqual([
+        "Deployment/delivery mounts ReadWriteOnce claim delivery-data but does not use strategy Recreate",
+        "Deployment/delivery mounts ReadWriteOnce claim delivery-data but runs 2 replicas",
+      ]);
+    });
+
+    test("a variable the worker does not know, or a value it refuses", () => {
+      const objects = overlay("prod");
+      container(objects, "Deployment", "rental").env = [
+        { name: "PAYMNET_URL", value: "http://payment:8082" },
+        { name: "PAYMENT_TIMEOUT_MS", value: "soon" },
+      ];
+      const violations = workerEnvRule(objects);
+      expect(violations).toHaveLength(2);
+      expect(violations[0]).toBe("Deployment/rental container rental: sets PAYMNET_URL, unknown to workers/rental/src/config.ts");
+      expect(violations[1]).toStartWith("Deployment/rental container rental: rental refuses its environment: PAYMENT_TIMEOUT_MS:");
+    });
+
+    test("a readiness probe on the wrong path and a Service on the wrong port", () => {
+      const objects = overlay("prod");
+      container(objects, "Deployment", "mypage").readinessProbe.httpGet.path = "/health";
+      find(objects, "Service", "payment").spec.ports[0].port = 80;
+      expect(workerPortsRule(objects, servedPaths)).toEqual([
+        "Deployment/mypage container mypage: readinessProbe asks /health, not /readyz",
+        "Deployment/mypage container mypage: readinessProbe asks /health, which the code does not serve",
+        "Service/payment does not offer port 8082",
+      ]);
+    });
+
+    test("a grace period shorter than the preStop pause plus the drain deadline", () => {
+      const objects = overlay("prod");
+      find(objects, "Deployment", "gateway").spec.template.spec.terminationGracePeriodSeconds = 20;
+      expect(drainRule(objects)).toEqual([
+        "Deployment/gateway container gateway: terminationGracePeriodSeconds 20 is not above preStop 5 s + SHUTDOWN_TIMEOUT_MS 20000",
+      ]);
+    });
+
+    test("a KEDA trigger on another stream prefix or consumer group", () => {
+      const objects = overlay("prod");
+      const metadata = find(objects, "ScaledObject", "delivery").spec.triggers[0].metadata;
+      metadata.stream = "orders:events:payment";
+      metadata.consumerGroup = "mypage";
+      expect(kedaStreamsRule(objects)).toEqual([
+        "ScaledObject/delivery trigger redis-streams: stream orders:events:payment is none of rentalnang:events:rental, rentalnang:events:payment, rentalnang:events:delivery",
+        "ScaledObject/delivery trigger redis-streams: consumerGroup mypage, but delivery reads as group delivery",
+      ]);
+    });
+
+    test("a committed password", () => {
+      const objects = overlay("prod");
+      (find(objects, "ConfigMap", objects.find((o) => o.metadata.name.startsWith("delivery-config"))!.metadata.name) as any)
+        .data.BOARD_PASSWORD = "hunter2";
+      expect(noCommittedSecretsRule(objects)).toEqual([
+        expect.stringContaining("BOARD_PASSWORD looks like a secret"),
+      ]);
+    });
+  });
+});
+
+describe("fly.io", () => {
+  const files = ["fly.toml", ...readdirSync(join(ROOT, "fly")).filter((f) => f.endsWith(".toml")).map((f) => `fly/${f}`)];
+  const apps = (): FlyApp[] =>
+    files.map((file) => ({ file, config: Bun.TOML.parse(readFileSync(join(ROOT, file), "utf8")) as Record<string, unknown> }));
+
+  test("one app per process: fly.toml and fly/*.toml cover the five processes once each", () => {
+    const runs = apps().map((a) => workerOfCommand(String(Object.values(a.config.processes as object)[0]).split(/\s+/)));
+    expect(runs.sort()).toEqual(workers.map((w) => w.name).sort());
+    expect(new Set(apps().map((a) => a.config.app)).size).toBe(files.length);
+  });
+
+  for (const file of files) {
+    test(`${file}: only keys flyctl knows`, () => {
+      expect(flyKnownKeysRule(apps().find((a) => a.file === file)!)).toEqual([]);
+    });
+    test(`${file}: env known to the worker, port and checks match the code, drains, never auto-stops a consumer`, () => {
+      expect(flyWorkerRule(apps().find((a) => a.file === file)!, servedPaths)).toEqual([]);
+    });
+  }
+
+  test("every *_URL between apps leads to the app running that process", () => {
+    expect(flyUpstreamsRule(apps())).toEqual([]);
+  });
+
+  test("the rules report an auto-stopping consumer, a database off the volume, an unknown variable", () => {
+    const rental = apps().find((a) => a.file === "fly/rental.toml")!;
+    (rental.config.http_service as any).auto_stop_machines = "stop";
+    delete rental.config.mounts;
+    (rental.config.env as any).PAYMNET_URL = "http://x.flycast";
+    rental.config.kill_timeout = 10;
+    expect(flyWorkerRule(rental, servedPaths)).toEqual([
+      "fly/rental.toml: [env] sets PAYMNET_URL, unknown to workers/rental/src/config.ts",
+      "fly/rental.toml: kill_timeout 10 is not above SHUTDOWN_TIMEOUT_MS 20000",
+      'fly/rental.toml: rental reads Redis streams but auto_stop_machines is "stop" (must be "off")',
+      "fly/rental.toml: DATABASE_URL file:/data/rental.db is not on a [[mounts]] volume (lost on every deploy)",
+    ]);
+  });
+});
+
+describe("container image", () => {
+  const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+  const lockedBun = (JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as any).packages["node_modules/bun"].version;
+
+  test("builds on the official Bun image, pinned to the Bun version the tests run on", () => {
+    const base = /^ARG BUN_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
+    expect(base).toBe(`oven/bun:${lockedBun}-slim`);
+    for (const from of dockerfile.match(/^FROM \S+/gm) ?? []) expect(from).toMatch(/^FROM (\$\{BUN_IMAGE\}|\S+:\S+)$/);
+  });
+
+  test("installs production dependencies only, from the lockfile, and runs as a non-root user", () => {
+    expect(dockerfile).toMatch(/bun install --production --frozen-lockfile/);
+    expect(/^USER (\S+)$/m.exec(dockerfile)?.[1]).toBe("1000:1000");
+    const ignored = readFileSync(join(ROOT, ".dockerignore"), "utf8").split("\n");
+    for (const entry of ["**/node_modules", "**/.env", "**/.env.*", ".git"]) expect(ignored).toContain(entry);
+  });
+
+  test("every command the manifests and fly configs run names an entry file of the image", () => {
+    const entries = workers.map((w) => `workers/${w.name}/src/main.ts`);
+    expect(entries.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+  });
+});
