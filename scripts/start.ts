@@ -75,7 +75,8 @@ async function ensureRedis(): Promise<Bun.Subprocess | undefined> {
   const proc = Bun.spawn(
     [binary, "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec",
       "--maxmemory-policy", "noeviction", "--save", ""],
-    { stdout: "pipe", stderr: "pipe" },
+    // Its own process group: a terminal's Ctrl-C must not stop Redis before the workers drain.
+    { stdout: "pipe", stderr: "pipe", detached: true },
   );
   pipeLines("redis", proc.stdout, (l) => l);
   pipeLines("redis", proc.stderr, (l) => l);

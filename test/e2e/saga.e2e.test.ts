@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { BOARD, startStack, type Stack } from "@rentalnang/shared/testing/stack";
+import { eventually } from "@rentalnang/shared/testing/processes";
+
+/**
+ * The requirements, end to end through the gateway, with all five processes spawned.
+ * FR1 reserve and pay · FR2 payment failure cancels · FR3 the manager confirms ·
+ * FR4 the customer sees the status · FR5 the customer cancels · FR6 reservations keep
+ * flowing while the manager's side (or mypage) is down.
+ */
+
+let stack: Stack;
+let G: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  G = stack.gateway.url;
+});
+afterAll(() => stack?.stop());
+
+type Json = Record<string, any>;
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${G}${path}`, {
+    method,
+    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as Json };
+}
+const reserve = (carId: string, rentHour: number | string = 2, customerId = "c-1") => call("POST", "/rentals", { carId, rentHour, customerId });
+
+async function mypageOf(rentalId: number, until: (v: Json) => boolean, timeoutMs = 15_000) {
+  return eventually(async () => {
+    const r = await call("GET", `/mypages/${rentalId}`);
+    return r.status === 200 && until(r.body) ? r.body : undefined;
+  }, timeoutMs, `mypage of rental ${rentalId}`);
+}
+
+async function requestOf(rentalId: number) {
+  return eventually(async () => {
+    const r = await call("GET", `/deliveries?rentalId=${rentalId}`);
+    return r.body.items.length === 1 ? (r.body.items[0] as Json) : undefined;
+  }, 15_000, `confirmation request of rental ${rentalId}`);
+}
+
+describe("the saga through the gateway", () => {
+  test("FR1/FR4: a reservation is paid at once and shows on mypage as AwaitingConfirmation", async () => {
+    const r = await reserve("fr1", "3");
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ status: "Reserved", price: 3000 });
+    const view = await mypageOf(r.body.id, (v) => v.status === "AwaitingConfirmation");
+    expect(view).toMatchObject({ carId: "fr1", paymentStatus: "Approved", confirmationStatus: "PendingConfirmation", customerId: "c-1" });
+    const payment = await call("GET", `/payments/${r.body.paymentId}`);
+    expect(payment.body.status).toBe("Approved");
+  });
+
+  test("FR2: a declined payment cancels the reservation, and mypage says so", async () => {
+    const r = await reserve("fr2", 700);
+    expect(r.status).toBe(402);
+    const view = await mypageOf(r.body.rentalId, (v) => v.status === "Cancelled");
+    expect(view).toMatchObject({ paymentStatus: "Declined", cancelReason: "payment-declined", confirmationStatus: null });
+    const requests = await call("GET", `/deliveries?rentalId=${r.body.rentalId}`);
+    expect(requests.body.items).toEqual([]);
+  });
+
+  test("FR3: the manager confirms; rental and mypage follow; confirming again changes nothing", async () => {
+    const r = await reserve("fr3");
+    const request = await requestOf(r.body.id);
+    expect(request).toMatchObject({ status: "PendingConfirmation", carId: "fr3", rentHour: 2 });
+    const confirmed = await call("POST", `/deliveries/${request.id}/confirm`);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe("Confirmed");
+    expect((await call("POST", `/deliveries/${request.id}/confirm`)).body.status).toBe("Confirmed");
+    await mypageOf(r.body.id, (v) => v.status === "Confirmed" && v.confirmationStatus === "Confirmed");
+    await eventually(async () => ((await call("GET", `/rentals/${r.body.id}`)).body.status === "Confirmed" ? true : undefined));
+    expect((await call("POST", "/deliveries/999999/confirm")).status).toBe(404);
+  });
+
+  for (const when of ["Reserved", "Confirmed"] as const) {
+    test(`FR5: the customer cancels while ${when}: deleted, refunded, request cancelled, mypage Cancelled`, async () => {
+      const r = await reserve(`fr5-${when}`);
+      const request = await requestOf(r.body.id);
+      if (when === "Confirmed") {
+        await call("POST", `/deliveries/${request.id}/confirm`);
+        await eventually(async () => ((await call("GET", `/rentals/${r.body.id}`)).body.status === "Confirmed" ? true : undefined));
+      }
+      expect((await call("DELETE", `/rentals/${r.body.id}`)).status).toBe(204);
+      expect((await call("GET", `/rentals/${r.body.id}`)).status).toBe(404);
+      expect((await call("DELETE", `/rentals/${r.body.id}`)).status).toBe(404);
+      const view = await mypageOf(r.body.id, (v) => v.status === "Cancelled" && v.paymentStatus === "Refunded" && v.confirmationStatus === "Cancelled");
+      expect(view.cancelReason).toBe("customer");
+      expect((await call("GET", `/payments/${r.body.paymentId}`)).body.status).toBe("Refunded");
+      expect((await call("GET", `/deliveries/${request.id}`)).body.status).toBe("Cancelled");
+      expect((await call("POST", `/deliveries/${request.id}/confirm`)).status).toBe(409);
+    });
+  }
+
+  test("the customer's list on mypage, newest first, by customer and status", async () => {
+    const ids = [];
+    for (const car of ["m1", "m2", "m3"]) ids.push((await reserve(car, 1, "lister")).body.id);
+    for (const id of ids) await mypageOf(id, (v) => v.status === "AwaitingConfirmation");
+    const page = await call("GET", "/mypages?customerId=lister&limit=2");
+    expect(page.body.items.map((v: Json) => v.rentalId)).toEqual([ids[2], ids[1]]);
+    const next = await call("GET", `/mypages?customerId=lister&limit=2&cursor=${page.body.nextCursor}`);
+    expect(next.body).toMatchObject({ items: [expect.objectContaining({ rentalId: ids[0] })], nextCursor: null });
+    const awaiting = await call("GET", "/mypages?status=AwaitingConfirmation&limit=100");
+    expect(awaiting.body.items.every((v: Json) => v.status === "AwaitingConfirmation")).toBe(true);
+  });
+
+  test("bad input is answered with the same problems through the gateway", async () => {
+    expect((await call("POST", "/rentals", { carId: "" })).status).toBe(400);
+    const malformed = await fetch(`${G}/rentals`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("content-type")).toStartWith("application/problem+json");
+    const media = await fetch(`${G}/rentals`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+    expect(media.status).toBe(415);
+    expect((await call("PATCH", "/rentals/1", {})).status).toBe(405);
+    expect((await call("GET", "/mypages/abc")).status).toBe(400);
+    expect((await call("GET", "/mypages/987654")).status).toBe(404);
+    expect((await call("POST", "/payments", { rentalId: 1, rentHour: 1 })).status).toBe(405);
+    const echoed = await fetch(`${G}/rentals?limit=1`, { headers: { "x-request-id": "trace-me" } });
+    expect(echoed.headers.get("x-request-id")).toBe("trace-me");
+  });
+
+  test("the queue board answers 401 without credentials and serves its page with them", async () => {
+    expect((await fetch(`${G}/admin/queues`)).status).toBe(401);
+    const auth = `Basic ${btoa(`${BOARD.user}:${BOARD.password}`)}`;
+    const page = await fetch(`${G}/admin/queues`, { headers: { authorization: auth } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<title>Bull Dashboard</title>");
+    const api = await fetch(`${G}/admin/queues/api/queues`, { headers: { authorization: auth } });
+    expect(((await api.json()) as Json).queues.map((q: Json) => q.name)).toContain("confirmation-requests");
+  });
+
+  test("the gateway's readiness reports each upstream", async () => {
+    const ready = await call("GET", "/readyz");
+    expect(ready.status).toBe(200);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(["delivery", "mypage", "payment", "rental"]);
+  });
+});
+
+describe("FR6: the manager's side and the view may be down", () => {
+  for (const down of ["delivery", "mypage"] as const) {
+    test(`with ${down} stopped, 20 reservations all answer 201 and all reach AwaitingConfirmation after it returns`, async () => {
+      await stack.procs[down].stop();
+      const ids: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const r = await reserve(`down-${down}-${i}`, 1, `fr6-${down}`);
+        expect(r.status).toBe(201);
+        ids.push(r.body.id);
+      }
+      await stack.restartWith(down);
+      for (const id of ids) await mypageOf(id, (v) => v.status === "AwaitingConfirmation", 30_000);
+      const requests = await call("GET", `/deliveries?status=PendingConfirmation&limit=100`);
+      for (const id of ids) expect(requests.body.items.filter((d: Json) => d.rentalId === id)).toHaveLength(1);
+    });
+  }
+
+  test("a cancellation that reaches delivery before its request leaves no live request", async () => {
+    await stack.procs.delivery.stop();
+    const r = await reserve("early-cancel");
+    expect((await call("DELETE", `/rentals/${r.body.id}`)).status).toBe(204);
+    await stack.restartWith("delivery");
+    await mypageOf(r.body.id, (v) => v.status === "Cancelled" && v.paymentStatus === "Refunded");
+    // Both the cancellation and the approval have been handled once delivery's group is drained.
+    await eventually(async () => {
+      const ready = await call("GET", "/readyz");
+      return ready.status === 200 ? true : undefined;
+    });
+    const requests = await eventually(async () => {
+      const jobs = await fetch(`${stack.procs.delivery.url}/readyz`).then((x) => x.json() as Promise<Json>);
+      const q = jobs.checks.queue.jobs;
+      return q.waiting + q.active + q.delayed === 0 ? await call("GET", `/deliveries?rentalId=${r.body.id}`) : undefined;
+    });
+    expect(requests.body.items.filter((d: Json) => d.status !== "Cancelled")).toEqual([]);
+  });
+
+  test("a delivery job that fails twice and then succeeds ends in exactly one request", async () => {
+    await stack.restartWith("delivery", { FAULT_JOB_FAILURES: "2", JOB_BACKOFF_MS: "50" });
+    try {
+      const r = await reserve("flaky");
+      const request = await requestOf(r.body.id);
+      expect(request.status).toBe("PendingConfirmation");
+      const log = stack.procs.delivery.output.join("\n");
+      expect(log.match(/FAULT_JOB_FAILURES: attempt \d fails on purpose/g)?.length).toBeGreaterThanOrEqual(2);
+      const all = await call("GET", `/deliveries?rentalId=${r.body.id}`);
+      expect(all.body.items).toHaveLength(1);
+    } finally {
+      await stack.restartWith("delivery");
+    }
+  });
+
+  test("the fault switch is refused in production", async () => {
+    const proc = Bun.spawn([process.execPath, "workers/delivery/src/main.ts"], {
+      env: { ...stack.envOf("delivery"), NODE_ENV: "production", FAULT_JOB_FAILURES: "1", PATH: process.env.PATH ?? "" },
+      stderr: "pipe",
+      stdout: "ignore",
+    });
+    expect(await proc.exited).toBe(1);
+    expect(await new Response(proc.stderr).text()).toContain("FAULT_JOB_FAILURES: is a test-only fault switch");
+  });
+});
+
+describe("rebuild:mypage", () => {
+  test("drops the view and replays the streams into the same rows", async () => {
+    const before = (await call("GET", "/mypages?limit=100")).body.items as Json[];
+    expect(before.length).toBeGreaterThan(10);
+    const proc = Bun.spawn([process.execPath, "workers/mypage/src/rebuild.ts"], {
+      env: { ...stack.envOf("mypage"), PATH: process.env.PATH ?? "" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(await proc.exited).toBe(0);
+    expect(await new Response(proc.stdout).text()).toContain("replays the streams from the start");
+    const after = await eventually(async () => {
+      const items = (await call("GET", "/mypages?limit=100")).body.items as Json[];
+      return JSON.stringify(items) === JSON.stringify(before) ? items : undefined;
+    }, 20_000, "the rebuilt view");
+    expect(after).toEqual(before);
+  });
+});

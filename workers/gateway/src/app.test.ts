@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Hono } from "hono";
+import { Health } from "@rentalnang/shared/http/health";
+import { createLogger } from "@rentalnang/shared/log/logger";
+import { freePort } from "@rentalnang/shared/testing/redis-server";
+import { createApp } from "./app.ts";
+
+const logger = createLogger("gateway-test", "silent");
+let upstream: ReturnType<typeof Bun.serve>;
+let deadPort: number;
+
+beforeAll(async () => {
+  // A stand-in upstream that echoes what it received: a real HTTP server on loopback.
+  const echo = new Hono();
+  echo.get("/deliveries/slow/*", async () => new Response(await Bun.sleep(2_000).then(() => "late")));
+  echo.all("*", async (c) =>
+    c.json({ method: c.req.method, path: c.req.path, query: c.req.query(), requestId: c.req.header("x-request-id"), body: await c.req.text() }),
+  );
+  upstream = Bun.serve({ port: 0, fetch: echo.fetch });
+  deadPort = await freePort();
+});
+afterAll(() => upstream.stop(true));
+
+function gateway(over: Partial<Record<"rental" | "payment" | "delivery" | "mypage", string>> = {}, timeoutMs = 1_000) {
+  const url = `http://127.0.0.1:${upstream.port}`;
+  const health = new Health();
+  health.markReady();
+  return createApp({ upstreams: { rental: url, payment: url, delivery: url, mypage: url, ...over }, timeoutMs, health, logger });
+}
+
+describe("gateway", () => {
+  test("routes by prefix with path, query, body and request id", async () => {
+    const res = await gateway().request("/rentals?customerId=c-1", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": "abc-123" },
+      body: '{"carId":"a"}',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toBe("abc-123");
+    expect(await res.json()).toEqual({ method: "POST", path: "/rentals", query: { customerId: "c-1" }, requestId: "abc-123", body: '{"carId":"a"}' });
+  });
+
+  test("payments are read-only through the gateway", async () => {
+    const res = await gateway().request("/payments", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  test("an unreachable upstream is a 502 problem at once, not a hang", async () => {
+    const res = await gateway({ mypage: `http://127.0.0.1:${deadPort}` }).request("/mypages/1");
+    expect(res.status).toBe(502);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await res.json()).toMatchObject({ status: 502, upstream: "mypage" });
+  });
+
+  test("an upstream that does not answer in time is a 504 problem", async () => {
+    const res = await gateway({}, 200).request("/deliveries/slow/1");
+    expect(res.status).toBe(504);
+  });
+
+  test("unknown paths are 404 problems and big bodies 413, with a request id", async () => {
+    const missing = await gateway().request("/nowhere");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("x-request-id")).toBeTruthy();
+    const big = await gateway().request("/rentals", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ pad: "x".repeat(70_000) }),
+    });
+    expect(big.status).toBe(413);
+  });
+});
