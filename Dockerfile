@@ -30,8 +30,8 @@ COPY workers/gateway/package.json workers/gateway/
 # native parts (libsql) ship prebuilt per platform.
 RUN bun install --production --frozen-lockfile --omit=peer --ignore-scripts
 
-# ---- runtime ---------------------------------------------------------------------------------
-FROM ${BUN_IMAGE}
+# ---- the application, shared by both targets below -------------------------------------------
+FROM ${BUN_IMAGE} AS app
 WORKDIR /app
 # The root filesystem is read-only in Kubernetes: Bun keeps no transpiler cache on disk, and
 # temporary files go to /tmp (an emptyDir there).
@@ -44,9 +44,27 @@ COPY --from=deps /app /app
 COPY tsconfig.json ./
 COPY shared/ shared/
 COPY workers/ workers/
-# The image's unprivileged `bun` user, by number so Kubernetes can verify runAsNonRoot.
-USER 1000:1000
 # gateway 8088, rental 8081, payment 8082, delivery 8083, mypage 8084 (CONTRACT.md).
 EXPOSE 8081 8082 8083 8084 8088
 STOPSIGNAL SIGTERM
 CMD ["bun", "-e", "console.error('rentalnang: choose a process, e.g. bun run workers/rental/src/main.ts (rental|payment|delivery|mypage|gateway)'); process.exit(64)"]
+
+# ---- fly.io target (fly/*.toml: build-target = "fly") -----------------------------------------
+# fly.io mounts a volume owned by root and has no fsGroup: start as root only to hand /data
+# to the app user, then drop root for good (setpriv, from Debian's essential util-linux).
+FROM app AS fly
+COPY --chmod=755 <<'EOF' /usr/local/bin/rentalnang-entrypoint
+#!/bin/sh
+set -eu
+if [ "$(id -u)" = 0 ]; then
+  if [ -d /data ]; then chown -R 1000:1000 /data; fi
+  exec setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all --no-new-privs -- "$@"
+fi
+exec "$@"
+EOF
+ENTRYPOINT ["/usr/local/bin/rentalnang-entrypoint"]
+
+# ---- default target: Kubernetes, docker run -------------------------------------------------
+FROM app AS runtime
+# The image's unprivileged `bun` user, by number so Kubernetes can verify runAsNonRoot.
+USER 1000:1000

@@ -17,6 +17,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "experimental", "build", "deploy", "env", "processes", "mounts", "http_service", "services",
     "checks", "files", "host_dedication_id", "machine_checks", "restart", "vm", "statics", "metrics",
   ],
+  build: ["builder", "args", "buildpacks", "image", "settings", "builtin", "dockerfile", "ignorefile", "build-target"],
   deploy: ["strategy", "max_unavailable", "wait_timeout", "release_command", "release_command_timeout", "release_command_vm", "seed_command"],
   mounts: ["source", "destination", "initial_size", "snapshot_retention", "auto_extend_size_threshold", "auto_extend_size_increment", "auto_extend_size_limit", "processes"],
   http_service: ["internal_port", "force_https", "auto_stop_machines", "auto_start_machines", "min_machines_running", "processes", "concurrency", "tls_options", "http_options", "checks", "machine_checks"],
@@ -40,6 +41,7 @@ const tables = (value: unknown) => (Array.isArray(value) ? value.map(table) : va
 export function flyKnownKeysRule({ file, config }: FlyApp): string[] {
   const sections: [string, Record<string, unknown>][] = [
     ["", config],
+    ["build", table(config.build)],
     ["deploy", table(config.deploy)],
     ["http_service", table(config.http_service)],
     ["http_service.concurrency", table(table(config.http_service).concurrency)],
@@ -116,6 +118,17 @@ export function flyWorkerRule({ file, config }: FlyApp, servedPaths: Set<string>
     if (!onVolume) v.push(`${file}: DATABASE_URL ${databaseUrl} is not on a [[mounts]] volume (lost on every deploy)`);
   }
   return v;
+}
+
+/**
+ * fly mounts volumes owned by root, and the image's default target runs as an unprivileged
+ * user: an app with a volume builds the Dockerfile target that hands the volume over first.
+ */
+export function flyVolumeOwnerRule({ file, config }: FlyApp, dockerStages: string[], volumeTarget = "fly"): string[] {
+  if (tables(config.mounts).length === 0) return [];
+  const target = table(config.build)["build-target"];
+  if (target !== volumeTarget) return [`${file}: mounts a volume but builds target ${target ?? "(default, non-root)"}, not "${volumeTarget}"`];
+  return dockerStages.includes(volumeTarget) ? [] : [`${file}: the Dockerfile has no stage "${volumeTarget}"`];
 }
 
 /**
