@@ -53,7 +53,7 @@ CMD ["bun", "-e", "console.error('rentalnang: choose a process, e.g. bun run wor
 # fly.io mounts a volume owned by root and has no fsGroup: start as root only to hand /data
 # to the app user, then drop root for good (setpriv, from Debian's essential util-linux).
 FROM app AS fly
-COPY --chmod=755 <<'EOF' /usr/local/bin/rentalnang-entrypoint
+COPY --chmod=755 <<"EOF" /usr/local/bin/rentalnang-entrypoint
 #!/bin/sh
 set -eu
 if [ "$(id -u)" = 0 ]; then
