@@ -41,6 +41,12 @@ export const nodeEnv = z.enum(["development", "production", "test"]).default("de
 
 export const shutdownTimeoutMs = positiveInt(20_000);
 
+/**
+ * After SIGTERM, how long a process keeps serving with /readyz at 503 before it stops
+ * accepting, so a load balancer that polls readiness stops sending it new requests first.
+ */
+export const readinessDrainMs = z.coerce.number().int().nonnegative().default(1_000);
+
 /** Fields of every domain worker (one that owns a database and talks to Redis). */
 export const workerFields = (process: string, defaultPort: number) => ({
   PORT: port(defaultPort),
@@ -51,5 +57,6 @@ export const workerFields = (process: string, defaultPort: number) => ({
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
+  READINESS_DRAIN_MS: readinessDrainMs,
   HOSTNAME: z.string().optional(),
 });

@@ -51,5 +51,7 @@ export const messagingMigration: Migration = {
        event_id TEXT NOT NULL,
        processed_at TEXT NOT NULL,
        PRIMARY KEY (consumer, event_id))`,
+    // What the outbox relay remembers across restarts (the Redis run id it last saw).
+    "CREATE TABLE relay_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   ],
 };

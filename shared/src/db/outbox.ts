@@ -48,7 +48,15 @@ export interface RelayOptions {
   batchSize?: number;
   /** Sweep for rows a crash or a Redis outage left behind. */
   sweepMs?: number;
+  /**
+   * When Redis restarts (its run_id changes) it may have lost its last writes (AOF
+   * `appendfsync everysec` loses up to about a second): rows published this recently are
+   * published again. Consumers deduplicate by event id.
+   */
+  republishWindowMs?: number;
 }
+
+const DEFAULT_REPUBLISH_WINDOW_MS = 10_000;
 
 /**
  * Publishes outbox rows in commit order with pipelined XADD, then marks them published.
@@ -61,14 +69,49 @@ export class OutboxRelay {
   private draining: Promise<void> | undefined;
   private again = false;
   private readonly batchSize: number;
+  private redisRunId: string | undefined;
 
   constructor(private readonly o: RelayOptions) {
     this.batchSize = o.batchSize ?? 256;
   }
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), this.o.sweepMs ?? 1_000);
-    this.wake();
+    const sweep = () =>
+      this.checkRedisRestart()
+        .catch(() => {}) // Redis away: the drain fails and says so
+        .finally(() => this.wake());
+    this.timer = setInterval(sweep, this.o.sweepMs ?? 1_000);
+    sweep();
+  }
+
+  /**
+   * Republishes the rows published shortly before Redis last started, when it is a Redis
+   * process this database has not seen before. The run id is kept in the database, so a
+   * worker that was itself down while Redis restarted still notices.
+   */
+  async checkRedisRestart(): Promise<void> {
+    const info = await this.o.redis.info("server");
+    const runId = /run_id:(\w+)/.exec(info)?.[1];
+    const uptimeS = Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1] ?? 0);
+    if (!runId || runId === this.redisRunId) return;
+    const known = await this.o.db.execute({ sql: "SELECT value FROM relay_state WHERE key = 'redis_run_id'" });
+    const previous = known.rows[0]?.value as string | undefined;
+    const windowMs = this.o.republishWindowMs ?? DEFAULT_REPUBLISH_WINDOW_MS;
+    const since = new Date(Date.now() - uptimeS * 1000 - windowMs).toISOString();
+    const republished = await this.o.db.write(async (tx) => {
+      await tx.execute({
+        sql: `INSERT INTO relay_state (key, value) VALUES ('redis_run_id', ?)
+              ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        args: [runId],
+      });
+      if (previous === undefined || previous === runId) return 0;
+      const r = await tx.execute({ sql: "UPDATE outbox SET published_at = NULL WHERE published_at >= ?", args: [since] });
+      return r.rowsAffected;
+    });
+    this.redisRunId = runId;
+    if (previous !== undefined && previous !== runId) {
+      this.o.logger.warn({ republished, since }, "Redis restarted; publishing the events around its restart again");
+    }
   }
 
   /** Asks for a drain; coalesces with one already running. */

@@ -21,6 +21,7 @@ export interface WorkerConfig {
   STREAM_PREFIX: string;
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_MS: number;
+  READINESS_DRAIN_MS: number;
   HOSTNAME?: string | undefined;
 }
 
@@ -113,6 +114,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
 
   const steps: ShutdownStep[] = [
     { name: "readiness", run: () => health.markDraining() },
+    { name: "readiness-drain", run: () => Bun.sleep(config.READINESS_DRAIN_MS) },
     { name: "http", run: () => http.drain(config.SHUTDOWN_TIMEOUT_MS * HTTP_DRAIN_SHARE) },
     { name: "consumer", run: () => consumer?.stop() },
     ...[...(parts.services ?? [])].reverse().map((s) => ({ name: s.name, run: s.stop })),

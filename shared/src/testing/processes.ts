@@ -35,7 +35,7 @@ export interface SpawnOptions {
  * the port is read from the process's "listening" log line.
  */
 export async function spawnWorker(name: WorkerName, options: SpawnOptions): Promise<RunningProcess> {
-  const env = { LOG_LEVEL: "info", PORT: "0", NODE_ENV: "test", ...options.env };
+  const env = { LOG_LEVEL: "info", PORT: "0", NODE_ENV: "test", READINESS_DRAIN_MS: "0", ...options.env };
   const proc = Bun.spawn([process.execPath, join(ROOT, "workers", name, "src", "main.ts")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },

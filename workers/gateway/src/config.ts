@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { httpUrl, logLevel, nodeEnv, port, positiveInt, shutdownTimeoutMs } from "@rentalnang/shared/config/fields";
+import { httpUrl, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
 /** gateway's environment; the keys are the variable names (CONTRACT.md "Environment"). */
@@ -14,6 +14,7 @@ export const Env = z.object({
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
+  READINESS_DRAIN_MS: readinessDrainMs,
   HOSTNAME: z.string().optional(),
 });
 export type Config = z.infer<typeof Env>;

@@ -38,5 +38,6 @@ const http = serve(app.fetch, config.PORT, logger);
 health.markReady();
 onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [
   { name: "readiness", run: () => health.markDraining() },
+  { name: "readiness-drain", run: () => Bun.sleep(config.READINESS_DRAIN_MS) },
   { name: "http", run: () => http.drain(config.SHUTDOWN_TIMEOUT_MS / 2) },
 ]);

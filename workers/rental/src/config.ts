@@ -14,6 +14,11 @@ export const Env = z.object({
   PAYMENT_BREAKER_THRESHOLD: positiveInt(5),
   /** How long the circuit stays open before one trial call. */
   PAYMENT_BREAKER_HALF_OPEN_MS: positiveInt(5_000),
+  /**
+   * A rental still PaymentPending after this long lost its caller (a crash mid-call) and is
+   * settled as payment-unavailable. Default: three payment timeouts, at least 5 s.
+   */
+  STALE_PAYMENT_AFTER_MS: z.coerce.number().int().positive().optional(),
 });
 export type Config = z.infer<typeof Env>;
 

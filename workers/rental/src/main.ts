@@ -9,10 +9,10 @@ import { createStaleSweep } from "./rentals/stale-sweep.ts";
 
 /** A pending rental older than this many payment timeouts has lost its caller. */
 const STALE_AFTER_TIMEOUTS = 3;
-const STALE_MIN_MS = 15_000;
-const STALE_SWEEP_EVERY_MS = 5_000;
+const STALE_MIN_MS = 5_000;
 
 const config = configOrExit(() => readConfig());
+const staleAfterMs = config.STALE_PAYMENT_AFTER_MS ?? Math.max(STALE_MIN_MS, STALE_AFTER_TIMEOUTS * config.PAYMENT_TIMEOUT_MS);
 
 await runWorker({
   name: "rental",
@@ -38,8 +38,8 @@ await runWorker({
       services: [
         createStaleSweep({
           db, reservations, logger,
-          maxAgeMs: Math.max(STALE_MIN_MS, STALE_AFTER_TIMEOUTS * config.PAYMENT_TIMEOUT_MS),
-          everyMs: STALE_SWEEP_EVERY_MS,
+          maxAgeMs: staleAfterMs,
+          everyMs: Math.max(250, Math.floor(staleAfterMs / 4)),
         }),
       ],
     };

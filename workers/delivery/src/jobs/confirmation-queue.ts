@@ -10,6 +10,13 @@ const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
 const BACKOFF_JITTER = 0.5;
 /** How long `close()` may wait for running jobs before shutdown moves on. */
 const CLOSE_DEADLINE_MS = 5_000;
+/**
+ * A job's lock; a process that dies mid-job stops renewing it, and the stalled check hands
+ * the job to another worker within about LOCK + STALLED ms. Jobs take milliseconds, so both
+ * can be short: a crashed delivery's jobs resume within seconds, not BullMQ's default 30 s.
+ */
+const LOCK_DURATION_MS = 5_000;
+const STALLED_INTERVAL_MS = 2_000;
 
 export interface JobData extends RequestInput {
   eventId: string;
@@ -68,6 +75,8 @@ export function createConfirmationQueue(o: QueueOptions) {
         connection: o.connection(),
         prefix: o.prefix,
         concurrency: o.concurrency,
+        lockDuration: LOCK_DURATION_MS,
+        stalledInterval: STALLED_INTERVAL_MS,
       });
       worker.on("failed", (job, error) =>
         o.logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, "confirmation request job failed"),

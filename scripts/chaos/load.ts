@@ -1,0 +1,140 @@
+import type { ClientRecord } from "../invariants/invariants.ts";
+
+/**
+ * A careful client: every reservation carries an Idempotency-Key, and a connection error,
+ * a 502/504 from the gateway or a 409 "in progress" is retried with the same key until a
+ * final answer (201, 402, 503) arrives. It never gives up on an answer, so every rental that
+ * exists is one some client was told about.
+ */
+
+const RETRY_DELAY_MS = 100;
+const MAX_RETRY_DELAY_MS = 1_000;
+
+export interface LoadStats {
+  requests: number;
+  retries: number;
+  answers: Record<string, number>;
+  cancels: number;
+  confirms: number;
+}
+
+export interface LoadOptions {
+  baseUrl: () => string;
+  clients: number;
+  /** Share of reservations the customer cancels, and of those the manager confirms. */
+  cancelRatio: number;
+  confirmRatio: number;
+  /** How long a single answer may take (retries included) before the run counts it as lost. */
+  answerDeadlineMs: number;
+}
+
+export function createLoad(o: LoadOptions) {
+  const records: ClientRecord[] = [];
+  const stats: LoadStats = { requests: 0, retries: 0, answers: {}, cancels: 0, confirms: 0 };
+  const lost: string[] = [];
+  let stopping = false;
+
+  async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    stats.requests++;
+    return fetch(`${o.baseUrl()}${path}`, {
+      method,
+      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+  }
+
+  /** Retries `attempt` until it returns a value; undefined means "ask again". */
+  async function persist<T>(what: string, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+    const deadline = Date.now() + o.answerDeadlineMs;
+    let delay = RETRY_DELAY_MS;
+    for (let first = true; Date.now() < deadline; first = false) {
+      if (!first) {
+        stats.retries++;
+        await Bun.sleep(delay);
+        delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+      }
+      try {
+        const value = await attempt();
+        if (value !== undefined) return value;
+      } catch {
+        // connection refused or reset: the process was killed; ask again
+      }
+    }
+    lost.push(what);
+    return undefined;
+  }
+
+  async function reserveOne(n: number) {
+    const key = crypto.randomUUID();
+    const hours = n % 17 === 0 ? 600 : 1 + (n % 5); // some go over the payment limit
+    const answer = await persist(`reservation ${key}`, async () => {
+      const res = await send("POST", "/rentals", { carId: `car-${n}`, rentHour: hours, customerId: `chaos-${n % 7}` }, { "idempotency-key": key });
+      if (res.status === 201 || res.status === 402 || res.status === 503) {
+        const body = (await res.json()) as { id?: number; rentalId?: number };
+        return { status: res.status as 201 | 402 | 503, rentalId: (body.id ?? body.rentalId)! };
+      }
+      await res.body?.cancel();
+      return undefined; // 409 in progress, 502/504 from the gateway
+    });
+    if (!answer) return;
+    stats.answers[answer.status] = (stats.answers[answer.status] ?? 0) + 1;
+    const record: ClientRecord = { key, ...answer, cancelled: false };
+    records.push(record);
+    if (answer.status !== 201) return;
+
+    if (Math.random() < o.confirmRatio) await confirm(answer.rentalId);
+    if (Math.random() < o.cancelRatio) {
+      let failedOnce = false;
+      const done = await persist(`cancel ${answer.rentalId}`, async () => {
+        try {
+          const res = await send("DELETE", `/rentals/${answer.rentalId}`);
+          await res.body?.cancel();
+          if (res.status === 204 || (res.status === 404 && failedOnce)) return true;
+          if (res.status === 404) return false; // never reserved? report it
+          return undefined;
+        } catch (error) {
+          failedOnce = true;
+          throw error;
+        }
+      });
+      if (done) {
+        record.cancelled = true;
+        stats.cancels++;
+      }
+    }
+  }
+
+  async function confirm(rentalId: number) {
+    // The request appears once PaymentApproved went through delivery's queue.
+    await persist(`confirm ${rentalId}`, async () => {
+      const list = await send("GET", `/deliveries?rentalId=${rentalId}`);
+      if (list.status !== 200) return (await list.body?.cancel(), undefined);
+      const items = ((await list.json()) as { items: { id: number }[] }).items;
+      if (items.length === 0) return stopping ? true : undefined;
+      const res = await send("POST", `/deliveries/${items[0]!.id}/confirm`);
+      await res.body?.cancel();
+      if (res.status === 200 || res.status === 409) {
+        if (res.status === 200) stats.confirms++;
+        return true;
+      }
+      return undefined;
+    });
+  }
+
+  return {
+    records,
+    stats,
+    lost,
+    /** Runs `clients` loops until `stop()`, then lets each finish the reservation in hand. */
+    async run(until: Promise<void>) {
+      let n = 0;
+      until.then(() => (stopping = true));
+      await Promise.all(
+        Array.from({ length: o.clients }, async () => {
+          while (!stopping) await reserveOne(n++);
+        }),
+      );
+    },
+  };
+}
