@@ -98,6 +98,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     let report: Report;
     let settleMs: number | null = null;
     const settleDeadline = performance.now() + o.settleTimeoutMs;
+    let lastNote = performance.now();
     for (;;) {
       report = await checkInvariants({ dbs, redis: client, prefix: s.prefix }, load.records);
       if (report.violations.length === 0) {
@@ -105,6 +106,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         break;
       }
       if (performance.now() > settleDeadline) break;
+      if (performance.now() - lastNote > 1_000) {
+        lastNote = performance.now();
+        o.log(`chaos: settling, ${report.violations.length} open (${report.violations[0]})`);
+      }
       await Bun.sleep(250);
     }
     client.disconnect();

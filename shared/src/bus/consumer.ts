@@ -140,6 +140,9 @@ export class StreamConsumer {
           continue;
         }
         this.o.logger.warn({ err: error }, "stream read failed; retrying");
+        // An ack may have failed with the connection: re-read our own pending entries first,
+        // rather than leave them to the janitor's idle timeout.
+        cursors = new Map(this.o.streams.map((s) => [s, "0"]));
         await Bun.sleep(this.o.retryDelayMs);
       }
     }

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdirSync, rmSync } from "node:fs";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { createLogger } from "../log/logger.ts";
 import { testPrefix, testRedis } from "../testing/harness.ts";
+import { startRedisServer } from "../testing/redis-server.ts";
 import { eventually, tempDir } from "../testing/processes.ts";
 import { openDatabase } from "./database.ts";
 import { messagingMigration, migrate } from "./migrate.ts";
@@ -99,6 +101,41 @@ describe("transactional outbox", () => {
     await online.flush();
     expect(await redis.xlen(stream)).toBe(1);
     expect(await online.backlog()).toBe(0);
+    await db.close();
+  });
+});
+
+describe("Redis restarts", () => {
+  test("events published just before Redis lost its last writes are published again", async () => {
+    const own = await startRedisServer();
+    const client = connectRedis(own.url, "command", "test");
+    const db = await database();
+    const relay = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
+    relay.start();
+    const event = rented(4);
+    await db.write((tx) => appendToOutbox(tx, [event]));
+    relay.wake();
+    await eventually(async () => ((await client.xlen(stream)) === 1 ? true : undefined));
+    await relay.stop();
+
+    // Redis dies and comes back without the entry, as `appendfsync everysec` allows.
+    await own.kill();
+    rmSync(own.dir, { recursive: true, force: true });
+    mkdirSync(own.dir);
+    await own.restart();
+    await eventually(async () => ((await client.ping().catch(() => "")) === "PONG" ? true : undefined));
+    expect(await client.xlen(stream)).toBe(0);
+
+    const again = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
+    again.start();
+    const entries = await eventually(async () => {
+      const r = await client.xrange(stream, "-", "+");
+      return r.length > 0 ? r : undefined;
+    }, 5_000, "republished event");
+    expect(JSON.parse(entries[0]![1][1]!).id).toBe(event.id);
+    await again.stop();
+    client.disconnect();
+    await own.stop();
     await db.close();
   });
 });

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
+import { openDatabase, type Database } from "@rentalnang/shared/db/database";
+import { migrate } from "@rentalnang/shared/db/migrate";
+import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
+import { migrations as deliveryMigrations } from "../../workers/delivery/src/migrations.ts";
+import { migrations as mypageMigrations } from "../../workers/mypage/src/migrations.ts";
+import { migrations as paymentMigrations } from "../../workers/payment/src/migrations.ts";
+import { migrations as rentalMigrations } from "../../workers/rental/src/migrations.ts";
+import { empty, type Facts } from "../../workers/mypage/src/view/mypage.ts";
+import { checkInvariants, type Sources } from "./invariants.ts";
+
+let dbs: Sources["dbs"];
+let redis: Redis;
+const T = "2026-01-01T00:00:00.000Z";
+
+beforeEach(async () => {
+  const open = async (m: Parameters<typeof migrate>[1]) => {
+    const db = await openDatabase(":memory:");
+    await migrate(db, m);
+    return db;
+  };
+  dbs = {
+    rental: await open(rentalMigrations),
+    payment: await open(paymentMigrations),
+    delivery: await open(deliveryMigrations),
+    mypage: await open(mypageMigrations),
+  };
+  redis = connectRedis((await testRedis()).url, "command", "invariants-test");
+});
+afterEach(async () => {
+  redis.disconnect();
+  await Promise.all(Object.values(dbs).map((d: Database) => d.close()));
+});
+
+async function rental(id: number, status: string, reason: string | null = null, deleted = false) {
+  await dbs.rental.execute({
+    sql: `INSERT INTO rentals (id, car_id, rent_hour, price, status, payment_id, cancel_reason, created_at, updated_at, deleted_at)
+          VALUES (?, 'a', 1, 1000, ?, ?, ?, ?, ?, ?)`,
+    args: [id, status, status === "Cancelled" && reason !== "customer" ? null : id, reason, T, T, deleted ? T : null],
+  });
+}
+const payment = (rentalId: number, status: string) =>
+  dbs.payment.execute({
+    sql: "INSERT INTO payments (id, rental_id, amount, rent_hour, status, created_at, updated_at) VALUES (?, ?, 1000, 1, ?, ?, ?)",
+    args: [rentalId, rentalId, status, T, T],
+  });
+const request = (rentalId: number, status: string) =>
+  dbs.delivery.execute({
+    sql: "INSERT INTO deliveries (rental_id, payment_id, rent_hour, status, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)",
+    args: [rentalId, rentalId, status, T, T],
+  });
+const view = (rentalId: number, facts: Partial<Facts>) =>
+  dbs.mypage.execute({
+    sql: "INSERT INTO mypages (rental_id, facts, status, updated_at) VALUES (?, ?, 'x', ?)",
+    args: [rentalId, JSON.stringify({ ...empty(rentalId), ...facts }), T],
+  });
+
+describe("invariant checker", () => {
+  test("a consistent system has no violations", async () => {
+    await rental(1, "Reserved");
+    await payment(1, "Approved");
+    await request(1, "PendingConfirmation");
+    await view(1, { reserved: true, paymentApproved: true, confirmationRequested: true });
+    await rental(2, "Cancelled", "customer", true);
+    await payment(2, "Refunded");
+    await request(2, "Cancelled");
+    await view(2, { paymentApproved: true, paymentRefunded: true, confirmationRequested: true, confirmationCancelled: true, cancelled: true, cancelReason: "customer" });
+    const report = await checkInvariants({ dbs, redis, prefix: testPrefix("inv") });
+    expect(report.violations).toEqual([]);
+    expect(report.counts).toMatchObject({ rentals: 2, live: 1, cancelled: 1 });
+  });
+
+  test("a kept charge, a live request for a cancelled rental, a missing view and a stuck rental are each reported", async () => {
+    await rental(1, "Cancelled", "payment-unavailable");
+    await payment(1, "Approved");
+    await request(1, "PendingConfirmation");
+    await rental(2, "PaymentPending");
+    await payment(3, "Approved");
+    const report = await checkInvariants({ dbs, redis, prefix: testPrefix("inv") });
+    expect(report.violations).toEqual(expect.arrayContaining([
+      expect.stringContaining("cancelled rental 1 (payment-unavailable) keeps an Approved charge"),
+      expect.stringContaining("cancelled rental 1 keeps a live confirmation request"),
+      expect.stringContaining("cancelled rental 1 has no mypage row"),
+      expect.stringContaining("rental 2 is stuck in PaymentPending"),
+      expect.stringContaining("payment 3 (Approved) is for unknown rental 3"),
+    ]));
+  });
+
+  test("what clients were told is checked against what exists", async () => {
+    await rental(1, "Reserved");
+    await dbs.rental.execute({ sql: "INSERT INTO idempotency_keys (key, fingerprint, rental_id, created_at) VALUES ('k1', 'f', 1, ?)", args: [T] });
+    await rental(2, "Reserved");
+    await dbs.rental.execute({ sql: "INSERT INTO idempotency_keys (key, fingerprint, rental_id, created_at) VALUES ('k2', 'f', 2, ?)", args: [T] });
+    const report = await checkInvariants({ dbs, redis, prefix: testPrefix("inv") }, [{ key: "k1", status: 503, rentalId: 1, cancelled: false }]);
+    expect(report.violations).toEqual(expect.arrayContaining([
+      "client was told 503 for rental 1, which is live",
+      "rental 2 (key k2) exists but no client was told about it",
+    ]));
+  });
+
+  test("dead letters and pending entries in Redis are violations", async () => {
+    const prefix = testPrefix("inv");
+    await redis.xadd(`${prefix}:dead:mypage`, "*", "reason", "test");
+    await redis.call("XGROUP", "CREATE", `${prefix}:events:rental`, "payment", "0", "MKSTREAM");
+    await redis.xadd(`${prefix}:events:rental`, "*", "event", "{}");
+    await redis.call("XREADGROUP", "GROUP", "payment", "c", "STREAMS", `${prefix}:events:rental`, ">");
+    const report = await checkInvariants({ dbs, redis, prefix });
+    expect(report.violations).toEqual(expect.arrayContaining([
+      "mypage has 1 dead letters",
+      `payment has 1 pending entries on ${prefix}:events:rental`,
+    ]));
+  });
+});
