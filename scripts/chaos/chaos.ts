@@ -60,6 +60,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     const killer = (async () => {
       let redisKilled = !o.killRedis;
+      const bag: WorkerName[] = [];
       while (performance.now() - started < o.durationMs - o.killEveryMs / 2) {
         await Bun.sleep(o.killEveryMs);
         const elapsed = performance.now() - started;
@@ -72,7 +73,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           await redis.restart();
           continue;
         }
-        const target = TARGETS[Math.floor(Math.random() * TARGETS.length)]!;
+        // A shuffled bag: every process is killed once before any is killed twice.
+        if (bag.length === 0) bag.push(...[...TARGETS].sort(() => Math.random() - 0.5));
+        const target = bag.pop()!;
         const proc = target === "gateway" ? s.gateway : s.procs[target];
         await proc.kill();
         kills.push(`${target}@${Math.round(elapsed)}ms`);

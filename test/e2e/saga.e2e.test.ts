@@ -191,6 +191,30 @@ describe("FR6: the manager's side and the view may be down", () => {
     }
   });
 
+  test("a job that exhausts its attempts stays failed on the board, and a retry from the board completes it", async () => {
+    const auth = { authorization: `Basic ${btoa(`${BOARD.user}:${BOARD.password}`)}` };
+    const failedCount = async () => {
+      const res = await fetch(`${G}/admin/queues/api/queues?activeQueue=confirmation-requests&status=failed`, { headers: auth });
+      const queue = ((await res.json()) as Json).queues.find((q: Json) => q.name === "confirmation-requests");
+      return queue.counts.failed as number;
+    };
+    const before = await failedCount();
+    await stack.restartWith("delivery", { FAULT_JOB_FAILURES: "100", JOB_ATTEMPTS: "2", JOB_BACKOFF_MS: "50" });
+    let rentalId = 0;
+    try {
+      rentalId = (await reserve("exhausted")).body.id;
+      await eventually(async () => ((await failedCount()) === before + 1 ? true : undefined), 15_000, "a failed job");
+      expect((await call("GET", `/deliveries?rentalId=${rentalId}`)).body.items).toEqual([]);
+    } finally {
+      await stack.restartWith("delivery");
+    }
+    const retry = await fetch(`${G}/admin/queues/api/queues/confirmation-requests/retry/failed`, { method: "PUT", headers: auth });
+    expect(retry.status).toBe(200);
+    const request = await requestOf(rentalId);
+    expect(request.status).toBe("PendingConfirmation");
+    expect(await failedCount()).toBe(0);
+  });
+
   test("the fault switch is refused in production", async () => {
     const proc = Bun.spawn([process.execPath, "workers/delivery/src/main.ts"], {
       env: { ...stack.envOf("delivery"), NODE_ENV: "production", FAULT_JOB_FAILURES: "1", PATH: process.env.PATH ?? "" },
