@@ -133,6 +133,22 @@ describe("the saga through the gateway", () => {
     expect(((await api.json()) as Json).queues.map((q: Json) => q.name)).toContain("confirmation-requests");
   });
 
+  test("each service describes its API at /openapi.json", async () => {
+    const expected = {
+      rental: ["/rentals", "/rentals/{id}"],
+      payment: ["/payments", "/payments/{id}"],
+      delivery: ["/deliveries", "/deliveries/{id}", "/deliveries/{id}/confirm"],
+      mypage: ["/mypages", "/mypages/{rentalId}"],
+    } as const;
+    for (const [name, paths] of Object.entries(expected)) {
+      const res = await fetch(`${stack.procs[name as keyof typeof expected].url}/openapi.json`);
+      expect(res.status).toBe(200);
+      const doc = (await res.json()) as Json;
+      expect(Object.keys(doc.paths).sort()).toEqual([...paths].sort());
+      expect(doc.components.schemas.Problem).toBeDefined();
+    }
+  });
+
   test("the gateway's readiness reports each upstream", async () => {
     const ready = await call("GET", "/readyz");
     expect(ready.status).toBe(200);

@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Database } from "@rentalnang/shared/db/database";
-import { idParam, intLike } from "@rentalnang/shared/http/integers";
+import { intLike } from "@rentalnang/shared/http/integers";
 import { PageQuery, toPage } from "@rentalnang/shared/http/pagination";
 import { NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter } from "@rentalnang/shared/http/service-app";
+import { idParams, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import { findById, listConfirmations } from "./confirmation-store.ts";
 import type { Confirmations } from "./confirmations.ts";
 import { present } from "./representation.ts";
@@ -22,11 +23,7 @@ const Delivery = z
     _links: z.record(z.string(), z.object({ href: z.string() })),
   })
   .openapi("Delivery");
-const problem = (description: string) => ({
-  content: { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number() }).passthrough() } },
-  description,
-});
-const IdParams = z.object({ id: idParam.openapi({ param: { name: "id", in: "path" }, type: "integer" }) });
+const IdParams = idParams("id");
 
 export function deliveryRoutes({ db, confirmations }: { db: Database; confirmations: Confirmations }) {
   const app = newRouter();
@@ -38,7 +35,7 @@ export function deliveryRoutes({ db, confirmations }: { db: Database; confirmati
       summary: "Confirmation requests, newest first",
       request: { query: z.object({ status: Status.optional(), rentalId: intLike(1, Number.MAX_SAFE_INTEGER).optional(), ...PageQuery }) },
       responses: {
-        200: { content: { "application/json": { schema: z.object({ items: z.array(Delivery), nextCursor: z.string().nullable() }) } }, description: "A page" },
+        200: { content: { "application/json": { schema: pageOf(Delivery) } }, description: "A page" },
         400: problem("Bad filter"),
       },
     }),

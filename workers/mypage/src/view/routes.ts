@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Database } from "@rentalnang/shared/db/database";
-import { idParam } from "@rentalnang/shared/http/integers";
 import { PageQuery, toPage } from "@rentalnang/shared/http/pagination";
 import { NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter } from "@rentalnang/shared/http/service-app";
+import { idParams, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import { present } from "./mypage.ts";
 import { findView, listViews } from "./mypage-store.ts";
 
@@ -24,10 +24,6 @@ const Mypage = z
     _links: z.record(z.string(), z.object({ href: z.string() })),
   })
   .openapi("Mypage");
-const problem = (description: string) => ({
-  content: { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number() }).passthrough() } },
-  description,
-});
 
 export function mypageRoutes({ db }: { db: Database }) {
   const app = newRouter();
@@ -37,7 +33,7 @@ export function mypageRoutes({ db }: { db: Database }) {
       method: "get",
       path: "/mypages/{rentalId}",
       summary: "The customer's view of one rental (eventually consistent)",
-      request: { params: z.object({ rentalId: idParam.openapi({ param: { name: "rentalId", in: "path" }, type: "integer" }) }) },
+      request: { params: idParams("rentalId") },
       responses: {
         200: { content: { "application/json": { schema: Mypage } }, description: "The view" },
         404: problem("No event about this rental has arrived yet"),
@@ -64,7 +60,7 @@ export function mypageRoutes({ db }: { db: Database }) {
         }),
       },
       responses: {
-        200: { content: { "application/json": { schema: z.object({ items: z.array(Mypage), nextCursor: z.string().nullable() }) } }, description: "A page" },
+        200: { content: { "application/json": { schema: pageOf(Mypage) } }, description: "A page" },
         400: problem("Bad filter"),
       },
     }),

@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Database } from "@rentalnang/shared/db/database";
-import { idParam, intLike } from "@rentalnang/shared/http/integers";
+import { intLike } from "@rentalnang/shared/http/integers";
 import { PageQuery, toPage } from "@rentalnang/shared/http/pagination";
 import { Conflict, HttpProblem, NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter } from "@rentalnang/shared/http/service-app";
+import { idParams, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import type { Charge } from "./charges.ts";
 import { findPayment, listPayments } from "./payment-store.ts";
 import { present } from "./representation.ts";
@@ -37,11 +38,7 @@ const Payment = z
   })
   .openapi("Payment");
 
-const problem = (description: string) => ({
-  content: { "application/problem+json": { schema: z.object({ type: z.string(), title: z.string(), status: z.number() }).passthrough() } },
-  description,
-});
-const IdParams = z.object({ id: idParam.openapi({ param: { name: "id", in: "path" }, type: "integer" }) });
+const IdParams = idParams("id");
 
 export function paymentRoutes({ db, charge, ratePerHour }: { db: Database; charge: Charge; ratePerHour: number }) {
   const app = newRouter();
@@ -107,7 +104,7 @@ export function paymentRoutes({ db, charge, ratePerHour }: { db: Database; charg
       request: { query: z.object({ rentalId: intLike(1, Number.MAX_SAFE_INTEGER).optional(), ...PageQuery }) },
       responses: {
         200: {
-          content: { "application/json": { schema: z.object({ items: z.array(Payment), nextCursor: z.string().nullable() }) } },
+          content: { "application/json": { schema: pageOf(Payment) } },
           description: "A page of payments, newest first",
         },
         400: problem("Bad filter"),

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { idParam, intLike } from "@rentalnang/shared/http/integers";
+import { intLike } from "@rentalnang/shared/http/integers";
 import { PageQuery, toPage } from "@rentalnang/shared/http/pagination";
 import { NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter } from "@rentalnang/shared/http/service-app";
+import { idParams, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import type { Database } from "@rentalnang/shared/db/database";
 import { MAX_RENT_HOURS, MIN_RENT_HOURS } from "./rental.ts";
 import { findRental, listRentals } from "./rental-store.ts";
@@ -39,13 +40,8 @@ const Rental = z
   })
   .openapi("Rental");
 
-const Problem = z
-  .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() })
-  .passthrough()
-  .openapi("Problem");
-const problem = (description: string) => ({ content: { "application/problem+json": { schema: Problem } }, description });
 
-const IdParams = z.object({ id: idParam.openapi({ param: { name: "id", in: "path" }, type: "integer" }) });
+const IdParams = idParams("id");
 
 export interface RentalRoutesDeps {
   db: Database;
@@ -114,7 +110,7 @@ export function rentalRoutes({ db, reservations }: RentalRoutesDeps) {
       request: { query: z.object({ customerId: CustomerId.optional(), status: Status.optional(), ...PageQuery }) },
       responses: {
         200: {
-          content: { "application/json": { schema: z.object({ items: z.array(Rental), nextCursor: z.string().nullable() }) } },
+          content: { "application/json": { schema: pageOf(Rental) } },
           description: "A page of rentals",
         },
         400: problem("Bad filter, limit or cursor"),

@@ -1,0 +1,28 @@
+import { z } from "@hono/zod-openapi";
+import { idParam } from "./integers.ts";
+
+/** Pieces every worker's OpenAPI description shares. */
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .passthrough()
+  .openapi("Problem");
+
+/** A problem+json response for `createRoute({ responses })`. */
+export const problem = (description: string) => ({
+  content: { "application/problem+json": { schema: Problem } },
+  description,
+});
+
+/** `{name}` as a positive integer path parameter. */
+export const idParams = <N extends string>(name: N) =>
+  z.object({ [name]: idParam.openapi({ param: { name, in: "path" }, type: "integer" }) } as Record<N, typeof idParam>);
+
+/** `{ items, nextCursor }` of a list endpoint. */
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
