@@ -10,6 +10,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { prettyFactory } from "pino-pretty";
+import { lines } from "@rentalnang/shared/lifecycle/lines";
 
 const ROOT = resolve(import.meta.dir, "..");
 const ORDER = ["payment", "rental", "delivery", "mypage", "gateway"];
@@ -92,18 +93,7 @@ async function ensureRedis(): Promise<Bun.Subprocess | undefined> {
 }
 
 async function pipeLines(name: string, stream: ReadableStream<Uint8Array>, format: (line: string) => string) {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for await (const chunk of stream) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (line.trim()) say(name, format(line));
-    }
-  }
-  if (buffer.trim()) say(name, format(buffer));
+  for await (const line of lines(stream)) if (line.trim()) say(name, format(line));
 }
 
 function prettify(line: string): string {

@@ -3,10 +3,10 @@ import { z } from "zod";
 /** Env fields every worker shares, with the defaults of CONTRACT.md. */
 
 export const port = (fallback: number) =>
-  z.coerce.number().int().min(0, "must be 0..65535").max(65535, "must be 0..65535").default(fallback);
+  z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0..65535").max(65535, "must be 0..65535").default(fallback);
 
 export const positiveInt = (fallback: number) =>
-  z.coerce.number().int("must be an integer").positive("must be a positive integer").default(fallback);
+  z.coerce.number({ error: "must be a number" }).int("must be an integer").positive("must be a positive integer").default(fallback);
 
 export const httpUrl = (fallback: string) =>
   z
@@ -45,7 +45,7 @@ export const shutdownTimeoutMs = positiveInt(20_000);
  * After SIGTERM, how long a process keeps serving with /readyz at 503 before it stops
  * accepting, so a load balancer that polls readiness stops sending it new requests first.
  */
-export const readinessDrainMs = z.coerce.number().int().nonnegative().default(1_000);
+export const readinessDrainMs = z.coerce.number({ error: "must be a number" }).int().nonnegative().default(1_000);
 
 /** Fields of every domain worker (one that owns a database and talks to Redis). */
 export const workerFields = (process: string, defaultPort: number) => ({
@@ -60,3 +60,18 @@ export const workerFields = (process: string, defaultPort: number) => ({
   READINESS_DRAIN_MS: readinessDrainMs,
   HOSTNAME: z.string().optional(),
 });
+
+/** A test-only fault switch: 0 (off) unless a test sets it. */
+export const faultSwitch = z.coerce.number({ error: "must be a number" }).int().nonnegative().default(0);
+
+/** Refuses any of the fault switches `keys` when NODE_ENV=production. */
+export function refuseFaultsInProduction<S extends z.ZodObject>(schema: S, keys: (keyof z.infer<S> & string)[]): S {
+  return schema.superRefine((env: Record<string, unknown>, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    for (const key of keys) {
+      if (Number(env[key]) > 0) {
+        ctx.addIssue({ code: "custom", path: [key], message: "is a test-only fault switch and is refused when NODE_ENV=production" });
+      }
+    }
+  }) as S;
+}

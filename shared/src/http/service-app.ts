@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { Logger } from "../log/logger.ts";
+import { accessLog } from "./access-log.ts";
 import type { Health } from "./health.ts";
 import { onError, problemJson, ValidationFailed } from "./problem.ts";
 
@@ -40,21 +41,7 @@ export interface ServiceAppOptions {
 export function createServiceApp({ name, logger, health }: ServiceAppOptions) {
   const app = newRouter();
   app.use(requestId());
-  app.use(async function accessLog(c, next) {
-    const started = performance.now();
-    await next();
-    if (c.req.path === "/healthz" || c.req.path === "/readyz") return;
-    logger.info(
-      {
-        requestId: c.get("requestId"),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      },
-      "request",
-    );
-  });
+  app.use(accessLog({ logger }));
   app.use(methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) =>

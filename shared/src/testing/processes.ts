@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { lines } from "../lifecycle/lines.ts";
 
 const ROOT = resolve(import.meta.dir, "../../..");
 const READY_TIMEOUT_MS = 20_000;
+const MAX_KEPT_LINES = 2_000;
 
 export type WorkerName = "rental" | "payment" | "delivery" | "mypage" | "gateway";
 
@@ -113,18 +115,10 @@ export async function eventually<T>(probe: () => Promise<T | undefined> | T | un
 }
 
 async function collect(stream: ReadableStream<Uint8Array>, into: string[], onLine: (line: string) => void) {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for await (const chunk of stream) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      into.push(line);
-      if (into.length > 2_000) into.shift();
-      onLine(line);
-    }
+  for await (const line of lines(stream)) {
+    into.push(line);
+    if (into.length > MAX_KEPT_LINES) into.shift();
+    onLine(line);
   }
 }
 

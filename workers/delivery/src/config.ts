@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { positiveInt, workerFields } from "@rentalnang/shared/config/fields";
+import { faultSwitch, positiveInt, refuseFaultsInProduction, workerFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
 /** delivery's environment; the keys are the variable names (CONTRACT.md "Environment"). */
-export const Env = z.object({
+export const Env = refuseFaultsInProduction(z.object({
   ...workerFields("delivery", 8083),
   /** Credentials of the queue board at /admin/queues; without both it answers 503. */
   BOARD_USER: z.string().min(1).optional(),
@@ -18,11 +18,8 @@ export const Env = z.object({
    * Test-only: the first N attempts of every job fail on purpose.
    * Refused when NODE_ENV=production.
    */
-  FAULT_JOB_FAILURES: z.coerce.number().int().nonnegative().default(0),
-}).refine((e) => !(e.NODE_ENV === "production" && e.FAULT_JOB_FAILURES > 0), {
-  path: ["FAULT_JOB_FAILURES"],
-  message: "is a test-only fault switch and is refused when NODE_ENV=production",
-});
+  FAULT_JOB_FAILURES: faultSwitch,
+}), ["FAULT_JOB_FAILURES"]);
 export type Config = z.infer<typeof Env>;
 
 export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

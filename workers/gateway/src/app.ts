@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { accessLog } from "@rentalnang/shared/http/access-log";
 import type { Health } from "@rentalnang/shared/http/health";
 import { onError, problemJson } from "@rentalnang/shared/http/problem";
 import { MAX_BODY_BYTES } from "@rentalnang/shared/http/service-app";
@@ -19,15 +20,7 @@ export interface AppDeps {
 export function createApp({ upstreams, timeoutMs, health, logger }: AppDeps) {
   const app = new Hono<{ Variables: { requestId: string } }>();
   app.use(requestId());
-  app.use(async function accessLog(c, next) {
-    const started = performance.now();
-    await next();
-    if (c.req.path === "/healthz" || c.req.path === "/readyz") return;
-    logger.info(
-      { requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
-      "request",
-    );
-  });
+  app.use(accessLog({ logger }));
   app.use(bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => problemJson(413, "Payload Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes.`, {}, { "X-Request-Id": c.get("requestId") }),

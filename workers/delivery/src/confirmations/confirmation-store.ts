@@ -1,5 +1,6 @@
 import type { Row, Transaction } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
+import { pageQuery } from "@rentalnang/shared/db/page-query";
 import type { Confirmation, ConfirmationStatus } from "./confirmation.ts";
 
 type Executor = Pick<Transaction, "execute"> | Database;
@@ -60,14 +61,12 @@ export async function listConfirmations(
   db: Database,
   f: { status?: ConfirmationStatus; rentalId?: number; before?: number; limit: number },
 ) {
-  const where: string[] = [];
-  const args: (string | number)[] = [];
-  if (f.status !== undefined) (where.push("status = ?"), args.push(f.status));
-  if (f.rentalId !== undefined) (where.push("rental_id = ?"), args.push(f.rentalId));
-  if (f.before !== undefined) (where.push("id < ?"), args.push(f.before));
-  const r = await db.execute({
-    sql: `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
-    args: [...args, f.limit + 1],
-  });
+  const r = await db.execute(pageQuery({
+    from: "SELECT * FROM deliveries",
+    idColumn: "id",
+    equal: { status: f.status, rental_id: f.rentalId },
+    before: f.before,
+    limit: f.limit,
+  }));
   return r.rows.map(rowTo);
 }

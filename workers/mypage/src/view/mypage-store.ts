@@ -1,5 +1,6 @@
 import type { Row, Transaction } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
+import { pageQuery } from "@rentalnang/shared/db/page-query";
 import { statusOf, type Facts, type Status } from "./mypage.ts";
 
 type Executor = Pick<Transaction, "execute"> | Database;
@@ -21,16 +22,13 @@ export async function saveView(db: Executor, v: Facts) {
 }
 
 export async function listViews(db: Database, f: { customerId?: string; status?: Status; before?: number; limit: number }) {
-  const where: string[] = [];
-  const args: (string | number)[] = [];
-  if (f.customerId !== undefined) (where.push("customer_id = ?"), args.push(f.customerId));
-  if (f.status !== undefined) (where.push("status = ?"), args.push(f.status));
-  if (f.before !== undefined) (where.push("rental_id < ?"), args.push(f.before));
-  const r = await db.execute({
-    sql: `SELECT rental_id, facts FROM mypages ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-          ORDER BY rental_id DESC LIMIT ?`,
-    args: [...args, f.limit + 1],
-  });
+  const r = await db.execute(pageQuery({
+    from: "SELECT rental_id, facts FROM mypages",
+    idColumn: "rental_id",
+    equal: { customer_id: f.customerId, status: f.status },
+    before: f.before,
+    limit: f.limit,
+  }));
   return r.rows.map((row) => ({ id: Number(row.rental_id), facts: toFacts(row) }));
 }
 

@@ -1,5 +1,6 @@
 import type { Row, Transaction } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
+import { pageQuery } from "@rentalnang/shared/db/page-query";
 import type { ChargeCommand, Payment, PaymentStatus } from "./payment.ts";
 
 type Executor = Pick<Transaction, "execute"> | Database;
@@ -54,13 +55,8 @@ export async function savePaymentStatus(db: Executor, p: Payment) {
 }
 
 export async function listPayments(db: Database, f: { rentalId?: number; before?: number; limit: number }): Promise<Payment[]> {
-  const where: string[] = [];
-  const args: number[] = [];
-  if (f.rentalId !== undefined) (where.push("rental_id = ?"), args.push(f.rentalId));
-  if (f.before !== undefined) (where.push("id < ?"), args.push(f.before));
-  const r = await db.execute({
-    sql: `SELECT * FROM payments ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
-    args: [...args, f.limit + 1],
-  });
+  const r = await db.execute(pageQuery({
+    from: "SELECT * FROM payments", idColumn: "id", equal: { rental_id: f.rentalId }, before: f.before, limit: f.limit,
+  }));
   return r.rows.map(rowToPayment);
 }

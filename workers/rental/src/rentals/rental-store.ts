@@ -1,5 +1,6 @@
 import type { Row, Transaction } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
+import { pageQuery } from "@rentalnang/shared/db/page-query";
 import type { CancelReason, Rental, RentalStatus } from "./rental.ts";
 
 type Executor = Pick<Transaction, "execute"> | Database;
@@ -59,17 +60,16 @@ export interface RentalFilter {
   limit: number;
 }
 
-/** Newest first, deleted ones left out; fetches one extra row to know if a next page exists. */
+/** Newest first, deleted ones left out; one row more than asked, to tell whether a next page exists. */
 export async function listRentals(db: Database, f: RentalFilter): Promise<Rental[]> {
-  const where = ["deleted_at IS NULL"];
-  const args: (string | number)[] = [];
-  if (f.customerId !== undefined) (where.push("customer_id = ?"), args.push(f.customerId));
-  if (f.status !== undefined) (where.push("status = ?"), args.push(f.status));
-  if (f.before !== undefined) (where.push("id < ?"), args.push(f.before));
-  const r = await db.execute({
-    sql: `SELECT * FROM rentals WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`,
-    args: [...args, f.limit + 1],
-  });
+  const r = await db.execute(pageQuery({
+    from: "SELECT * FROM rentals",
+    idColumn: "id",
+    equal: { customer_id: f.customerId, status: f.status },
+    always: ["deleted_at IS NULL"],
+    before: f.before,
+    limit: f.limit,
+  }));
   return r.rows.map(rowToRental);
 }
 
