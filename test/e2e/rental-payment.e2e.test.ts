@@ -140,6 +140,9 @@ describe("reserve and pay", () => {
     expect(page1.body!.items.map((r: any) => r.carId)).toEqual(["l3", "l2"]);
     const page2 = await getJson(`${rental.url}/rentals?customerId=lister&limit=2&cursor=${page1.body!.nextCursor}`);
     expect(page2.body).toMatchObject({ items: [expect.objectContaining({ carId: "l1" })], nextCursor: null });
+    const blanks = await getJson(`${rental.url}/rentals?customerId=&status=&limit=&cursor=`);
+    expect(blanks.status).toBe(200); // a blank filter is no filter
+    expect(blanks.body).toEqual((await getJson(`${rental.url}/rentals`)).body);
     const reserved = await getJson(`${rental.url}/rentals?status=Cancelled&limit=100`);
     expect(reserved.body!.items.every((r: any) => r.status === "Cancelled")).toBe(true);
   });

@@ -6,7 +6,7 @@ import { z } from "zod";
  */
 export const intLike = (min: number, max: number) =>
   z
-    .union([z.number(), z.string().regex(/^\d{1,15}$/, "must be an integer").transform(Number)])
+    .union([z.number(), z.string().regex(/^\d{1,15}$/).transform(Number)], { error: "must be an integer" })
     .pipe(
       z
         .number()

@@ -26,3 +26,10 @@ export const idParams = <N extends string>(name: N) =>
 
 /** `{ items, nextCursor }` of a list endpoint. */
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/**
+ * An optional query parameter where an empty value (`?status=`) means "not given", as
+ * clients that fill a query template with blanks expect.
+ */
+export const optionalQuery = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional()) as unknown as z.ZodOptional<T>;

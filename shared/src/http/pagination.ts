@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { intLike } from "./integers.ts";
+import { optionalQuery } from "./openapi.ts";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -19,8 +20,8 @@ export const Cursor = z
   });
 
 export const PageQuery = {
-  limit: intLike(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: Cursor.optional(),
+  limit: optionalQuery(intLike(1, MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
+  cursor: optionalQuery(Cursor),
 };
 
 export interface Page<T> {

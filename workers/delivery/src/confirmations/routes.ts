@@ -4,7 +4,7 @@ import { intLike } from "@rentalnang/shared/http/integers";
 import { PageQuery, toPage } from "@rentalnang/shared/http/pagination";
 import { NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter } from "@rentalnang/shared/http/service-app";
-import { idParams, pageOf, problem } from "@rentalnang/shared/http/openapi";
+import { idParams, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import { findById, listConfirmations } from "./confirmation-store.ts";
 import type { Confirmations } from "./confirmations.ts";
 import { present } from "./representation.ts";
@@ -33,7 +33,7 @@ export function deliveryRoutes({ db, confirmations }: { db: Database; confirmati
       method: "get",
       path: "/deliveries",
       summary: "Confirmation requests, newest first",
-      request: { query: z.object({ status: Status.optional(), rentalId: intLike(1, Number.MAX_SAFE_INTEGER).optional(), ...PageQuery }) },
+      request: { query: z.object({ status: optionalQuery(Status), rentalId: optionalQuery(intLike(1, Number.MAX_SAFE_INTEGER)), ...PageQuery }) },
       responses: {
         200: { content: { "application/json": { schema: pageOf(Delivery) } }, description: "A page" },
         400: problem("Bad filter"),

@@ -3,7 +3,7 @@ import type { Database } from "@rentalnang/shared/db/database";
 import { PageQuery, toPage } from "@rentalnang/shared/http/pagination";
 import { NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter } from "@rentalnang/shared/http/service-app";
-import { idParams, pageOf, problem } from "@rentalnang/shared/http/openapi";
+import { idParams, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import { present } from "./mypage.ts";
 import { findView, listViews } from "./mypage-store.ts";
 
@@ -54,8 +54,8 @@ export function mypageRoutes({ db }: { db: Database }) {
       summary: "Views, newest rental first",
       request: {
         query: z.object({
-          customerId: z.string().min(1).max(128).optional(),
-          status: z.enum(["Reserved", "AwaitingConfirmation", "Confirmed", "Cancelled"]).optional(),
+          customerId: optionalQuery(z.string().max(128)),
+          status: optionalQuery(z.enum(["Reserved", "AwaitingConfirmation", "Confirmed", "Cancelled"])),
           ...PageQuery,
         }),
       },

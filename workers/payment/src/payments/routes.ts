@@ -4,7 +4,7 @@ import { intLike } from "@rentalnang/shared/http/integers";
 import { PageQuery, toPage } from "@rentalnang/shared/http/pagination";
 import { Conflict, HttpProblem, NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter } from "@rentalnang/shared/http/service-app";
-import { idParams, pageOf, problem } from "@rentalnang/shared/http/openapi";
+import { idParams, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import type { Charge } from "./charges.ts";
 import { findPayment, listPayments } from "./payment-store.ts";
 import { present } from "./representation.ts";
@@ -101,7 +101,7 @@ export function paymentRoutes({ db, charge, ratePerHour }: { db: Database; charg
     createRoute({
       method: "get",
       path: "/payments",
-      request: { query: z.object({ rentalId: intLike(1, Number.MAX_SAFE_INTEGER).optional(), ...PageQuery }) },
+      request: { query: z.object({ rentalId: optionalQuery(intLike(1, Number.MAX_SAFE_INTEGER)), ...PageQuery }) },
       responses: {
         200: {
           content: { "application/json": { schema: pageOf(Payment) } },

@@ -3,7 +3,7 @@ import { intLike } from "@rentalnang/shared/http/integers";
 import { PageQuery, toPage } from "@rentalnang/shared/http/pagination";
 import { NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter } from "@rentalnang/shared/http/service-app";
-import { idParams, pageOf, problem } from "@rentalnang/shared/http/openapi";
+import { idParams, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import type { Database } from "@rentalnang/shared/db/database";
 import { MAX_RENT_HOURS, MIN_RENT_HOURS } from "./rental.ts";
 import { findRental, listRentals } from "./rental-store.ts";
@@ -107,7 +107,7 @@ export function rentalRoutes({ db, reservations }: RentalRoutesDeps) {
       method: "get",
       path: "/rentals",
       summary: "Rentals, newest first",
-      request: { query: z.object({ customerId: CustomerId.optional(), status: Status.optional(), ...PageQuery }) },
+      request: { query: z.object({ customerId: optionalQuery(CustomerId), status: optionalQuery(Status), ...PageQuery }) },
       responses: {
         200: {
           content: { "application/json": { schema: pageOf(Rental) } },
