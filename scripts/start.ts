@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { prettyFactory } from "pino-pretty";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
+import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/worker-runtime";
 
 const ROOT = resolve(import.meta.dir, "..");
 const ORDER = ["payment", "rental", "delivery", "mypage", "gateway"];
@@ -107,7 +108,13 @@ function prettify(line: string): string {
 
 const children = new Map<string, Bun.Subprocess>();
 
+/** A worker that dies sooner than this after starting is crash-looping: back off. */
+const HEALTHY_AFTER_MS = 10_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+const restartDelay = new Map<string, number>();
+
 function startWorker(name: string) {
+  const started = Date.now();
   const proc = Bun.spawn([process.execPath, join(ROOT, "workers", name, "src", "main.ts")], {
     cwd: ROOT,
     env: { ...process.env, REDIS_URL: redisUrl },
@@ -119,15 +126,25 @@ function startWorker(name: string) {
   pipeLines(name, proc.stderr, prettify);
   proc.exited.then((code) => {
     if (shuttingDown) return;
-    say(name, `exited with code ${code}; restarting in ${RESTART_DELAY_MS} ms`);
-    setTimeout(() => !shuttingDown && startWorker(name), RESTART_DELAY_MS);
+    if (code === EXIT_CONFIG) {
+      children.delete(name);
+      say(name, "stopped by its configuration (see the line above); fix it and run npm start again");
+      if (children.size === 0) void stopAll("nothing left to run", 1);
+      return;
+    }
+    const delay = Date.now() - started > HEALTHY_AFTER_MS
+      ? RESTART_DELAY_MS
+      : Math.min((restartDelay.get(name) ?? RESTART_DELAY_MS / 2) * 2, MAX_RESTART_DELAY_MS);
+    restartDelay.set(name, delay);
+    say(name, `exited with code ${code}; restarting in ${delay} ms`);
+    setTimeout(() => !shuttingDown && startWorker(name), delay);
   });
 }
 
 const redis = await ensureRedis();
 for (const name of names) startWorker(name);
 
-async function stopAll(signal: string) {
+async function stopAll(signal: string, exitCode = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
   say("start", `${signal}: stopping ${[...children.keys()].join(", ")}`);
@@ -145,7 +162,7 @@ async function stopAll(signal: string) {
     redis.kill("SIGTERM");
     await redis.exited;
   }
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on("SIGINT", () => void stopAll("SIGINT"));
 process.on("SIGTERM", () => void stopAll("SIGTERM"));

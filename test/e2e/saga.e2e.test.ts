@@ -237,7 +237,7 @@ describe("FR6: the manager's side and the view may be down", () => {
       stderr: "pipe",
       stdout: "ignore",
     });
-    expect(await proc.exited).toBe(1);
+    expect(await proc.exited).toBe(78); // EX_CONFIG: the launcher does not restart it
     expect(await new Response(proc.stderr).text()).toContain("FAULT_JOB_FAILURES: is a test-only fault switch");
   });
 });

@@ -126,14 +126,17 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   return { logger, db, redis, health, port: http.server.port, shutdown };
 }
 
-/** Reads config the way every main.ts does: a bad variable prints one line and exits 1. */
+/** Exit status of a process stopped by its configuration (sysexits EX_CONFIG): not worth a restart. */
+export const EXIT_CONFIG = 78;
+
+/** Reads config the way every main.ts does: a bad variable prints one line and exits 78. */
 export function configOrExit<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`config error: ${error.message}`);
-      process.exit(1);
+      process.exit(EXIT_CONFIG);
     }
     throw error;
   }
