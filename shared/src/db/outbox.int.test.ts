@@ -8,6 +8,7 @@ import { eventually, tempDir } from "../testing/processes.ts";
 import { openDatabase } from "./database.ts";
 import { messagingMigration, migrate } from "./migrate.ts";
 import { appendToOutbox, envelopeFor, OutboxRelay } from "./outbox.ts";
+import { createRetention } from "./retention.ts";
 
 const logger = createLogger("test", "silent");
 let redis: Redis;
@@ -136,6 +137,26 @@ describe("Redis restarts", () => {
     await again.stop();
     client.disconnect();
     await own.stop();
+    await db.close();
+  });
+});
+
+describe("retention", () => {
+  test("published outbox rows older than a week and inbox rows older than a month are trimmed; the rest stay", async () => {
+    const db = await database();
+    const old = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString();
+    const recent = new Date().toISOString();
+    await db.batch([
+      { sql: "INSERT INTO outbox (event_id, envelope, created_at, published_at) VALUES ('a', '{}', ?, ?)", args: [old, old] },
+      { sql: "INSERT INTO outbox (event_id, envelope, created_at, published_at) VALUES ('b', '{}', ?, ?)", args: [recent, recent] },
+      { sql: "INSERT INTO outbox (event_id, envelope, created_at, published_at) VALUES ('c', '{}', ?, NULL)", args: [old] },
+      { sql: "INSERT INTO inbox (consumer, event_id, processed_at) VALUES ('x', 'a', ?)", args: [old] },
+      { sql: "INSERT INTO inbox (consumer, event_id, processed_at) VALUES ('x', 'b', ?)", args: [recent] },
+    ]);
+    const removed = await createRetention(db, logger, { outbox: true, inbox: true }).trim();
+    expect(removed).toEqual({ outbox: 1, inbox: 1 });
+    const left = await db.execute("SELECT event_id FROM outbox ORDER BY event_id");
+    expect(left.rows.map((r) => r.event_id)).toEqual(["b", "c"]); // never an unpublished one
     await db.close();
   });
 });

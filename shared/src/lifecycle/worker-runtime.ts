@@ -4,7 +4,8 @@ import { StreamConsumer, type EventHandler } from "../bus/consumer.ts";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
-import { migrate, type Migration } from "../db/migrate.ts";
+import { messagingMigration, migrate, type Migration } from "../db/migrate.ts";
+import { createRetention } from "../db/retention.ts";
 import { OutboxRelay } from "../db/outbox.ts";
 import { deadLetterKey, streamKey, type Source } from "../events/streams.ts";
 import { Health, type Check } from "../http/health.ts";
@@ -108,7 +109,13 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
     });
     await consumer.start();
   }
-  for (const service of parts.services ?? []) await service.start();
+  const services = [
+    ...(spec.migrations.includes(messagingMigration)
+      ? [createRetention(db, logger, { outbox: spec.publishes !== undefined, inbox: spec.consumes !== undefined })]
+      : []),
+    ...(parts.services ?? []),
+  ];
+  for (const service of services) await service.start();
   health.markReady();
   logger.info("ready");
 
@@ -117,7 +124,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
     { name: "readiness-drain", run: () => Bun.sleep(config.READINESS_DRAIN_MS) },
     { name: "http", run: () => http.drain(config.SHUTDOWN_TIMEOUT_MS * HTTP_DRAIN_SHARE) },
     { name: "consumer", run: () => consumer?.stop() },
-    ...[...(parts.services ?? [])].reverse().map((s) => ({ name: s.name, run: s.stop })),
+    ...[...services].reverse().map((s) => ({ name: s.name, run: s.stop })),
     { name: "outbox", run: () => relay?.stop() },
     { name: "redis", run: () => redis.quit().catch(() => redis.disconnect()) },
     { name: "database", run: () => db.close() },
