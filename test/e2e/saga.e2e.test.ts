@@ -149,6 +149,19 @@ describe("the saga through the gateway", () => {
     }
   });
 
+  test("each process exposes Prometheus metrics at /metrics", async () => {
+    await reserve("metrics");
+    const text = async (url: string) => (await fetch(`${url}/metrics`)).text();
+    await eventually(async () => ((await text(stack.procs.mypage.url)).includes('events_handled_total{group="mypage",type="Rented",outcome="ok"') ? true : undefined));
+    const rental = await text(stack.procs.rental.url);
+    expect(rental).toContain('http_request_duration_seconds_count{service="rental",method="POST",route="/rentals",status="201"}');
+    expect(rental).toContain('payment_call_duration_seconds_count{service="rental",outcome="approved"}');
+    expect(rental).toContain('payment_circuit_open{service="rental"} 0');
+    expect(rental).toMatch(/outbox_unpublished\{service="rental"\} \d+/);
+    expect(await text(stack.procs.delivery.url)).toContain('confirmation_jobs{state="failed",service="delivery"}');
+    expect(await text(G)).toContain('route="/rentals"');
+  });
+
   test("the gateway's readiness reports each upstream", async () => {
     const ready = await call("GET", "/readyz");
     expect(ready.status).toBe(200);

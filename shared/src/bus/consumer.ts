@@ -38,9 +38,12 @@ export interface ConsumerOptions {
   claimIdleMs?: number;
   /** Pause after an error talking to Redis before reading again. */
   retryDelayMs?: number;
+  /** Told how each entry ended (for metrics). */
+  observe?: (outcome: "ok" | "failed" | "dead", type: string) => void;
 }
 
 const DEFAULTS = {
+  observe: () => {},
   batchSize: 64,
   blockMs: 2_000,
   maxDeliveries: 5,
@@ -172,22 +175,28 @@ export class StreamConsumer {
         done.push(entry);
         continue;
       }
+      const parsed = parseEntry(entry);
+      const type = parsed.ok ? parsed.event.type : "unknown";
       if (count > this.o.maxDeliveries) {
         dead.push({ entry, reason: `delivered ${count} times without success`, deliveries: count });
+        this.o.observe("dead", type);
         continue;
       }
-      const parsed = parseEntry(entry);
       if (!parsed.ok) {
         dead.push({ entry, reason: parsed.reason, deliveries: count });
+        this.o.observe("dead", type);
         continue;
       }
       try {
         await this.o.handle(parsed.event, { stream: entry.stream, entryId: entry.id, deliveries: count });
         done.push(entry);
+        this.o.observe("ok", type);
       } catch (error) {
         if (isPoison(error)) {
           dead.push({ entry, reason: describe(error), deliveries: count });
+          this.o.observe("dead", type);
         } else {
+          this.o.observe("failed", type);
           this.o.logger.warn(
             { err: error, stream: entry.stream, entryId: entry.id, eventId: parsed.event.id, deliveries: count },
             "handler failed; the entry stays pending",

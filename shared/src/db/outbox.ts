@@ -54,6 +54,8 @@ export interface RelayOptions {
    * published again. Consumers deduplicate by event id.
    */
   republishWindowMs?: number;
+  /** Told how many rows each round trip published (for metrics). */
+  onPublished?: (count: number) => void;
 }
 
 const DEFAULT_REPUBLISH_WINDOW_MS = 10_000;
@@ -164,6 +166,7 @@ export class OutboxRelay {
       sql: `UPDATE outbox SET published_at = ? WHERE seq IN (${seqs.map(() => "?").join(",")})`,
       args: [new Date().toISOString(), ...seqs],
     });
+    this.o.onPublished?.(seqs.length);
     return rows.rows.length;
   }
 }

@@ -5,6 +5,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { Logger } from "../log/logger.ts";
 import { accessLog } from "./access-log.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import type { Health } from "./health.ts";
 import { onError, problemJson, ValidationFailed } from "./problem.ts";
 
@@ -32,16 +33,19 @@ export interface ServiceAppOptions {
   name: string;
   logger: Logger;
   health: Health;
+  metrics: Metrics;
 }
 
 /**
  * The frame every worker's app sits in: request ids, access log, body limits, media types,
- * health routes, 404/405/5xx as problem+json, and the OpenAPI description at /openapi.json.
+ * health and metrics routes, 404/405/5xx as problem+json, and the OpenAPI description at
+ * /openapi.json.
  */
-export function createServiceApp({ name, logger, health }: ServiceAppOptions) {
+export function createServiceApp({ name, logger, health, metrics }: ServiceAppOptions) {
   const app = newRouter();
   app.use(requestId());
   app.use(accessLog({ logger }));
+  app.use(metrics.middleware());
   app.use(methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) =>
@@ -74,6 +78,7 @@ export function createServiceApp({ name, logger, health }: ServiceAppOptions) {
     problemJson(404, "Not Found", `No route for ${c.req.method} ${c.req.path}.`, {}, { "X-Request-Id": c.get("requestId") }),
   );
   health.routes(app);
+  metrics.routes(app);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: `rentalnang ${name}`, version: "1.0.0" } });
   return app;
 }

@@ -11,6 +11,7 @@ import { deadLetterKey, streamKey, type Source } from "../events/streams.ts";
 import { Health, type Check } from "../http/health.ts";
 import { serve } from "../http/serve.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
+import { Metrics } from "../observability/metrics.ts";
 import { onShutdown, type ShutdownStep } from "./shutdown.ts";
 
 /** The settings every domain worker has (shared/config/fields.ts `workerFields`). */
@@ -32,6 +33,7 @@ export interface WorkerContext {
   db: Database;
   redis: Redis;
   health: Health;
+  metrics: Metrics;
   /** Wakes the outbox relay after a commit that wrote events. */
   publishSoon: () => void;
 }
@@ -72,10 +74,16 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
 
   const redis = connectRedis(config.REDIS_URL, "command", name);
+  const metrics = new Metrics(name);
   const relay = spec.publishes
-    ? new OutboxRelay({ db, redis, stream: streamKey(config.STREAM_PREFIX, spec.publishes), logger })
+    ? new OutboxRelay({
+        db, redis, stream: streamKey(config.STREAM_PREFIX, spec.publishes), logger,
+        onPublished: (n) => metrics.outboxPublished.inc(n),
+      })
     : undefined;
   const deadLetters = deadLetterKey(config.STREAM_PREFIX, name);
+  if (relay) metrics.gauge("outbox_unpublished", "Outbox rows committed but not yet published", async (set) => set(await relay.backlog()));
+  if (spec.consumes) metrics.gauge("dead_letters", "Entries in this consumer group's dead-letter stream", async (set) => set(await redis.xlen(deadLetters)));
 
   let consumer: StreamConsumer | undefined;
   const health = new Health({
@@ -91,7 +99,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
       : {}),
     ...(relay ? { outbox: async () => ({ unpublished: await relay.backlog() }) } : {}),
   });
-  const parts = await spec.build({ logger, db, redis, health, publishSoon: () => relay?.wake() });
+  const parts = await spec.build({ logger, db, redis, health, metrics, publishSoon: () => relay?.wake() });
   for (const [checkName, check] of Object.entries(parts.checks ?? {})) health.add(checkName, check);
 
   const http = serve(parts.app.fetch, config.PORT, logger);
@@ -106,6 +114,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
       deadLetterStream: deadLetters,
       handle: parts.handle,
       logger,
+      observe: (outcome, type) => metrics.eventsHandled.inc({ group: name, type, outcome }),
     });
     await consumer.start();
   }

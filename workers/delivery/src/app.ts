@@ -3,6 +3,7 @@ import type { Database } from "@rentalnang/shared/db/database";
 import type { Health } from "@rentalnang/shared/http/health";
 import { createServiceApp } from "@rentalnang/shared/http/service-app";
 import type { Logger } from "@rentalnang/shared/log/logger";
+import type { Metrics } from "@rentalnang/shared/observability/metrics";
 import { BOARD_PATH, boardRoutes } from "./board/board.ts";
 import type { Confirmations } from "./confirmations/confirmations.ts";
 import { deliveryRoutes } from "./confirmations/routes.ts";
@@ -14,10 +15,11 @@ export interface AppDeps {
   board: { user?: string | undefined; password?: string | undefined };
   health: Health;
   logger: Logger;
+  metrics: Metrics;
 }
 
 export function createApp(deps: AppDeps) {
-  const app = createServiceApp({ name: "delivery", logger: deps.logger, health: deps.health });
+  const app = createServiceApp({ name: "delivery", logger: deps.logger, health: deps.health, metrics: deps.metrics });
   app.route("/", deliveryRoutes(deps));
   app.route(BOARD_PATH, boardRoutes({ queues: deps.queues, ...deps.board }));
   return app;

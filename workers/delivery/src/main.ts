@@ -15,7 +15,7 @@ await runWorker({
   migrations,
   publishes: "delivery",
   consumes: ["payment", "rental"],
-  build: ({ db, health, logger, publishSoon }) => {
+  build: ({ db, health, logger, metrics, publishSoon }) => {
     if (config.FAULT_JOB_FAILURES > 0) logger.warn({ failures: config.FAULT_JOB_FAILURES }, "FAULT: every job fails its first attempts");
     const confirmations = createConfirmations(db, publishSoon);
     const queue = createConfirmationQueue({
@@ -28,9 +28,12 @@ await runWorker({
       logger,
       failFirstAttempts: config.FAULT_JOB_FAILURES,
     });
+    metrics.gauge("confirmation_jobs", "Confirmation-request jobs by state", async (set) => {
+      for (const [state, n] of Object.entries(await queue.counts())) set(n, { state });
+    }, ["state"]);
     return {
       app: createApp({
-        db, confirmations, queues: [queue.queue], health, logger,
+        db, confirmations, queues: [queue.queue], health, logger, metrics,
         board: { user: config.BOARD_USER, password: config.BOARD_PASSWORD },
       }),
       handle: createDeliveryEventHandler(db, queue, publishSoon),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
+import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { freePort } from "@rentalnang/shared/testing/redis-server";
 import { createApp } from "./app.ts";
 
@@ -25,7 +26,7 @@ function gateway(over: Partial<Record<"rental" | "payment" | "delivery" | "mypag
   const url = `http://127.0.0.1:${upstream.port}`;
   const health = new Health();
   health.markReady();
-  return createApp({ upstreams: { rental: url, payment: url, delivery: url, mypage: url, ...over }, timeoutMs, health, logger });
+  return createApp({ upstreams: { rental: url, payment: url, delivery: url, mypage: url, ...over }, timeoutMs, health, logger, metrics: new Metrics("gateway") });
 }
 
 describe("gateway", () => {

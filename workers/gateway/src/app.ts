@@ -6,6 +6,7 @@ import type { Health } from "@rentalnang/shared/http/health";
 import { onError, problemJson } from "@rentalnang/shared/http/problem";
 import { MAX_BODY_BYTES } from "@rentalnang/shared/http/service-app";
 import type { Logger } from "@rentalnang/shared/log/logger";
+import type { Metrics } from "@rentalnang/shared/observability/metrics";
 import { forward } from "./routing/proxy.ts";
 import { ROUTES, type Upstream } from "./routing/routes.ts";
 
@@ -14,18 +15,21 @@ export interface AppDeps {
   timeoutMs: number;
   health: Health;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /** The single entry point: request ids, body limit, routing by prefix, problems for the rest. */
-export function createApp({ upstreams, timeoutMs, health, logger }: AppDeps) {
+export function createApp({ upstreams, timeoutMs, health, logger, metrics }: AppDeps) {
   const app = new Hono<{ Variables: { requestId: string } }>();
   app.use(requestId());
   app.use(accessLog({ logger }));
+  app.use(metrics.middleware());
   app.use(bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => problemJson(413, "Payload Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes.`, {}, { "X-Request-Id": c.get("requestId") }),
   }));
   health.routes(app);
+  metrics.routes(app);
   const handler = forward({ upstreams, timeoutMs, logger });
   for (const route of ROUTES) {
     app.all(route.prefix, handler);

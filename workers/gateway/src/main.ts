@@ -3,6 +3,7 @@ import { serve } from "@rentalnang/shared/http/serve";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { onShutdown } from "@rentalnang/shared/lifecycle/shutdown";
 import { createLogger } from "@rentalnang/shared/log/logger";
+import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { createApp } from "./app.ts";
 import { readConfig } from "./config.ts";
 import type { Upstream } from "./routing/routes.ts";
@@ -33,7 +34,7 @@ for (const [name, url] of Object.entries(upstreams)) {
   );
 }
 
-const app = createApp({ upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, health, logger });
+const app = createApp({ upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, health, logger, metrics: new Metrics("gateway") });
 const http = serve(app.fetch, config.PORT, logger);
 health.markReady();
 onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [

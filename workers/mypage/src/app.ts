@@ -2,10 +2,11 @@ import type { Database } from "@rentalnang/shared/db/database";
 import type { Health } from "@rentalnang/shared/http/health";
 import { createServiceApp } from "@rentalnang/shared/http/service-app";
 import type { Logger } from "@rentalnang/shared/log/logger";
+import type { Metrics } from "@rentalnang/shared/observability/metrics";
 import { mypageRoutes } from "./view/routes.ts";
 
-export function createApp(deps: { db: Database; health: Health; logger: Logger }) {
-  const app = createServiceApp({ name: "mypage", logger: deps.logger, health: deps.health });
+export function createApp(deps: { db: Database; health: Health; logger: Logger; metrics: Metrics }) {
+  const app = createServiceApp({ name: "mypage", logger: deps.logger, health: deps.health, metrics: deps.metrics });
   app.route("/", mypageRoutes(deps));
   return app;
 }

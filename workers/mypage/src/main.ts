@@ -11,8 +11,8 @@ await runWorker({
   config,
   migrations,
   consumes: ["rental", "payment", "delivery"],
-  build: ({ db, health, logger }) => ({
-    app: createApp({ db, health, logger }),
+  build: ({ db, health, logger, metrics }) => ({
+    app: createApp({ db, health, logger, metrics }),
     handle: createProjector(db),
   }),
 });

@@ -13,11 +13,11 @@ await runWorker({
   migrations,
   publishes: "payment",
   consumes: ["rental"],
-  build: ({ db, health, logger, publishSoon }) => {
+  build: ({ db, health, logger, metrics, publishSoon }) => {
     if (config.FAULT_PAYMENT_DELAY_MS > 0) logger.warn({ delayMs: config.FAULT_PAYMENT_DELAY_MS }, "FAULT: every charge is delayed");
     const charge = createCharges({ db, limit: config.PAYMENT_LIMIT, onCommit: publishSoon, delayMs: config.FAULT_PAYMENT_DELAY_MS });
     return {
-      app: createApp({ db, charge, ratePerHour: config.RATE_PER_HOUR, health, logger }),
+      app: createApp({ db, charge, ratePerHour: config.RATE_PER_HOUR, health, logger, metrics }),
       handle: createPaymentEventHandler(db, publishSoon),
     };
   },

@@ -20,7 +20,8 @@ await runWorker({
   migrations,
   publishes: "rental",
   consumes: ["delivery"],
-  build: ({ db, health, logger, publishSoon }) => {
+  build: ({ db, health, logger, metrics, publishSoon }) => {
+    const paymentCalls = metrics.histogram("payment_call_duration_seconds", "Payment calls by outcome (approved, declined, unavailable)", ["outcome"]);
     const payment = createPaymentClient({
       baseUrl: config.PAYMENT_URL,
       timeoutMs: config.PAYMENT_TIMEOUT_MS,
@@ -28,10 +29,12 @@ await runWorker({
       breakerThreshold: config.PAYMENT_BREAKER_THRESHOLD,
       halfOpenAfterMs: config.PAYMENT_BREAKER_HALF_OPEN_MS,
       logger,
+      observe: (outcome, seconds) => paymentCalls.observe({ outcome }, seconds),
     });
+    metrics.gauge("payment_circuit_open", "1 while the payment circuit is open or half-open", (set) => set(payment.circuit === "closed" ? 0 : 1));
     const reservations = createReservations({ db, payment, ratePerHour: config.RATE_PER_HOUR, onCommit: publishSoon, logger });
     return {
-      app: createApp({ db, reservations, health, logger }),
+      app: createApp({ db, reservations, health, logger, metrics }),
       handle: createRentalEventHandler(db, logger),
       // Reported, not required: rental stays ready while payment is down (it answers 503 fast).
       checks: { paymentCircuit: async () => ({ circuit: payment.circuit }) },

@@ -38,6 +38,8 @@ export interface PaymentClientOptions {
   breakerThreshold: number;
   halfOpenAfterMs: number;
   logger: Logger;
+  /** Told each call's outcome and duration (for metrics). */
+  observe?: (outcome: PaymentOutcome["kind"], seconds: number) => void;
 }
 
 const PaymentBody = z.object({ id: z.number().int().positive(), status: z.string() });
@@ -97,17 +99,10 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
 
   return {
     async charge(request, requestId) {
-      try {
-        return await policy.execute(({ signal }) => call(request, requestId, signal));
-      } catch (error) {
-        const detail =
-          error instanceof BrokenCircuitError ? "payment circuit is open"
-          : error instanceof TaskCancelledError ? `payment did not answer within ${o.timeoutMs} ms`
-          : error instanceof BulkheadRejectedError ? "too many payment calls in flight"
-          : (error as Error).message;
-        o.logger.warn({ rentalId: request.rentalId, detail }, "payment unavailable");
-        return { kind: "unavailable", detail };
-      }
+      const started = performance.now();
+      const outcome = await chargeGuarded(request, requestId);
+      o.observe?.(outcome.kind, (performance.now() - started) / 1000);
+      return outcome;
     },
     retryAfterSeconds() {
       return breaker.state === CircuitState.Open ? Math.ceil(o.halfOpenAfterMs / 1000) : 1;
@@ -117,6 +112,20 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
       return names[breaker.state];
     },
   };
+
+  async function chargeGuarded(request: ChargeRequest, requestId: string): Promise<PaymentOutcome> {
+    try {
+      return await policy.execute(({ signal }) => call(request, requestId, signal));
+    } catch (error) {
+      const detail =
+        error instanceof BrokenCircuitError ? "payment circuit is open"
+        : error instanceof TaskCancelledError ? `payment did not answer within ${o.timeoutMs} ms`
+        : error instanceof BulkheadRejectedError ? "too many payment calls in flight"
+        : (error as Error).message;
+      o.logger.warn({ rentalId: request.rentalId, detail }, "payment unavailable");
+      return { kind: "unavailable", detail };
+    }
+  }
 }
 
 function detailOf(problemText: string): string | undefined {
