@@ -13,7 +13,9 @@ export function serve(
   logger: Logger,
 ) {
   const server = Bun.serve({ port, fetch, idleTimeout: 30 });
-  logger.info({ port: server.port, url: `http://127.0.0.1:${server.port}` }, "listening");
+  // Always said (unless silent), whatever LOG_LEVEL: it is how a supervisor learns the port.
+  const lifecycle = logger.level === "silent" ? logger : logger.child({}, { level: "info" });
+  lifecycle.info({ port: server.port, url: `http://127.0.0.1:${server.port}` }, "listening");
   return {
     server,
     /** Stops accepting, lets in-flight requests finish, and force-closes what is left after `ms`. */

@@ -1,0 +1,140 @@
+/**
+ * `npm run bench [-- --reservations 2000 --concurrency 16]`
+ *
+ * Measures the system as deployed on one machine — five processes, a private redis-server,
+ * libSQL files — and prints a report against the targets below. Timing lives here, never in
+ * tests: this machine is shared and noisy. Exits 1 when a target is missed.
+ */
+import { parseArgs } from "node:util";
+import { startRedisServer } from "@rentalnang/shared/testing/redis-server";
+import { startStack } from "@rentalnang/shared/testing/stack";
+
+const TARGETS = {
+  reserveThroughput: 150, // reservations per second, through the gateway
+  reserveP99Ms: 250,
+  readP99Ms: 50, // GET /mypages/{id}
+  eventP95Ms: 500, // 201 → mypage shows AwaitingConfirmation
+  rssMb: 200, // per process, after the run
+};
+
+const { values } = parseArgs({
+  options: {
+    reservations: { type: "string", default: "2000" },
+    concurrency: { type: "string", default: "16" },
+    reads: { type: "string", default: "4000" },
+  },
+});
+const total = Number(values.reservations);
+const concurrency = Number(values.concurrency);
+const reads = Number(values.reads);
+
+const TRACE_EVERY = 20;
+const TRACE_POLL_MS = 5;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const summary = (ms: number[]) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
+};
+
+async function pool<T>(count: number, workers: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  }));
+  return results;
+}
+
+const redis = await startRedisServer();
+const stack = await startStack(
+  { all: { LOG_LEVEL: "warn" }, rental: { PAYMENT_CONCURRENCY: String(concurrency * 2) } },
+  redis.url,
+);
+const G = stack.gateway.url;
+try {
+  // Warm up (JIT, connections, first migrations' pages).
+  await pool(50, 4, (i) => fetch(`${G}/rentals`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ carId: `warm-${i}`, rentHour: 1 }),
+  }).then((r) => r.text()));
+
+  const created: { id: number; at: number }[] = [];
+  // Event latency: how long after its 201 a rental shows AwaitingConfirmation on mypage
+  // (PaymentApproved → delivery's job → ConfirmationRequested → mypage), traced for every
+  // 20th reservation while the load runs.
+  const traces: Promise<number>[] = [];
+  const trace = async (id: number, at: number) => {
+    for (;;) {
+      const v = (await (await fetch(`${stack.procs.mypage.url}/mypages/${id}`)).json()) as { status?: string };
+      if (v.status === "AwaitingConfirmation") return performance.now() - at;
+      await Bun.sleep(TRACE_POLL_MS);
+    }
+  };
+  const reserveMs: number[] = [];
+  const statuses: Record<number, number> = {};
+  const started = performance.now();
+  await pool(total, concurrency, async (i) => {
+    const t0 = performance.now();
+    const res = await fetch(`${G}/rentals`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": `bench-${i}` },
+      body: JSON.stringify({ carId: `car-${i}`, rentHour: 1 + (i % 5), customerId: `c-${i % 50}` }),
+    });
+    const body = (await res.json()) as { id?: number };
+    const at = performance.now();
+    reserveMs.push(at - t0);
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    if (res.status === 201) {
+      created.push({ id: body.id!, at });
+      if (i % TRACE_EVERY === 0) traces.push(trace(body.id!, at));
+    }
+  });
+  const reserveSeconds = (performance.now() - started) / 1000;
+  const eventMs = await Promise.all(traces);
+  // And how long the event side needs, after the last 201, to have shown every rental.
+  const last = created.at(-1)!;
+  const drainMs = await trace(Math.max(...created.map((c) => c.id)), last.at);
+
+  const readMs: number[] = [];
+  const readStarted = performance.now();
+  await pool(reads, concurrency, async (i) => {
+    const t0 = performance.now();
+    const res = await fetch(`${G}/mypages/${created[i % created.length]!.id}`);
+    await res.arrayBuffer();
+    readMs.push(performance.now() - t0);
+  });
+  const readSeconds = (performance.now() - readStarted) / 1000;
+
+  const rss: Record<string, number> = {};
+  for (const [name, url] of [...Object.entries(stack.procs).map(([n, p]) => [n, p.url] as const), ["gateway", G] as const]) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    rss[name] = Number(/process_resident_memory_bytes\{[^}]*\} (\d+)/.exec(text)?.[1] ?? NaN) / 2 ** 20;
+  }
+
+  const r = summary(reserveMs);
+  const e = summary(eventMs);
+  const q = summary(readMs);
+  const throughput = total / reserveSeconds;
+  const rows: [string, string, string, boolean][] = [
+    ["reservations/s (POST /rentals via gateway)", throughput.toFixed(0), `≥ ${TARGETS.reserveThroughput}`, throughput >= TARGETS.reserveThroughput],
+    ["POST /rentals p50 / p95 / p99 ms", `${r.p50.toFixed(1)} / ${r.p95.toFixed(1)} / ${r.p99.toFixed(1)}`, `p99 ≤ ${TARGETS.reserveP99Ms}`, r.p99 <= TARGETS.reserveP99Ms],
+    ["201 → mypage AwaitingConfirmation p50 / p95 ms", `${e.p50.toFixed(1)} / ${e.p95.toFixed(1)}`, `p95 ≤ ${TARGETS.eventP95Ms}`, e.p95 <= TARGETS.eventP95Ms],
+    ["event side caught up, ms after the last 201", drainMs.toFixed(0), "", true],
+    ["GET /mypages/{id} reads/s", (reads / readSeconds).toFixed(0), "", true],
+    ["GET /mypages/{id} p50 / p95 / p99 ms", `${q.p50.toFixed(1)} / ${q.p95.toFixed(1)} / ${q.p99.toFixed(1)}`, `p99 ≤ ${TARGETS.readP99Ms}`, q.p99 <= TARGETS.readP99Ms],
+    ...Object.entries(rss).map(([name, mb]): [string, string, string, boolean] =>
+      [`RSS ${name} MB`, mb.toFixed(0), `≤ ${TARGETS.rssMb}`, mb <= TARGETS.rssMb]),
+  ];
+  console.log(`bench: ${total} reservations at concurrency ${concurrency} (${JSON.stringify(statuses)}), ${traces.length} traced to mypage, ${reads} reads; ${navigator.hardwareConcurrency} cores`);
+  const width = Math.max(...rows.map((x) => x[0].length));
+  for (const [label, value, target, ok] of rows) {
+    console.log(`  ${label.padEnd(width)}  ${value.padStart(24)}  ${target.padEnd(10)} ${target ? (ok ? "ok" : "MISSED") : ""}`);
+  }
+  process.exitCode = rows.every((x) => x[3]) ? 0 : 1;
+} finally {
+  await stack.stop();
+  await redis.stop();
+}
