@@ -2,6 +2,7 @@ import { ZodError } from "zod";
 import { Envelope } from "../events/envelope.ts";
 import { UnknownEventError } from "../events/catalog.ts";
 import type { Logger } from "../log/logger.ts";
+import { withLogContext } from "../log/context.ts";
 import { decodeEntries, decodeReadReply, EVENT_FIELD, type StreamEntry } from "./entries.ts";
 import { redisErrorCode, type Redis } from "./redis.ts";
 
@@ -188,7 +189,10 @@ export class StreamConsumer {
         continue;
       }
       try {
-        await this.o.handle(parsed.event, { stream: entry.stream, entryId: entry.id, deliveries: count });
+        const event = parsed.event;
+        await withLogContext({ correlationId: event.correlationId, eventId: event.id, eventType: event.type }, () =>
+          this.o.handle(event, { stream: entry.stream, entryId: entry.id, deliveries: count }),
+        );
         done.push(entry);
         this.o.observe("ok", type);
       } catch (error) {

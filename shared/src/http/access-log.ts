@@ -7,7 +7,7 @@ export interface AccessLogOptions {
   skip?: string[];
 }
 
-/** One JSON line per request, carrying its request id (set by hono's requestId before it). */
+/** One JSON line per request (its request id comes with the log context). */
 export function accessLog({ logger, skip = ["/healthz", "/readyz"] }: AccessLogOptions): MiddlewareHandler {
   return async function logRequest(c, next) {
     const started = performance.now();
@@ -15,7 +15,6 @@ export function accessLog({ logger, skip = ["/healthz", "/readyz"] }: AccessLogO
     if (skip.includes(c.req.path)) return;
     logger.info(
       {
-        requestId: c.get("requestId"),
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,

@@ -5,6 +5,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { Logger } from "../log/logger.ts";
 import { accessLog } from "./access-log.ts";
+import { requestLogContext } from "./request-context.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Health } from "./health.ts";
 import { onError, problemJson, ValidationFailed } from "./problem.ts";
@@ -44,6 +45,7 @@ export interface ServiceAppOptions {
 export function createServiceApp({ name, logger, health, metrics }: ServiceAppOptions) {
   const app = newRouter();
   app.use(requestId());
+  app.use(requestLogContext());
   app.use(accessLog({ logger }));
   app.use(metrics.middleware());
   app.use(methodNotAllowed({

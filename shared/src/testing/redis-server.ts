@@ -28,6 +28,9 @@ export interface RedisServer {
  * production) and `noeviction`, in a temporary directory. Tests never touch the machine's Redis.
  */
 export async function startRedisServer(): Promise<RedisServer> {
+  if (!Bun.which("redis-server")) {
+    throw new Error("redis-server is not on PATH: the integration tests start their own (apt-get install redis-server)");
+  }
   const dir = mkdtempSync(join(tmpdir(), "rentalnang-redis-"));
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();

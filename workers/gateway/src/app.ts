@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { accessLog } from "@rentalnang/shared/http/access-log";
+import { requestLogContext } from "@rentalnang/shared/http/request-context";
 import type { Health } from "@rentalnang/shared/http/health";
 import { onError, problemJson } from "@rentalnang/shared/http/problem";
 import { MAX_BODY_BYTES } from "@rentalnang/shared/http/service-app";
@@ -22,6 +23,7 @@ export interface AppDeps {
 export function createApp({ upstreams, timeoutMs, health, logger, metrics }: AppDeps) {
   const app = new Hono<{ Variables: { requestId: string } }>();
   app.use(requestId());
+  app.use(requestLogContext());
   app.use(accessLog({ logger }));
   app.use(metrics.middleware());
   app.use(bodyLimit({

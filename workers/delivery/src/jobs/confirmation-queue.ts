@@ -1,6 +1,7 @@
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import type { Logger } from "@rentalnang/shared/log/logger";
+import { withLogContext } from "@rentalnang/shared/log/context";
 import type { Confirmations, RequestInput } from "../confirmations/confirmations.ts";
 
 export const QUEUE_NAME = "confirmation-requests";
@@ -54,13 +55,17 @@ export function createConfirmationQueue(o: QueueOptions) {
   });
   let worker: Worker<JobData> | undefined;
 
-  async function process(job: Job<JobData>) {
+  function process(job: Job<JobData>) {
+    return withLogContext({ correlationId: job.data.correlationId, eventId: job.data.eventId, jobId: job.id }, () => run(job));
+  }
+
+  async function run(job: Job<JobData>) {
     if (o.failFirstAttempts && job.attemptsMade < o.failFirstAttempts) {
       throw new Error(`FAULT_JOB_FAILURES: attempt ${job.attemptsMade + 1} fails on purpose`);
     }
     const { eventId, correlationId, ...input } = job.data;
     const outcome = await o.confirmations.request(input, { correlationId, causationId: eventId });
-    o.logger.info({ jobId: job.id, rentalId: input.rentalId, outcome, correlationId }, "confirmation request job done");
+    o.logger.info({ rentalId: input.rentalId, outcome }, "confirmation request job done");
     return outcome;
   }
 

@@ -45,7 +45,7 @@ export function forward({ upstreams, timeoutMs, logger }: ProxyOptions) {
       return res;
     } catch (error) {
       const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-      logger.warn({ requestId, upstream: route.upstream, err: error }, "upstream failed");
+      logger.warn({ upstream: route.upstream, err: error }, "upstream failed");
       return timedOut
         ? problemJson(504, "Gateway Timeout", `${route.upstream} did not answer within ${timeoutMs} ms.`, { upstream: route.upstream }, { "X-Request-Id": requestId })
         : problemJson(502, "Bad Gateway", `${route.upstream} is unreachable; try again shortly.`, { upstream: route.upstream }, {
