@@ -77,7 +77,7 @@ export function onError(logger: Logger) {
       const title = status === 413 ? "Payload Too Large" : status === 400 ? "Bad Request" : "Error";
       return withRequestId(c, problemJson(status, title, error.message || undefined));
     }
-    logger.error({ err: error, requestId: c.get("requestId") }, "unhandled error");
+    logger.error({ err: error }, "unhandled error");
     return withRequestId(c, problemJson(500, "Internal Server Error", "Something went wrong on our side."));
   };
 }
