@@ -124,7 +124,9 @@ describe("the saga through the gateway", () => {
   });
 
   test("the queue board answers 401 without credentials and serves its page with them", async () => {
-    expect((await fetch(`${G}/admin/queues`)).status).toBe(401);
+    const denied = await fetch(`${G}/admin/queues`);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get("www-authenticate")).toStartWith("Basic"); // browsers prompt for it
     const auth = `Basic ${btoa(`${BOARD.user}:${BOARD.password}`)}`;
     const page = await fetch(`${G}/admin/queues`, { headers: { authorization: auth } });
     expect(page.status).toBe(200);

@@ -7,6 +7,7 @@ import type { Envelope } from "../events/envelope.ts";
 import { createLogger } from "../log/logger.ts";
 import { testPrefix, testRedis } from "../testing/harness.ts";
 import { eventually } from "../testing/processes.ts";
+import { freePort, startRedisServer } from "../testing/redis-server.ts";
 import { StreamConsumer, type ConsumerOptions } from "./consumer.ts";
 import { EVENT_FIELD } from "./entries.ts";
 import { publishAll } from "./publisher.ts";
@@ -151,19 +152,71 @@ describe("stream consumer", () => {
     expect(await pendingCount()).toBe(0);
   });
 
-  test("an entry that keeps failing is dead-lettered after maxDeliveries", async () => {
+  test("an entry whose handler keeps failing is dead-lettered after maxDeliveries", async () => {
     let attempts = 0;
     const c = consumer(async () => {
       attempts++;
-      throw new Error("database is down");
+      throw new TypeError("cannot read properties of undefined");
     }, { maxDeliveries: 3, claimIdleMs: 100 });
     await c.start();
     await publish(event(9));
     await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 10_000, "dead letter");
     expect(attempts).toBe(3);
     const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [[string, string[]]];
-    expect(fields[fields.indexOf("deliveries") + 1]).toBe("4");
+    expect(fields[fields.indexOf("deliveries") + 1]).toBe("3");
+    expect(fields[fields.indexOf("reason") + 1]).toContain("TypeError");
     await eventually(async () => ((await pendingCount()) === 0 ? true : undefined));
+  });
+
+  test("while a dependency is away an entry is retried longer, and handled once it is back", async () => {
+    let attempts = 0;
+    const c = consumer(async () => {
+      if (++attempts <= 6) throw Object.assign(new Error("SQLITE_BUSY: database is locked"), { code: "SQLITE_BUSY" });
+    }, { maxDeliveries: 3, maxTransientDeliveries: 10, claimIdleMs: 100 });
+    await c.start();
+    await publish(event(10));
+    await eventually(async () => (attempts === 7 && (await pendingCount()) === 0 ? true : undefined), 10_000, "handled after the outage");
+    expect(await redis.exists(dead)).toBe(0);
+  });
+
+  test("a transient failure that never ends is dead-lettered at maxTransientDeliveries", async () => {
+    const c = consumer(async () => {
+      throw new Error("fetch failed: ECONNREFUSED");
+    }, { maxDeliveries: 2, maxTransientDeliveries: 4, claimIdleMs: 100 });
+    await c.start();
+    await publish(event(11));
+    await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 10_000, "dead letter");
+    const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [[string, string[]]];
+    expect(fields[fields.indexOf("reason") + 1]).toBe("delivered 5 times without success");
+  });
+
+  test("a consumer started while Redis is away reads once it is reachable", async () => {
+    const port = await freePort();
+    const lateUrl = `redis://127.0.0.1:${port}`;
+    const late = connectRedis(lateUrl, "command", "test");
+    connections.push(late);
+    const seen: number[] = [];
+    const c = consumer(async (e) => void seen.push((e.data as { n: number }).n), {
+      redis: late,
+      openBlocking: () => {
+        const conn = connectRedis(lateUrl, "blocking", "test");
+        connections.push(conn);
+        return conn;
+      },
+    });
+    await c.start(); // does not throw while nothing answers
+    expect(c.running).toBe(false);
+    const server = await startRedisServer(port);
+    try {
+      await eventually(async () => ((await late.ping().catch(() => "")) === "PONG" ? true : undefined));
+      await publishAll(late, stream, [JSON.stringify(event(12))]);
+      await eventually(() => (seen.includes(12) ? true : undefined), 10_000, "delivery once Redis is up");
+      expect(c.running).toBe(true);
+    } finally {
+      await c.stop();
+      open.splice(open.indexOf(c), 1);
+      await server.stop();
+    }
   });
 
   test("a handler that fails once succeeds on redelivery and is acked", async () => {

@@ -33,8 +33,17 @@ export interface ConsumerOptions {
   logger: Logger;
   batchSize?: number;
   blockMs?: number;
-  /** After this many deliveries an entry is dead-lettered instead of handled again. */
+  /**
+   * An entry whose handler failed this many times with an error of its own (a bug, a
+   * rejected write) is dead-lettered.
+   */
   maxDeliveries?: number;
+  /**
+   * An entry whose handler keeps failing because a dependency is away (the database, Redis)
+   * is retried up to this many deliveries — minutes of outage — before it is dead-lettered
+   * too; so is an entry that crashes its process every time.
+   */
+  maxTransientDeliveries?: number;
   /** An entry pending longer than this is presumed abandoned (longer than the slowest handler). */
   claimIdleMs?: number;
   /** Pause after an error talking to Redis before reading again. */
@@ -43,11 +52,15 @@ export interface ConsumerOptions {
   observe?: (outcome: "ok" | "failed" | "dead", type: string) => void;
 }
 
+/** Enough to cover a batch's range even when older pending entries of ours sit inside it. */
+const XPENDING_PAGE = 10_000;
+
 const DEFAULTS = {
   observe: () => {},
   batchSize: 64,
   blockMs: 2_000,
   maxDeliveries: 5,
+  maxTransientDeliveries: 40,
   claimIdleMs: 15_000,
   retryDelayMs: 500,
 };
@@ -57,7 +70,8 @@ const DEFAULTS = {
  *
  * On start it re-reads its own pending entries (id `0`), then new ones (`>`), with a finite
  * BLOCK on a dedicated connection. A janitor reclaims entries other consumers abandoned
- * (XAUTOCLAIM) and dead-letters any entry delivered `maxDeliveries` times. Entries are acked
+ * (XAUTOCLAIM) and dead-letters an entry that keeps failing (`maxDeliveries` for errors of its
+ * own, `maxTransientDeliveries` while a dependency is away). Entries are acked
  * in one XACK per stream per batch, only after the handler committed. Groups start at `0`
  * so a consumer that joins late still sees history; a deleted stream or group (NOGROUP) is
  * recreated.
@@ -80,10 +94,16 @@ export class StreamConsumer {
     return this.loop !== undefined && !this.stopping && this.healthy;
   }
 
+  /** Starts reading; never throws: while Redis is away it stays unhealthy and keeps trying. */
   async start(): Promise<void> {
     this.blocking = this.o.openBlocking();
-    await this.ensureGroups();
-    this.healthy = true;
+    this.healthy = await this.ensureGroups().then(
+      () => true,
+      (error) => {
+        this.o.logger.warn({ err: error }, "cannot create consumer groups yet; retrying");
+        return false;
+      },
+    );
     this.loop = this.run();
     const every = Math.max(50, Math.floor(this.o.claimIdleMs / 2));
     this.janitorTimer = setInterval(() => {
@@ -178,7 +198,7 @@ export class StreamConsumer {
       }
       const parsed = parseEntry(entry);
       const type = parsed.ok ? parsed.event.type : "unknown";
-      if (count > this.o.maxDeliveries) {
+      if (count > this.o.maxTransientDeliveries) {
         dead.push({ entry, reason: `delivered ${count} times without success`, deliveries: count });
         this.o.observe("dead", type);
         continue;
@@ -196,7 +216,7 @@ export class StreamConsumer {
         done.push(entry);
         this.o.observe("ok", type);
       } catch (error) {
-        if (isPoison(error)) {
+        if (isPoison(error) || (count >= this.o.maxDeliveries && !isTransient(error))) {
           dead.push({ entry, reason: describe(error), deliveries: count });
           this.o.observe("dead", type);
         } else {
@@ -258,7 +278,7 @@ export class StreamConsumer {
     for (const stream of new Set(entries.map((e) => e.stream))) {
       const ids = entries.filter((e) => e.stream === stream).map((e) => e.id);
       const pending = (await this.o.redis.call("XPENDING", [
-        stream, this.o.group, ids[0]!, ids.at(-1)!, ids.length * 2, this.o.consumer,
+        stream, this.o.group, ids[0]!, ids.at(-1)!, XPENDING_PAGE, this.o.consumer,
       ])) as [string, string, number, number][];
       for (const [id, , , n] of pending) counts.set(id, Number(n));
     }
@@ -284,6 +304,21 @@ function parseEntry(entry: StreamEntry): Parsed {
 
 function isPoison(error: unknown): boolean {
   return error instanceof PoisonEventError || error instanceof ZodError || error instanceof UnknownEventError;
+}
+
+/**
+ * A failure that says nothing about the entry: a dependency was unreachable, busy or slow.
+ * Such entries are retried for longer before they are dead-lettered.
+ */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = String((error as { code?: unknown }).code ?? "");
+  if (/^(SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL)|ECONN\w*|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|HRANA_\w*|SERVER_ERROR)/.test(code)) {
+    return true;
+  }
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket|Connection is closed|Command timed out|fetch failed|Unable to connect|MaxRetriesPerRequest|Stream isn't writeable|database is locked/i.test(
+    `${error.name}: ${error.message}`,
+  );
 }
 
 function describe(error: unknown): string {

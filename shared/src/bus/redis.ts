@@ -1,5 +1,9 @@
 import Redis, { type RedisOptions } from "ioredis";
 
+const COMMAND_TIMEOUT_MS = 5_000;
+const BLOCKING_GRACE_MS = 3_000;
+const KEEPALIVE_MS = 10_000;
+
 export type { Redis };
 
 /**
@@ -18,12 +22,16 @@ export function connectRedis(
   const base: RedisOptions = {
     connectionName: `${name}:${role}`,
     connectTimeout: 2_000,
+    // A peer that vanished without a reset (a dead node) is noticed in seconds, not hours.
+    keepAlive: KEEPALIVE_MS,
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
   };
   const perRole: Record<typeof role, RedisOptions> = {
-    command: { maxRetriesPerRequest: 1, enableOfflineQueue: true },
-    blocking: { maxRetriesPerRequest: 1 },
-    bullmq: { maxRetriesPerRequest: null, enableReadyCheck: false },
+    // No reply within COMMAND_TIMEOUT_MS rejects: the relay and the acks retry on their own.
+    command: { maxRetriesPerRequest: 1, enableOfflineQueue: true, commandTimeout: COMMAND_TIMEOUT_MS },
+    // A blocked read gets its BLOCK time plus a grace before ioredis gives up on it.
+    blocking: { maxRetriesPerRequest: 1, blockingTimeout: COMMAND_TIMEOUT_MS, blockingTimeoutGrace: BLOCKING_GRACE_MS },
+    bullmq: { maxRetriesPerRequest: null, enableReadyCheck: false, keepAlive: KEEPALIVE_MS },
   };
   const redis = new Redis(url, { ...base, ...perRole[role] });
   // Errors surface on the commands that fail; the event would otherwise crash the process.

@@ -44,7 +44,8 @@ export const messagingMigration: Migration = {
        event_id TEXT NOT NULL UNIQUE,
        envelope TEXT NOT NULL,
        created_at TEXT NOT NULL,
-       published_at TEXT)`,
+       published_at TEXT,
+       stream_id TEXT)`,
     "CREATE INDEX outbox_unpublished ON outbox (seq) WHERE published_at IS NULL",
     `CREATE TABLE inbox (
        consumer TEXT NOT NULL,

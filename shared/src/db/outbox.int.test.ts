@@ -7,7 +7,7 @@ import { startRedisServer } from "../testing/redis-server.ts";
 import { eventually, tempDir } from "../testing/processes.ts";
 import { openDatabase } from "./database.ts";
 import { messagingMigration, migrate } from "./migrate.ts";
-import { appendToOutbox, envelopeFor, OutboxRelay } from "./outbox.ts";
+import { appendToOutbox, compareStreamIds, envelopeFor, OutboxRelay } from "./outbox.ts";
 import { createRetention } from "./retention.ts";
 
 const logger = createLogger("test", "silent");
@@ -107,37 +107,70 @@ describe("transactional outbox", () => {
 });
 
 describe("Redis restarts", () => {
-  test("events published just before Redis lost its last writes are published again", async () => {
+  /** Publishes `events` through a relay on `db` and waits until all are on the stream. */
+  async function publishThrough(db: Awaited<ReturnType<typeof database>>, client: Redis, events: ReturnType<typeof rented>[]) {
+    const relay = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
+    relay.start();
+    for (const e of events) await db.write((tx) => appendToOutbox(tx, [e]));
+    relay.wake();
+    await eventually(async () => ((await relay.backlog()) === 0 ? true : undefined));
+    await relay.stop();
+  }
+  const streamIds = async (client: Redis) => (await client.xrange(stream, "-", "+")).map(([, f]) => JSON.parse(f[1]!).id);
+
+  test("exactly what Redis lost of the stream is published again, with no time window", async () => {
     const own = await startRedisServer();
     const client = connectRedis(own.url, "command", "test");
     const db = await database();
-    const relay = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
-    relay.start();
-    const event = rented(4);
-    await db.write((tx) => appendToOutbox(tx, [event]));
-    relay.wake();
-    await eventually(async () => ((await client.xlen(stream)) === 1 ? true : undefined));
-    await relay.stop();
+    const [kept, lost] = [rented(4), rented(5)];
+    await publishThrough(db, client, [kept, lost]);
+    const [[keptId]] = (await client.xrange(stream, "-", "+")) as [[string, string[]]];
 
-    // Redis dies and comes back without the entry, as `appendfsync everysec` allows.
+    // Redis dies; when it comes back (much later) it has only the first entry, as AOF
+    // `appendfsync everysec` allows.
     await own.kill();
     rmSync(own.dir, { recursive: true, force: true });
     mkdirSync(own.dir);
     await own.restart();
     await eventually(async () => ((await client.ping().catch(() => "")) === "PONG" ? true : undefined));
-    expect(await client.xlen(stream)).toBe(0);
+    await client.xadd(stream, keptId, "event", JSON.stringify(kept));
 
     const again = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
     again.start();
-    const entries = await eventually(async () => {
-      const r = await client.xrange(stream, "-", "+");
-      return r.length > 0 ? r : undefined;
-    }, 5_000, "republished event");
-    expect(JSON.parse(entries[0]![1][1]!).id).toBe(event.id);
+    await eventually(async () => ((await client.xlen(stream)) === 2 ? true : undefined), 5_000, "the lost event again");
+    expect(await streamIds(client)).toEqual([kept.id, lost.id]); // the kept one is not repeated
     await again.stop();
     client.disconnect();
     await own.stop();
     await db.close();
+  });
+
+  test("a Redis that came back without the stream gets all of it again", async () => {
+    const own = await startRedisServer();
+    const client = connectRedis(own.url, "command", "test");
+    const db = await database();
+    const events = [rented(6), rented(7)];
+    await publishThrough(db, client, events);
+    await own.kill();
+    rmSync(own.dir, { recursive: true, force: true });
+    mkdirSync(own.dir);
+    await own.restart();
+    await eventually(async () => ((await client.ping().catch(() => "")) === "PONG" ? true : undefined));
+    const again = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
+    again.start();
+    await eventually(async () => ((await client.xlen(stream)) === 2 ? true : undefined), 5_000, "republished events");
+    expect(await streamIds(client)).toEqual(events.map((e) => e.id));
+    await again.stop();
+    client.disconnect();
+    await own.stop();
+    await db.close();
+  });
+
+  test("stream ids order by time, then sequence", () => {
+    expect(compareStreamIds("5-0", "10-0")).toBeLessThan(0);
+    expect(compareStreamIds("10-2", "10-10")).toBeLessThan(0);
+    expect(compareStreamIds("10-10", "10-10")).toBe(0);
+    expect(compareStreamIds("11-0", "10-99")).toBeGreaterThan(0);
   });
 });
 

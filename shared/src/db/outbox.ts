@@ -48,17 +48,12 @@ export interface RelayOptions {
   batchSize?: number;
   /** Sweep for rows a crash or a Redis outage left behind. */
   sweepMs?: number;
-  /**
-   * When Redis restarts (its run_id changes) it may have lost its last writes (AOF
-   * `appendfsync everysec` loses up to about a second): rows published this recently are
-   * published again. Consumers deduplicate by event id.
-   */
-  republishWindowMs?: number;
   /** Told how many rows each round trip published (for metrics). */
   onPublished?: (count: number) => void;
 }
 
-const DEFAULT_REPUBLISH_WINDOW_MS = 10_000;
+/** Published rows examined per round when looking for what a restarted Redis lost. */
+const REPUBLISH_SCAN_PAGE = 500;
 
 /**
  * Publishes outbox rows in commit order with pipelined XADD, then marks them published.
@@ -87,32 +82,62 @@ export class OutboxRelay {
   }
 
   /**
-   * Republishes the rows published shortly before Redis last started, when it is a Redis
-   * process this database has not seen before. The run id is kept in the database, so a
-   * worker that was itself down while Redis restarted still notices.
+   * When Redis comes back as a new process (its run id changed) it may have lost its last
+   * writes: AOF `appendfsync everysec` can lose about a second. Each published row records
+   * the entry id XADD gave it, so the rows whose entries lie beyond the stream's restored
+   * last id are exactly the lost ones: they are published again (consumers deduplicate).
+   * The run id is kept in the database, so a worker that was down too still notices.
    */
   async checkRedisRestart(): Promise<void> {
     const info = await this.o.redis.info("server");
     const runId = /run_id:(\w+)/.exec(info)?.[1];
-    const uptimeS = Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1] ?? 0);
     if (!runId || runId === this.redisRunId) return;
     const known = await this.o.db.execute({ sql: "SELECT value FROM relay_state WHERE key = 'redis_run_id'" });
     const previous = known.rows[0]?.value as string | undefined;
-    const windowMs = this.o.republishWindowMs ?? DEFAULT_REPUBLISH_WINDOW_MS;
-    const since = new Date(Date.now() - uptimeS * 1000 - windowMs).toISOString();
+    const restarted = previous !== undefined && previous !== runId;
+    const lastId = restarted ? await this.lastStreamId() : "0-0";
     const republished = await this.o.db.write(async (tx) => {
       await tx.execute({
         sql: `INSERT INTO relay_state (key, value) VALUES ('redis_run_id', ?)
               ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
         args: [runId],
       });
-      if (previous === undefined || previous === runId) return 0;
-      const r = await tx.execute({ sql: "UPDATE outbox SET published_at = NULL WHERE published_at >= ?", args: [since] });
-      return r.rowsAffected;
+      if (!restarted) return 0;
+      const lost: number[] = [];
+      for (let offset = 0; ; offset += REPUBLISH_SCAN_PAGE) {
+        const page = await tx.execute({
+          sql: `SELECT seq, stream_id FROM outbox WHERE published_at IS NOT NULL
+                ORDER BY seq DESC LIMIT ? OFFSET ?`,
+          args: [REPUBLISH_SCAN_PAGE, offset],
+        });
+        const beyond = page.rows.filter((r) => r.stream_id === null || compareStreamIds(String(r.stream_id), lastId) > 0);
+        lost.push(...beyond.map((r) => Number(r.seq)));
+        // Entries are published in seq order, so the first one the stream still has ends the search.
+        if (beyond.length < page.rows.length || page.rows.length < REPUBLISH_SCAN_PAGE) break;
+      }
+      for (let i = 0; i < lost.length; i += REPUBLISH_SCAN_PAGE) {
+        const chunk = lost.slice(i, i + REPUBLISH_SCAN_PAGE);
+        await tx.execute({
+          sql: `UPDATE outbox SET published_at = NULL, stream_id = NULL WHERE seq IN (${chunk.map(() => "?").join(",")})`,
+          args: chunk,
+        });
+      }
+      return lost.length;
     });
     this.redisRunId = runId;
-    if (previous !== undefined && previous !== runId) {
-      this.o.logger.warn({ republished, since }, "Redis restarted; publishing the events around its restart again");
+    if (restarted) {
+      this.o.logger.warn({ republished, lastId }, "Redis restarted; publishing again what it lost");
+    }
+  }
+
+  /** The stream's last generated id, or 0-0 when Redis came back without the stream. */
+  private async lastStreamId(): Promise<string> {
+    try {
+      const info = (await this.o.redis.call("XINFO", "STREAM", this.o.stream)) as unknown[];
+      const i = info.indexOf("last-generated-id");
+      return i >= 0 ? String(info[i + 1]) : "0-0";
+    } catch {
+      return "0-0"; // ERR no such key
     }
   }
 
@@ -122,7 +147,11 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.draining = this.drainLoop().finally(() => (this.draining = undefined));
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+      // A wake() that came after the loop's last check must not wait for the next sweep.
+      if (this.again) this.wake();
+    });
   }
 
   /** Publishes everything committed so far (used by shutdown and tests). */
@@ -150,6 +179,7 @@ export class OutboxRelay {
         while ((await this.publishBatch()) === this.batchSize);
       } while (this.again);
     } catch (error) {
+      this.again = false; // the sweep retries; no tight loop while Redis is away
       this.o.logger.warn({ err: error }, "outbox relay could not publish; will retry");
     }
   }
@@ -160,13 +190,20 @@ export class OutboxRelay {
       args: [this.batchSize],
     });
     if (rows.rows.length === 0) return 0;
-    await publishAll(this.o.redis, this.o.stream, rows.rows.map((r) => String(r.envelope)));
-    const seqs = rows.rows.map((r) => Number(r.seq));
-    await this.o.db.execute({
-      sql: `UPDATE outbox SET published_at = ? WHERE seq IN (${seqs.map(() => "?").join(",")})`,
-      args: [new Date().toISOString(), ...seqs],
-    });
-    this.o.onPublished?.(seqs.length);
+    const ids = await publishAll(this.o.redis, this.o.stream, rows.rows.map((r) => String(r.envelope)));
+    const now = new Date().toISOString();
+    await this.o.db.batch(rows.rows.map((r, i) => ({
+      sql: "UPDATE outbox SET published_at = ?, stream_id = ? WHERE seq = ?",
+      args: [now, ids[i]!, Number(r.seq)],
+    })));
+    this.o.onPublished?.(ids.length);
     return rows.rows.length;
   }
+}
+
+/** Orders two stream entry ids (`<ms>-<seq>`). */
+export function compareStreamIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split("-").map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split("-").map(BigInt);
+  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
 }

@@ -44,6 +44,7 @@ export class ValidationFailed extends HttpProblem {
 }
 
 const TYPE_BASE = "https://rentalnang.dev/problems/";
+const TITLES: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 413: "Payload Too Large" };
 const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 
 /** An RFC 9457 problem body. */
@@ -74,8 +75,13 @@ export function onError(logger: Logger) {
     if (error instanceof HttpProblem) return withRequestId(c, problemFrom(error));
     if (error instanceof HTTPException) {
       const status = error.status;
-      const title = status === 413 ? "Payload Too Large" : status === 400 ? "Bad Request" : "Error";
-      return withRequestId(c, problemJson(status, title, error.message || undefined));
+      const title = TITLES[status] ?? "Error";
+      // Keep the headers the exception's own response carries (WWW-Authenticate on a 401).
+      const headers: Record<string, string> = {};
+      error.getResponse().headers.forEach((value, name) => {
+        if (name !== "content-type" && name !== "content-length") headers[name] = value;
+      });
+      return withRequestId(c, problemJson(status, title, error.message || undefined, {}, headers));
     }
     logger.error({ err: error }, "unhandled error");
     return withRequestId(c, problemJson(500, "Internal Server Error", "Something went wrong on our side."));

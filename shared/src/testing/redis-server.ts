@@ -27,13 +27,13 @@ export interface RedisServer {
  * Starts a private `redis-server` on a free port, with AOF (`appendfsync everysec`, as in
  * production) and `noeviction`, in a temporary directory. Tests never touch the machine's Redis.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(fixedPort?: number): Promise<RedisServer> {
   if (!Bun.which("redis-server")) {
     throw new Error("redis-server is not on PATH: the integration tests start their own (apt-get install redis-server)");
   }
   const dir = mkdtempSync(join(tmpdir(), "rentalnang-redis-"));
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const spawnIt = () =>
       Bun.spawn(
         [

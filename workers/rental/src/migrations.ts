@@ -30,4 +30,10 @@ export const migrations: Migration[] = [
          created_at TEXT NOT NULL)`,
     ],
   },
+  {
+    version: 3,
+    name: "idempotency keys by rental",
+    // Settling a rental records its answer by rental id, on every reservation.
+    statements: ["CREATE INDEX idempotency_keys_rental ON idempotency_keys (rental_id)"],
+  },
 ];
