@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { BOARD, startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { eventually } from "@rentalnang/shared/testing/processes";
 
@@ -273,5 +274,30 @@ describe("rebuild:mypage", () => {
       return JSON.stringify(items) === JSON.stringify(before) ? items : undefined;
     }, 20_000, "the rebuilt view");
     expect(after).toEqual(before);
+  });
+
+  test("refuses to drop the view once the streams were trimmed, and --keep-rows replays into it", async () => {
+    const rebuild = async (...args: string[]) => {
+      const proc = Bun.spawn([process.execPath, "workers/mypage/src/rebuild.ts", ...args], {
+        env: { ...stack.envOf("mypage"), PATH: process.env.PATH ?? "" },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+      return { code, out, err };
+    };
+    const redis = connectRedis(stack.redisUrl, "command", "rebuild-test");
+    await redis.call("XTRIM", `${stack.prefix}:events:rental`, "MAXLEN", "1");
+    redis.disconnect();
+    const count = async () => ((await call("GET", "/mypages?limit=100")).body.items as Json[]).length;
+    const rows = await count();
+    const refused = await rebuild();
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("refused: the streams were trimmed");
+    expect(await count()).toBe(rows);
+    const kept = await rebuild("--keep-rows");
+    expect(kept.code).toBe(0);
+    expect(kept.out).toContain("kept");
+    expect(await count()).toBe(rows);
   });
 });

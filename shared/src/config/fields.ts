@@ -58,6 +58,8 @@ export const workerFields = (process: string, defaultPort: number) => ({
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
   READINESS_DRAIN_MS: readinessDrainMs,
+  /** Stream entries every group has acked are dropped after this many hours (0 keeps all). */
+  STREAM_RETENTION_HOURS: z.coerce.number({ error: "must be a number" }).nonnegative().default(168),
   HOSTNAME: z.string().optional(),
 });
 

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { Hono } from "hono";
 import { StreamConsumer, type EventHandler } from "../bus/consumer.ts";
+import { createStreamTrimmer } from "../bus/trimmer.ts";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
@@ -24,6 +25,7 @@ export interface WorkerConfig {
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_MS: number;
   READINESS_DRAIN_MS: number;
+  STREAM_RETENTION_HOURS: number;
   HOSTNAME?: string | undefined;
 }
 
@@ -119,6 +121,12 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
     await consumer.start();
   }
   const services = [
+    ...(spec.publishes
+      ? [createStreamTrimmer({
+          redis, stream: streamKey(config.STREAM_PREFIX, spec.publishes),
+          retentionMs: config.STREAM_RETENTION_HOURS * 3600 * 1000, logger,
+        })]
+      : []),
     ...(spec.migrations.includes(messagingMigration)
       ? [createRetention(db, logger, { outbox: spec.publishes !== undefined, inbox: spec.consumes !== undefined })]
       : []),
