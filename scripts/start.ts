@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { prettyFactory } from "pino-pretty";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
-import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/worker-runtime";
+import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/exit-codes";
 
 const ROOT = resolve(import.meta.dir, "..");
 const ORDER = ["payment", "rental", "delivery", "mypage", "gateway"];
@@ -27,6 +27,9 @@ for (const name of wanted) {
   if (!available.includes(name)) fail(`unknown process "${name}"; choose from: ${available.join(", ")}`);
 }
 const names = wanted.length > 0 ? wanted : available;
+if (process.env.PORT && names.length > 1) {
+  fail(`PORT=${process.env.PORT} would give ${names.length} processes one port: set it only with npm run start:<name>`);
+}
 const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 
 const width = Math.max(...names.map((n) => n.length), "start".length);
@@ -147,7 +150,7 @@ for (const name of names) startWorker(name);
 async function stopAll(signal: string, exitCode = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
-  say("start", `${signal}: stopping ${[...children.keys()].join(", ")}`);
+  say("start", children.size > 0 ? `${signal}: stopping ${[...children.keys()].join(", ")}` : `${signal}: stopping`);
   const exits = [...children.entries()].map(async ([name, proc]) => {
     proc.kill("SIGTERM");
     const done = await Promise.race([proc.exited, Bun.sleep(STOP_DEADLINE_MS).then(() => "timeout" as const)]);
@@ -166,3 +169,10 @@ async function stopAll(signal: string, exitCode = 0) {
 }
 process.on("SIGINT", () => void stopAll("SIGINT"));
 process.on("SIGTERM", () => void stopAll("SIGTERM"));
+process.on("SIGHUP", () => void stopAll("SIGHUP"));
+// If the launcher itself dies (a closed terminal, an uncaught error), take the workers along
+// rather than leave them running unsupervised.
+process.on("exit", () => {
+  for (const proc of children.values()) if (proc.exitCode === null) proc.kill("SIGKILL");
+});
+process.stdout.on("error", () => void stopAll("output closed", 1));

@@ -115,9 +115,11 @@ export async function checkInvariants(src: Sources, clients?: ClientRecord[]): P
     if (dead > 0) v.push(`${group} has ${dead} dead letters`);
     deadLetters += dead;
   }
-  const queue = new Queue("confirmation-requests", { connection: src.redis.duplicate(), prefix: `${src.prefix}:bull` });
+  const connection = src.redis.duplicate();
+  const queue = new Queue("confirmation-requests", { connection, prefix: `${src.prefix}:bull` });
   const jobs = await queue.getJobCounts("waiting", "active", "delayed", "failed");
   await queue.close();
+  connection.disconnect(); // BullMQ does not close a connection it was handed
   for (const [state, n] of Object.entries(jobs)) if (n > 0) v.push(`${n} confirmation job(s) ${state}`);
 
   return {

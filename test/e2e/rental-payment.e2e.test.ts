@@ -106,6 +106,8 @@ describe("reserve and pay", () => {
     expect(body.rentalId).toBeGreaterThan(0);
     const kept = await getJson(`${rental.url}/rentals/${body.rentalId}`);
     expect(kept.body).toMatchObject({ status: "Cancelled", cancelReason: "payment-declined" });
+    const declined = await getJson(`${payment.url}/payments/${kept.body!.paymentId}`);
+    expect(declined.body).toMatchObject({ rentalId: body.rentalId, status: "Declined" });
   });
 
   test("the customer cancels: 204, the rental is gone, the payment is refunded", async () => {

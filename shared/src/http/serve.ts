@@ -1,4 +1,5 @@
 import type { Logger } from "../log/logger.ts";
+import { EXIT_CONFIG } from "../lifecycle/exit-codes.ts";
 
 /** How long in-flight requests get to finish once draining starts. */
 const DEFAULT_DRAIN_MS = 10_000;
@@ -12,7 +13,17 @@ export function serve(
   port: number,
   logger: Logger,
 ) {
-  const server = Bun.serve({ port, fetch, idleTimeout: 30 });
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({ port, fetch, idleTimeout: 30 });
+  } catch (error) {
+    if ((error as { code?: string }).code === "EADDRINUSE") {
+      // One line, and the exit status that tells a supervisor not to retry in a loop.
+      logger.fatal(`port ${port} is in use (another process or a stack already running?); set PORT to another one`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
   // Always said (unless silent), whatever LOG_LEVEL: it is how a supervisor learns the port.
   const lifecycle = logger.level === "silent" ? logger : logger.child({}, { level: "info" });
   lifecycle.info({ port: server.port, url: `http://127.0.0.1:${server.port}` }, "listening");

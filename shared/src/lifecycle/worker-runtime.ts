@@ -13,6 +13,7 @@ import { Health, type Check } from "../http/health.ts";
 import { serve } from "../http/serve.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { Metrics } from "../observability/metrics.ts";
+import { EXIT_CONFIG } from "./exit-codes.ts";
 import { onShutdown, type ShutdownStep } from "./shutdown.ts";
 
 /** The settings every domain worker has (shared/config/fields.ts `workerFields`). */
@@ -150,8 +151,6 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   return { logger, db, redis, health, port: http.server.port, shutdown };
 }
 
-/** Exit status of a process stopped by its configuration (sysexits EX_CONFIG): not worth a restart. */
-export const EXIT_CONFIG = 78;
 
 /** Reads config the way every main.ts does: a bad variable prints one line and exits 78. */
 export function configOrExit<T>(read: () => T): T {

@@ -21,6 +21,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = createServiceApp({ name: "delivery", logger: deps.logger, health: deps.health, metrics: deps.metrics });
   app.route("/", deliveryRoutes(deps));
+  app.get(`${BOARD_PATH}/`, (c) => c.redirect(BOARD_PATH, 301));
   app.route(BOARD_PATH, boardRoutes({ queues: deps.queues, ...deps.board }));
   return app;
 }

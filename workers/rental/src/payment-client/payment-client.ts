@@ -90,7 +90,11 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
       return { kind: "declined", detail: `payment ${body.id} is ${body.status}` };
     }
     const text = await res.text();
-    if (res.status === 402) return { kind: "declined", detail: detailOf(text) ?? "payment declined" };
+    if (res.status === 402) {
+      const problem = parseProblem(text);
+      const paymentId = typeof problem.paymentId === "number" ? problem.paymentId : undefined;
+      return { kind: "declined", detail: typeof problem.detail === "string" ? problem.detail : "payment declined", paymentId };
+    }
     if (res.status >= 500) throw new PaymentFailed(`payment answered ${res.status}`);
     // A 4xx other than 402 means the two services disagree; it will not heal by retrying.
     o.logger.error({ status: res.status, body: text.slice(0, 500), rentalId: request.rentalId }, "payment refused the call");
@@ -128,11 +132,11 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
   }
 }
 
-function detailOf(problemText: string): string | undefined {
+function parseProblem(text: string): Record<string, unknown> {
   try {
-    const detail = (JSON.parse(problemText) as { detail?: unknown }).detail;
-    return typeof detail === "string" ? detail : undefined;
+    const body = JSON.parse(text) as unknown;
+    return body && typeof body === "object" ? (body as Record<string, unknown>) : {};
   } catch {
-    return undefined;
+    return {};
   }
 }

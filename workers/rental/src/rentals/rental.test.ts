@@ -20,9 +20,9 @@ describe("rental rules", () => {
     expect(events).toEqual([{ type: "Rented", rental }]);
   });
 
-  test("a declined payment cancels the rental with reason payment-declined", () => {
-    const { rental, events } = settlePayment(pending(), { kind: "declined", detail: "over limit" }, T1);
-    expect(rental).toMatchObject({ status: "Cancelled", cancelReason: "payment-declined" });
+  test("a declined payment cancels the rental with reason payment-declined, keeping the declined payment's id", () => {
+    const { rental, events } = settlePayment(pending(), { kind: "declined", detail: "over limit", paymentId: 8 }, T1);
+    expect(rental).toMatchObject({ status: "Cancelled", cancelReason: "payment-declined", paymentId: 8 });
     expect(events.map((e) => e.type)).toEqual(["RentalCancelled"]);
   });
 

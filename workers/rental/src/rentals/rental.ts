@@ -30,7 +30,7 @@ export const priceOf = (rentHour: number, ratePerHour: number) => rentHour * rat
 /** The answer of the payment call, as the rental sees it. */
 export type PaymentOutcome =
   | { kind: "approved"; paymentId: number }
-  | { kind: "declined"; detail: string }
+  | { kind: "declined"; detail: string; paymentId?: number }
   | { kind: "unavailable"; detail: string };
 
 export type RentalEvent =
@@ -59,7 +59,7 @@ export function settlePayment(rental: Rental, outcome: PaymentOutcome, now: stri
       return { rental: next, events: [{ type: "Rented", rental: next }] };
     }
     case "declined":
-      return cancel(rental, "payment-declined", now);
+      return cancel({ ...rental, paymentId: outcome.paymentId ?? null }, "payment-declined", now);
     case "unavailable":
       return cancel(rental, "payment-unavailable", now);
     default: {
