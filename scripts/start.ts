@@ -1,7 +1,7 @@
 /**
  * `npm start` / `npm run start:<name>`: runs the stack on one machine.
  *
- * Starts a local redis-server (data under ./data/redis, AOF on, noeviction) when nothing
+ * Starts a local redis-server (data under $DATA_DIR/redis, AOF on, noeviction) when nothing
  * answers at REDIS_URL, then every worker (or the ones named), each with its output
  * prettified and prefixed by its name. A worker that dies is restarted; Ctrl-C or SIGTERM
  * stops them all cleanly (SIGTERM, then SIGKILL after a deadline), then Redis if we started it.
@@ -27,10 +27,14 @@ for (const name of wanted) {
   if (!available.includes(name)) fail(`unknown process "${name}"; choose from: ${available.join(", ")}`);
 }
 const names = wanted.length > 0 ? wanted : available;
-if (process.env.PORT && names.length > 1) {
-  fail(`PORT=${process.env.PORT} would give ${names.length} processes one port: set it only with npm run start:<name>`);
+for (const perProcess of ["PORT", "DATABASE_URL"]) {
+  if (process.env[perProcess] && names.length > 1) {
+    fail(`${perProcess} would be shared by ${names.length} processes: set it only with npm run start:<name> (DATA_DIR moves every database)`);
+  }
 }
 const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+/** Where npm start keeps its data: the workers' libSQL files (unless DATABASE_URL says otherwise) and Redis's. */
+const dataDir = resolve(ROOT, process.env.DATA_DIR || "data");
 
 const width = Math.max(...names.map((n) => n.length), "start".length);
 const pretty = prettyFactory({ colorize: tty, ignore: "pid,hostname,service,name", translateTime: "SYS:HH:MM:ss.l", singleLine: true });
@@ -74,7 +78,7 @@ async function ensureRedis(): Promise<Bun.Subprocess | undefined> {
   if (!binary) {
     fail("redis-server is not installed: `sudo apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS), or set REDIS_URL to a running Redis");
   }
-  const dir = join(ROOT, "data", "redis");
+  const dir = join(dataDir, "redis");
   mkdirSync(dir, { recursive: true });
   const port = url.port || "6379";
   const proc = Bun.spawn(
@@ -87,7 +91,7 @@ async function ensureRedis(): Promise<Bun.Subprocess | undefined> {
   pipeLines("redis", proc.stderr, (l) => l);
   for (let i = 0; i < 50; i++) {
     if (await redisAnswers(redisUrl)) {
-      say("redis", `started redis-server on port ${port} (data in ./data/redis)`);
+      say("redis", `started redis-server on port ${port} (data in ${dir})`);
       return proc;
     }
     if (proc.exitCode !== null) fail(`redis-server exited with code ${proc.exitCode}`);
@@ -120,7 +124,7 @@ function startWorker(name: string) {
   const started = Date.now();
   const proc = Bun.spawn([process.execPath, join(ROOT, "workers", name, "src", "main.ts")], {
     cwd: ROOT,
-    env: { ...process.env, REDIS_URL: redisUrl },
+    env: { DATABASE_URL: `file:${join(dataDir, `${name}.db`)}`, ...process.env, REDIS_URL: redisUrl },
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -214,7 +214,7 @@ describe("payment unavailable", () => {
     expect(recovered.status).toBe("Reserved");
   });
 
-  test("payment slower than PAYMENT_TIMEOUT_MS → 503 within the timeout, and the late charge is never kept", async () => {
+  test("payment answering after PAYMENT_TIMEOUT_MS → 503 within the timeout, and the late charge ends Refunded", async () => {
     const server = await testRedis();
     const slowPrefix = testPrefix("slow");
     const common = { REDIS_URL: server.url, STREAM_PREFIX: slowPrefix };
@@ -230,13 +230,10 @@ describe("payment unavailable", () => {
     expect(res.status).toBe(503);
     expect(body.detail).toContain("did not answer within 400 ms");
     expect(performance.now() - started).toBeLessThan(1_400);
-    // Whatever the late call did, no Approved charge survives for this rental: either the
-    // cancellation got there first and the charge was refused (409), or it was refunded.
+    // The charge was taken, and answered too late: rental's RentalCancelled refunds it.
     await eventually(async () => {
       const p = await getJson(`${slow.url}/payments?rentalId=${body.rentalId}`);
-      const settledRefused = p.body!.items.length === 0 && slow.output.some((l) => l.includes('"status":409'));
-      const refunded = p.body!.items.length === 1 && p.body!.items[0].status === "Refunded";
-      return settledRefused || refunded ? true : undefined;
-    }, 10_000, "no charge kept");
+      return p.body!.items.length === 1 && p.body!.items[0].status === "Refunded" ? true : undefined;
+    }, 10_000, "the late charge refunded");
   });
 });

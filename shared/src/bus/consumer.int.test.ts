@@ -3,6 +3,7 @@ import { openDatabase, type Database } from "../db/database.ts";
 import { handleOnce } from "../db/inbox.ts";
 import { messagingMigration, migrate } from "../db/migrate.ts";
 import { envelopeFor } from "../db/outbox.ts";
+import { parseDomainEvent } from "../events/catalog.ts";
 import type { Envelope } from "../events/envelope.ts";
 import { createLogger } from "../log/logger.ts";
 import { testPrefix, testRedis } from "../testing/harness.ts";
@@ -149,6 +150,22 @@ describe("stream consumer", () => {
     await eventually(async () => ((await redis.xlen(dead)) === 3 ? true : undefined), 5_000, "three dead letters");
     const letters = (await redis.xrange(dead, "-", "+")).map(([, f]) => f[f.indexOf("reason") + 1]);
     expect(letters).toEqual(["event is not valid JSON", expect.stringContaining("bad envelope"), 'no "event" field']);
+    expect(await pendingCount()).toBe(0);
+  });
+
+  test("an event whose data fails its schema is dead-lettered at once", async () => {
+    const handled: string[] = [];
+    const c = consumer(async (e) => {
+      const event = parseDomainEvent(e); // throws a ZodError for a bad payload
+      handled.push(event.type);
+    });
+    await c.start();
+    await publish(event(13)); // Rented@1 whose data is { n: 13 }, not a rental
+    await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 5_000, "dead letter");
+    const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [[string, string[]]];
+    expect(fields[fields.indexOf("reason") + 1]).toStartWith("bad event data: rentalId");
+    expect(fields[fields.indexOf("deliveries") + 1]).toBe("1");
+    expect(handled).toEqual([]);
     expect(await pendingCount()).toBe(0);
   });
 

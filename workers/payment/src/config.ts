@@ -8,8 +8,8 @@ export const Env = refuseFaultsInProduction(z.object({
   RATE_PER_HOUR: positiveInt(1_000),
   PAYMENT_LIMIT: positiveInt(500_000),
   /**
-   * Test-only: delay every charge by this many ms to simulate a slow payment provider.
-   * Refused when NODE_ENV=production.
+   * Test-only: answer every charge this many ms late (after taking it), as a slow payment
+   * provider would. Refused when NODE_ENV=production.
    */
   FAULT_PAYMENT_DELAY_MS: faultSwitch,
 }), ["FAULT_PAYMENT_DELAY_MS"]);

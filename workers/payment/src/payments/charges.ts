@@ -13,14 +13,16 @@ export interface ChargesDeps {
   db: Database;
   limit: number;
   onCommit: () => void;
-  /** Test-only latency before a charge is taken (FAULT_PAYMENT_DELAY_MS). */
+  /**
+   * Test-only: the answer comes this late, after the charge was taken, as from a slow
+   * payment provider (FAULT_PAYMENT_DELAY_MS).
+   */
   delayMs?: number;
 }
 
 /** Takes the payment for a rental, once: the decision and its event commit together. */
 export function createCharges(deps: ChargesDeps) {
   return async function charge(cmd: ChargeCommand, cause: Cause): Promise<ChargeResult> {
-    if (deps.delayMs) await Bun.sleep(deps.delayMs);
     const result = await deps.db.write(async (tx): Promise<ChargeResult> => {
       const [payment, cancelled] = await Promise.all([findByRental(tx, cmd.rentalId), findCancellation(tx, cmd.rentalId)]);
       const decision = decideCharge(cmd, { payment, cancelled }, deps.limit);
@@ -30,6 +32,7 @@ export function createCharges(deps: ChargesDeps) {
       return { kind: "created", payment: created };
     });
     if (result.kind === "created") deps.onCommit();
+    if (deps.delayMs) await Bun.sleep(deps.delayMs);
     return result;
   };
 }

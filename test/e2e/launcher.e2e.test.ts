@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { lines } from "@rentalnang/shared/lifecycle/lines";
+import { testPrefix } from "@rentalnang/shared/testing/harness";
+import { eventually, tempDir } from "@rentalnang/shared/testing/processes";
+import { freePort } from "@rentalnang/shared/testing/redis-server";
+
+/** `npm start` / `npm run start:<name>`: the launcher in scripts/start.ts, run as a user would. */
+
+const dirs: ReturnType<typeof tempDir>[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+
+function launch(args: string[], env: Record<string, string>) {
+  const dir = tempDir("launcher");
+  dirs.push(dir);
+  const proc = Bun.spawn([process.execPath, "scripts/start.ts", ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATA_DIR: dir.dir, STREAM_PREFIX: testPrefix("launch"), ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const output: string[] = [];
+  void (async () => {
+    for await (const line of lines(proc.stdout)) output.push(line);
+  })();
+  const errors = new Response(proc.stderr).text();
+  return { proc, output, errors, dir: dir.dir };
+}
+
+const answers = async (port: number) => {
+  try {
+    const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
+    socket.end();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("the launcher", () => {
+  test("starts redis-server when nothing answers, runs the worker with prefixed logs, and Ctrl-C stops everything", async () => {
+    const redisPort = await freePort();
+    const run = launch(["rental"], { REDIS_URL: `redis://127.0.0.1:${redisPort}`, PORT: "0" });
+    const port = await eventually(() => {
+      const line = run.output.find((l) => l.startsWith("rental") && l.includes("listening"));
+      return line ? Number(/"port":(\d+)/.exec(line)?.[1]) : undefined;
+    }, 20_000, "rental listening");
+    expect(run.output.some((l) => l.startsWith("redis") && l.includes(`started redis-server on port ${redisPort}`))).toBe(true);
+    await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined));
+
+    run.proc.kill("SIGINT");
+    expect(await run.proc.exited).toBe(0);
+    expect(run.output.some((l) => l.startsWith("rental") && l.includes("stopped cleanly"))).toBe(true);
+    expect(await answers(port)).toBe(false);
+    expect(await answers(redisPort)).toBe(false); // the Redis it started is stopped too
+    expect(await Bun.file(`${run.dir}/rental.db`).exists()).toBe(true);
+  });
+
+  test("says in one line how to install redis-server when it is missing", async () => {
+    const run = launch(["rental"], { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, PATH: "/nonexistent" });
+    expect(await run.proc.exited).toBe(1);
+    expect((await run.errors).trim()).toMatch(/^start: redis-server is not installed: .*apt-get install redis-server/);
+  });
+
+  test("a process stopped by its configuration is not restarted, and the launcher exits", async () => {
+    const redisPort = await freePort();
+    const run = launch(["rental"], { REDIS_URL: `redis://127.0.0.1:${redisPort}`, PORT: "eighty" });
+    expect(await run.proc.exited).toBe(1);
+    expect(run.output.join("\n")).toContain('config error: PORT: must be a number (got "eighty")');
+    expect(run.output.filter((l) => l.includes("config error")).length).toBe(1);
+    expect(await answers(redisPort)).toBe(false);
+  });
+
+  test("refuses settings that would be shared by every process", async () => {
+    const run = launch([], { PORT: "9000" });
+    expect(await run.proc.exited).toBe(1);
+    expect(await run.errors).toContain("PORT would be shared by 5 processes");
+  });
+});
