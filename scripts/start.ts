@@ -47,11 +47,15 @@ function say(name: string, line: string) {
   process.stdout.write(`${prefix} ${line}\n`);
 }
 
+/** The redis-server this launcher started, if any: it is stopped whenever the launcher ends. */
+let startedRedis: Bun.Subprocess | undefined;
+
 function fail(message: string): never {
   console.error(`start: ${message}`);
-  process.exit(1);
+  process.exit(1); // the exit handler below stops what was started
 }
 
+/** True once Redis answers PING (a Redis still loading its AOF answers LOADING: not yet). */
 async function redisAnswers(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on("error", () => {});
@@ -65,13 +69,17 @@ async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
-async function ensureRedis(): Promise<Bun.Subprocess | undefined> {
+/** How long a redis-server we started may take to load its AOF before answering. */
+const REDIS_START_TIMEOUT_MS = 60_000;
+
+async function ensureRedis(): Promise<void> {
   if (await redisAnswers(redisUrl)) {
     say("redis", `using the Redis at ${redisUrl}`);
-    return undefined;
+    return;
   }
   const url = new URL(redisUrl);
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(url.hostname)) {
+  const bind = { localhost: "127.0.0.1", "[::1]": "::1" }[url.hostname] ?? url.hostname;
+  if (!["127.0.0.1", "::1"].includes(bind)) {
     fail(`nothing answers at REDIS_URL=${redisUrl}, and it is not local, so it cannot be started here`);
   }
   const binary = Bun.which("redis-server");
@@ -82,22 +90,24 @@ async function ensureRedis(): Promise<Bun.Subprocess | undefined> {
   mkdirSync(dir, { recursive: true });
   const port = url.port || "6379";
   const proc = Bun.spawn(
-    [binary, "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec",
+    [binary, "--port", port, "--bind", bind, "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec",
       "--maxmemory-policy", "noeviction", "--save", ""],
     // Its own process group: a terminal's Ctrl-C must not stop Redis before the workers drain.
     { stdout: "pipe", stderr: "pipe", detached: true },
   );
+  startedRedis = proc;
   pipeLines("redis", proc.stdout, (l) => l);
   pipeLines("redis", proc.stderr, (l) => l);
-  for (let i = 0; i < 50; i++) {
+  const deadline = Date.now() + REDIS_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
     if (await redisAnswers(redisUrl)) {
       say("redis", `started redis-server on port ${port} (data in ${dir})`);
-      return proc;
+      return;
     }
     if (proc.exitCode !== null) fail(`redis-server exited with code ${proc.exitCode}`);
     await Bun.sleep(100);
   }
-  fail("redis-server did not answer within 5 s");
+  fail(`redis-server did not answer within ${REDIS_START_TIMEOUT_MS / 1000} s`);
 }
 
 async function pipeLines(name: string, stream: ReadableStream<Uint8Array>, format: (line: string) => string) {
@@ -148,7 +158,18 @@ function startWorker(name: string) {
   });
 }
 
-const redis = await ensureRedis();
+process.on("SIGINT", () => void stopAll("SIGINT"));
+process.on("SIGTERM", () => void stopAll("SIGTERM"));
+process.on("SIGHUP", () => void stopAll("SIGHUP"));
+// If the launcher itself dies (a closed terminal, an uncaught error, a failed start), take
+// the workers and the Redis it started along rather than leave them unsupervised.
+process.on("exit", () => {
+  for (const proc of children.values()) if (proc.exitCode === null) proc.kill("SIGKILL");
+  if (startedRedis?.exitCode === null) startedRedis.kill("SIGTERM");
+});
+process.stdout.on("error", () => void stopAll("output closed", 1));
+
+await ensureRedis();
 for (const name of names) startWorker(name);
 
 async function stopAll(signal: string, exitCode = 0) {
@@ -165,18 +186,9 @@ async function stopAll(signal: string, exitCode = 0) {
     }
   });
   await Promise.all(exits);
-  if (redis) {
-    redis.kill("SIGTERM");
-    await redis.exited;
+  if (startedRedis) {
+    startedRedis.kill("SIGTERM");
+    await startedRedis.exited;
   }
   process.exit(exitCode);
 }
-process.on("SIGINT", () => void stopAll("SIGINT"));
-process.on("SIGTERM", () => void stopAll("SIGTERM"));
-process.on("SIGHUP", () => void stopAll("SIGHUP"));
-// If the launcher itself dies (a closed terminal, an uncaught error), take the workers along
-// rather than leave them running unsupervised.
-process.on("exit", () => {
-  for (const proc of children.values()) if (proc.exitCode === null) proc.kill("SIGKILL");
-});
-process.stdout.on("error", () => void stopAll("output closed", 1));

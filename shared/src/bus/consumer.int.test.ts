@@ -196,6 +196,19 @@ describe("stream consumer", () => {
     expect(await redis.exists(dead)).toBe(0);
   });
 
+  test("deliveries spent during an outage do not count against the handler's own retries", async () => {
+    let attempts = 0;
+    const c = consumer(async () => {
+      attempts++;
+      if (attempts <= 4) throw Object.assign(new Error("fetch failed"), { code: "ECONNREFUSED" }); // the outage
+      if (attempts <= 5) throw new RangeError("a bug that a retry gets past");
+    }, { maxDeliveries: 2, maxTransientDeliveries: 10, claimIdleMs: 100 });
+    await c.start();
+    await publish(event(14));
+    await eventually(async () => (attempts === 6 && (await pendingCount()) === 0 ? true : undefined), 10_000, "handled");
+    expect(await redis.exists(dead)).toBe(0);
+  });
+
   test("a transient failure that never ends is dead-lettered at maxTransientDeliveries", async () => {
     const c = consumer(async () => {
       throw new Error("fetch failed: ECONNREFUSED");

@@ -52,6 +52,9 @@ export interface ConsumerOptions {
   observe?: (outcome: "ok" | "failed" | "dead", type: string) => void;
 }
 
+/** Entries whose own failures are remembered at once (the oldest are forgotten first). */
+const MAX_TRACKED_FAILURES = 10_000;
+
 /** Enough to cover a batch's range even when older pending entries of ours sit inside it. */
 const XPENDING_PAGE = 10_000;
 
@@ -84,6 +87,7 @@ export class StreamConsumer {
   private janitorTimer: ReturnType<typeof setInterval> | undefined;
   private janitorRun: Promise<void> | undefined;
   private healthy = false;
+  private readonly ownFailures = new Map<string, number>();
 
   constructor(options: ConsumerOptions) {
     this.o = { ...DEFAULTS, ...options };
@@ -216,7 +220,8 @@ export class StreamConsumer {
         done.push(entry);
         this.o.observe("ok", type);
       } catch (error) {
-        if (isPoison(error) || (count >= this.o.maxDeliveries && !isTransient(error))) {
+        const ownFailures = isTransient(error) ? 0 : this.countOwnFailure(entry.id);
+        if (isPoison(error) || ownFailures >= this.o.maxDeliveries) {
           dead.push({ entry, reason: describe(error), deliveries: count });
           this.o.observe("dead", type);
         } else {
@@ -229,6 +234,18 @@ export class StreamConsumer {
       }
     }
     await this.settle(done, dead);
+  }
+
+  /**
+   * Failures of an entry's handler with errors of its own, counted apart from deliveries
+   * spent while a dependency was away (in memory: a restart grants a few more tries).
+   */
+  private countOwnFailure(entryId: string): number {
+    const n = (this.ownFailures.get(entryId) ?? 0) + 1;
+    this.ownFailures.delete(entryId); // re-insert: the map stays in least-recent order
+    this.ownFailures.set(entryId, n);
+    if (this.ownFailures.size > MAX_TRACKED_FAILURES) this.ownFailures.delete(this.ownFailures.keys().next().value!);
+    return n;
   }
 
   private async settle(
@@ -246,6 +263,7 @@ export class StreamConsumer {
         "fields", JSON.stringify(entry.fields ?? {}), "failedAt", new Date().toISOString(),
       );
     }
+    for (const entry of [...done, ...dead.map((d) => d.entry)]) this.ownFailures.delete(entry.id);
     const byStream = new Map<string, string[]>();
     for (const entry of [...done, ...dead.map((d) => d.entry)]) {
       byStream.set(entry.stream, [...(byStream.get(entry.stream) ?? []), entry.id]);

@@ -68,7 +68,9 @@ export async function holdsWholeHistory(redis: Redis, stream: string): Promise<{
     const length = Number(info.length);
     const added = Number(info["entries-added"] ?? length);
     return { whole: added === length, length, added };
-  } catch {
-    return { whole: true, length: 0, added: 0 }; // no stream: nothing was ever published
+  } catch (error) {
+    // No stream: nothing was ever published. Anything else (Redis away) is not an answer.
+    if (error instanceof Error && /no such key/i.test(error.message)) return { whole: true, length: 0, added: 0 };
+    throw error;
   }
 }

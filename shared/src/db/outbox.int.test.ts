@@ -145,6 +145,37 @@ describe("Redis restarts", () => {
     await db.close();
   });
 
+  test("a commit published right after the restart does not hide what was lost", async () => {
+    const own = await startRedisServer();
+    const client = connectRedis(own.url, "command", "test");
+    const db = await database();
+    // One relay throughout, as in a worker that stays up; no sweep during the test.
+    const relay = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 60_000 });
+    relay.start();
+    const [kept, lost, fresh] = [rented(8), rented(9), rented(10)];
+    for (const e of [kept, lost]) await db.write((tx) => appendToOutbox(tx, [e]));
+    relay.wake();
+    await relay.flush();
+    const [[keptId]] = (await client.xrange(stream, "-", "+")) as [[string, string[]]];
+
+    await own.kill();
+    rmSync(own.dir, { recursive: true, force: true });
+    mkdirSync(own.dir);
+    await own.restart();
+    await eventually(async () => ((await client.ping().catch(() => "")) === "PONG" ? true : undefined));
+    await client.xadd(stream, keptId, "event", JSON.stringify(kept));
+
+    // The very next commit goes out at once, before any sweep.
+    await db.write((tx) => appendToOutbox(tx, [fresh]));
+    relay.wake();
+    await eventually(async () => ((await client.xlen(stream)) === 3 ? true : undefined), 5_000, "lost and fresh");
+    expect((await streamIds(client)).sort()).toEqual([kept.id, lost.id, fresh.id].sort());
+    await relay.stop();
+    client.disconnect();
+    await own.stop();
+    await db.close();
+  });
+
   test("a Redis that came back without the stream gets all of it again", async () => {
     const own = await startRedisServer();
     const client = connectRedis(own.url, "command", "test");

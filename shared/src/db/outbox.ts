@@ -1,6 +1,6 @@
 import type { Transaction } from "@libsql/client";
 import { newEventId, type Envelope, type NewEvent } from "../events/envelope.ts";
-import { publishAll } from "../bus/publisher.ts";
+import { publishWithProbe } from "../bus/publisher.ts";
 import type { Redis } from "../bus/redis.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Database } from "./database.ts";
@@ -73,72 +73,8 @@ export class OutboxRelay {
   }
 
   start(): void {
-    const sweep = () =>
-      this.checkRedisRestart()
-        .catch(() => {}) // Redis away: the drain fails and says so
-        .finally(() => this.wake());
-    this.timer = setInterval(sweep, this.o.sweepMs ?? 1_000);
-    sweep();
-  }
-
-  /**
-   * When Redis comes back as a new process (its run id changed) it may have lost its last
-   * writes: AOF `appendfsync everysec` can lose about a second. Each published row records
-   * the entry id XADD gave it, so the rows whose entries lie beyond the stream's restored
-   * last id are exactly the lost ones: they are published again (consumers deduplicate).
-   * The run id is kept in the database, so a worker that was down too still notices.
-   */
-  async checkRedisRestart(): Promise<void> {
-    const info = await this.o.redis.info("server");
-    const runId = /run_id:(\w+)/.exec(info)?.[1];
-    if (!runId || runId === this.redisRunId) return;
-    const known = await this.o.db.execute({ sql: "SELECT value FROM relay_state WHERE key = 'redis_run_id'" });
-    const previous = known.rows[0]?.value as string | undefined;
-    const restarted = previous !== undefined && previous !== runId;
-    const lastId = restarted ? await this.lastStreamId() : "0-0";
-    const republished = await this.o.db.write(async (tx) => {
-      await tx.execute({
-        sql: `INSERT INTO relay_state (key, value) VALUES ('redis_run_id', ?)
-              ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        args: [runId],
-      });
-      if (!restarted) return 0;
-      const lost: number[] = [];
-      for (let offset = 0; ; offset += REPUBLISH_SCAN_PAGE) {
-        const page = await tx.execute({
-          sql: `SELECT seq, stream_id FROM outbox WHERE published_at IS NOT NULL
-                ORDER BY seq DESC LIMIT ? OFFSET ?`,
-          args: [REPUBLISH_SCAN_PAGE, offset],
-        });
-        const beyond = page.rows.filter((r) => r.stream_id === null || compareStreamIds(String(r.stream_id), lastId) > 0);
-        lost.push(...beyond.map((r) => Number(r.seq)));
-        // Entries are published in seq order, so the first one the stream still has ends the search.
-        if (beyond.length < page.rows.length || page.rows.length < REPUBLISH_SCAN_PAGE) break;
-      }
-      for (let i = 0; i < lost.length; i += REPUBLISH_SCAN_PAGE) {
-        const chunk = lost.slice(i, i + REPUBLISH_SCAN_PAGE);
-        await tx.execute({
-          sql: `UPDATE outbox SET published_at = NULL, stream_id = NULL WHERE seq IN (${chunk.map(() => "?").join(",")})`,
-          args: chunk,
-        });
-      }
-      return lost.length;
-    });
-    this.redisRunId = runId;
-    if (restarted) {
-      this.o.logger.warn({ republished, lastId }, "Redis restarted; publishing again what it lost");
-    }
-  }
-
-  /** The stream's last generated id, or 0-0 when Redis came back without the stream. */
-  private async lastStreamId(): Promise<string> {
-    try {
-      const info = (await this.o.redis.call("XINFO", "STREAM", this.o.stream)) as unknown[];
-      const i = info.indexOf("last-generated-id");
-      return i >= 0 ? String(info[i + 1]) : "0-0";
-    } catch {
-      return "0-0"; // ERR no such key
-    }
+    this.timer = setInterval(() => this.wake(), this.o.sweepMs ?? 1_000);
+    this.wake();
   }
 
   /** Asks for a drain; coalesces with one already running. */
@@ -184,20 +120,77 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * One round trip: the Redis run id and the stream's last id, then the batch's XADDs, in one
+   * pipeline (so nothing of ours lands in between). Runs on every drain, the 1 s sweep
+   * included, even with nothing to publish: that is how a Redis restart is noticed.
+   *
+   * When Redis comes back as a new process it may have lost its last writes (AOF
+   * `appendfsync everysec` can lose about a second). Each published row records the entry id
+   * XADD gave it, so the rows whose entries lie beyond the restored stream's last id are
+   * exactly the lost ones: they are marked unpublished and go out again (consumers
+   * deduplicate). The run id is kept in the database, so a worker that was down meanwhile
+   * still notices.
+   */
   private async publishBatch(): Promise<number> {
     const rows = await this.o.db.execute({
       sql: "SELECT seq, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?",
       args: [this.batchSize],
     });
-    if (rows.rows.length === 0) return 0;
-    const ids = await publishAll(this.o.redis, this.o.stream, rows.rows.map((r) => String(r.envelope)));
+    const { runId, lastId, ids } = await publishWithProbe(this.o.redis, this.o.stream, rows.rows.map((r) => String(r.envelope)));
+    if (this.redisRunId === undefined) {
+      const known = await this.o.db.execute("SELECT value FROM relay_state WHERE key = 'redis_run_id'");
+      this.redisRunId = (known.rows[0]?.value as string | undefined) ?? "";
+    }
+    const restarted = this.redisRunId !== "" && this.redisRunId !== runId;
+    if (rows.rows.length === 0 && this.redisRunId === runId) return 0;
     const now = new Date().toISOString();
-    await this.o.db.batch(rows.rows.map((r, i) => ({
-      sql: "UPDATE outbox SET published_at = ?, stream_id = ? WHERE seq = ?",
-      args: [now, ids[i]!, Number(r.seq)],
-    })));
-    this.o.onPublished?.(ids.length);
+    const lost = await this.o.db.write(async (tx) => {
+      const lostSeqs = restarted ? await findLost(tx, lastId) : [];
+      for (let i = 0; i < lostSeqs.length; i += REPUBLISH_SCAN_PAGE) {
+        const chunk = lostSeqs.slice(i, i + REPUBLISH_SCAN_PAGE);
+        await tx.execute({
+          sql: `UPDATE outbox SET published_at = NULL, stream_id = NULL WHERE seq IN (${chunk.map(() => "?").join(",")})`,
+          args: chunk,
+        });
+      }
+      for (const [i, r] of rows.rows.entries()) {
+        await tx.execute({ sql: "UPDATE outbox SET published_at = ?, stream_id = ? WHERE seq = ?", args: [now, ids[i]!, Number(r.seq)] });
+      }
+      if (runId !== this.redisRunId) {
+        await tx.execute({
+          sql: `INSERT INTO relay_state (key, value) VALUES ('redis_run_id', ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          args: [runId],
+        });
+      }
+      return lostSeqs.length;
+    });
+    this.redisRunId = runId;
+    if (restarted) {
+      this.o.logger.warn({ republishing: lost, lastId }, "Redis restarted; publishing again what it lost");
+      this.again = true;
+    }
+    if (ids.length > 0) this.o.onPublished?.(ids.length);
     return rows.rows.length;
+  }
+
+}
+
+/**
+ * Published rows whose entries lie beyond `lastId`, newest first. Rows go out in seq order,
+ * so the search stops after a whole page of rows the stream still has.
+ */
+async function findLost(tx: Transaction, lastId: string): Promise<number[]> {
+  const lost: number[] = [];
+  for (let offset = 0; ; offset += REPUBLISH_SCAN_PAGE) {
+    const page = await tx.execute({
+      sql: "SELECT seq, stream_id FROM outbox WHERE published_at IS NOT NULL ORDER BY seq DESC LIMIT ? OFFSET ?",
+      args: [REPUBLISH_SCAN_PAGE, offset],
+    });
+    const beyond = page.rows.filter((r) => r.stream_id === null || compareStreamIds(String(r.stream_id), lastId) > 0);
+    lost.push(...beyond.map((r) => Number(r.seq)));
+    if (beyond.length === 0 || page.rows.length < REPUBLISH_SCAN_PAGE) return lost;
   }
 }
 

@@ -43,11 +43,14 @@ if (trimmed.length > 0 && !values["keep-rows"]) {
 }
 
 const before = await db.execute("SELECT count(*) AS n FROM mypages");
+// Clear first, then rewind: a replay must never start before the view is empty. If the
+// rewind fails (Redis went away), the script fails loudly and can simply be run again.
 if (!values["keep-rows"]) await clearViews(db);
 for (const stream of streams) {
   try {
     await redis.call("XGROUP", "SETID", stream, GROUP, "0");
-  } catch {
+  } catch (error) {
+    if (!(error instanceof Error && /NOGROUP|no such key/i.test(error.message))) throw error;
     await redis.call("XGROUP", "CREATE", stream, GROUP, "0", "MKSTREAM");
   }
   console.log(`rebuild: ${stream}: ${await redis.xlen(stream)} entries to replay`);
