@@ -67,13 +67,18 @@ export class OutboxRelay {
   private again = false;
   private readonly batchSize: number;
   private redisRunId: string | undefined;
+  /** An idle drain asks Redis for its run id only on the sweep (a busy one always does). */
+  private probeDue = true;
 
   constructor(private readonly o: RelayOptions) {
     this.batchSize = o.batchSize ?? 256;
   }
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), this.o.sweepMs ?? 1_000);
+    this.timer = setInterval(() => {
+      this.probeDue = true;
+      this.wake();
+    }, this.o.sweepMs ?? 1_000);
     this.wake();
   }
 
@@ -122,8 +127,8 @@ export class OutboxRelay {
 
   /**
    * One round trip: the Redis run id and the stream's last id, then the batch's XADDs, in one
-   * pipeline (so nothing of ours lands in between). Runs on every drain, the 1 s sweep
-   * included, even with nothing to publish: that is how a Redis restart is noticed.
+   * pipeline (so nothing of ours lands in between). Runs for every batch, and on the 1 s
+   * sweep even with nothing to publish: that is how a Redis restart is noticed.
    *
    * When Redis comes back as a new process it may have lost its last writes (AOF
    * `appendfsync everysec` can lose about a second). Each published row records the entry id
@@ -137,6 +142,8 @@ export class OutboxRelay {
       sql: "SELECT seq, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?",
       args: [this.batchSize],
     });
+    if (rows.rows.length === 0 && !this.probeDue) return 0;
+    this.probeDue = false;
     const { runId, lastId, ids } = await publishWithProbe(this.o.redis, this.o.stream, rows.rows.map((r) => String(r.envelope)));
     if (this.redisRunId === undefined) {
       const known = await this.o.db.execute("SELECT value FROM relay_state WHERE key = 'redis_run_id'");
@@ -145,27 +152,34 @@ export class OutboxRelay {
     const restarted = this.redisRunId !== "" && this.redisRunId !== runId;
     if (rows.rows.length === 0 && this.redisRunId === runId) return 0;
     const now = new Date().toISOString();
-    const lost = await this.o.db.write(async (tx) => {
-      const lostSeqs = restarted ? await findLost(tx, lastId) : [];
-      for (let i = 0; i < lostSeqs.length; i += REPUBLISH_SCAN_PAGE) {
-        const chunk = lostSeqs.slice(i, i + REPUBLISH_SCAN_PAGE);
-        await tx.execute({
-          sql: `UPDATE outbox SET published_at = NULL, stream_id = NULL WHERE seq IN (${chunk.map(() => "?").join(",")})`,
-          args: chunk,
-        });
-      }
-      for (const [i, r] of rows.rows.entries()) {
-        await tx.execute({ sql: "UPDATE outbox SET published_at = ?, stream_id = ? WHERE seq = ?", args: [now, ids[i]!, Number(r.seq)] });
-      }
-      if (runId !== this.redisRunId) {
-        await tx.execute({
-          sql: `INSERT INTO relay_state (key, value) VALUES ('redis_run_id', ?)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-          args: [runId],
-        });
-      }
-      return lostSeqs.length;
-    });
+    const markPublished = rows.rows.map((r, i) => ({
+      sql: "UPDATE outbox SET published_at = ?, stream_id = ? WHERE seq = ?",
+      args: [now, ids[i]!, Number(r.seq)],
+    }));
+    const rememberRunId = {
+      sql: `INSERT INTO relay_state (key, value) VALUES ('redis_run_id', ?)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      args: [runId],
+    };
+    let lost = 0;
+    if (!restarted) {
+      // The hot path: one batch, no interactive transaction.
+      await this.o.db.batch(runId === this.redisRunId ? markPublished : [...markPublished, rememberRunId]);
+    } else {
+      lost = await this.o.db.write(async (tx) => {
+        // Found before this batch is marked: its fresh ids lie beyond lastId too.
+        const lostSeqs = await findLost(tx, lastId);
+        for (let i = 0; i < lostSeqs.length; i += REPUBLISH_SCAN_PAGE) {
+          const chunk = lostSeqs.slice(i, i + REPUBLISH_SCAN_PAGE);
+          await tx.execute({
+            sql: `UPDATE outbox SET published_at = NULL, stream_id = NULL WHERE seq IN (${chunk.map(() => "?").join(",")})`,
+            args: chunk,
+          });
+        }
+        for (const statement of [...markPublished, rememberRunId]) await tx.execute(statement);
+        return lostSeqs.length;
+      });
+    }
     this.redisRunId = runId;
     if (restarted) {
       this.o.logger.warn({ republishing: lost, lastId }, "Redis restarted; publishing again what it lost");
