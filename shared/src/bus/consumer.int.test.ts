@@ -169,6 +169,35 @@ describe("stream consumer", () => {
     expect(await pendingCount()).toBe(0);
   });
 
+  test("a batch handler takes a batch at once; a bad event in it is found entry by entry", async () => {
+    const batches: number[][] = [];
+    const single: number[] = [];
+    const n = (e: Envelope) => (e.data as { n: number }).n;
+    const handle = async (e: Envelope) => {
+      if (n(e) === 3) throw new TypeError("bad event 3");
+      single.push(n(e));
+    };
+    const handleMany = async (events: Envelope[]) => {
+      if (events.some((e) => n(e) === 3)) throw new TypeError("bad event in the batch");
+      batches.push(events.map(n));
+    };
+    const c = consumer(handle, { handleMany, maxDeliveries: 1 });
+    await publish(event(1), event(2));
+    await c.start();
+    await eventually(() => (batches.length === 1 ? true : undefined), 5_000, "one batch");
+    expect(batches).toEqual([[1, 2]]);
+    // The bad one in the middle of a batch: the batch fails, and entry by entry finds it.
+    await c.stop();
+    open.splice(open.indexOf(c), 1);
+    await publish(event(3), event(4), event(5));
+    const again = consumer(handle, { handleMany, maxDeliveries: 1 });
+    await again.start();
+    await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 5_000, "the bad one dead");
+    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined));
+    expect(single).toEqual([4, 5]);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
   test("an entry whose handler keeps failing is dead-lettered after maxDeliveries", async () => {
     let attempts = 0;
     const c = consumer(async () => {

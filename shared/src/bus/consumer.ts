@@ -20,6 +20,12 @@ export interface Delivery {
 
 export type EventHandler = (event: Envelope, delivery: Delivery) => Promise<void>;
 
+/**
+ * Handles a whole batch at once (one transaction for many events). If it fails with an
+ * error of its own, the batch is handled again entry by entry, to find the culprit.
+ */
+export type BatchHandler = (events: Envelope[]) => Promise<void>;
+
 export interface ConsumerOptions {
   /** For short commands: XACK, XAUTOCLAIM, dead letters. */
   redis: Redis;
@@ -30,6 +36,8 @@ export interface ConsumerOptions {
   consumer: string;
   deadLetterStream: string;
   handle: EventHandler;
+  /** Optional: takes the batch in one go, for handlers that can (a projection). */
+  handleMany?: BatchHandler;
   logger: Logger;
   batchSize?: number;
   blockMs?: number;
@@ -80,7 +88,7 @@ const DEFAULTS = {
  * recreated.
  */
 export class StreamConsumer {
-  private readonly o: Required<ConsumerOptions>;
+  private readonly o: Required<Omit<ConsumerOptions, "handleMany">> & Pick<ConsumerOptions, "handleMany">;
   private blocking: Redis | undefined;
   private stopping = false;
   private loop: Promise<void> | undefined;
@@ -194,6 +202,7 @@ export class StreamConsumer {
     if (entries.length === 0) return;
     const done: StreamEntry[] = [];
     const dead: { entry: StreamEntry; reason: string; deliveries: number }[] = [];
+    let valid: { entry: StreamEntry; event: Envelope; count: number }[] = [];
     for (const entry of entries) {
       const count = typeof deliveries === "number" ? deliveries : (deliveries.get(entry.id) ?? 1);
       if (entry.fields === null) {
@@ -205,29 +214,46 @@ export class StreamConsumer {
       if (count > this.o.maxTransientDeliveries) {
         dead.push({ entry, reason: `delivered ${count} times without success`, deliveries: count });
         this.o.observe("dead", type);
-        continue;
-      }
-      if (!parsed.ok) {
+      } else if (!parsed.ok) {
         dead.push({ entry, reason: parsed.reason, deliveries: count });
         this.o.observe("dead", type);
-        continue;
+      } else {
+        valid.push({ entry, event: parsed.event, count });
       }
+    }
+    if (this.o.handleMany && valid.length > 1) {
       try {
-        const event = parsed.event;
+        await this.o.handleMany(valid.map((v) => v.event));
+        for (const v of valid) {
+          done.push(v.entry);
+          this.o.observe("ok", v.event.type);
+        }
+        valid = [];
+      } catch (error) {
+        if (isTransient(error)) {
+          for (const v of valid) this.o.observe("failed", v.event.type);
+          this.o.logger.warn({ err: error, entries: valid.length }, "batch handler failed; the entries stay pending");
+          valid = [];
+        }
+        // Otherwise one of them is at fault: handle them one by one below.
+      }
+    }
+    for (const { entry, event, count } of valid) {
+      try {
         await withLogContext({ correlationId: event.correlationId, eventId: event.id, eventType: event.type }, () =>
           this.o.handle(event, { stream: entry.stream, entryId: entry.id, deliveries: count }),
         );
         done.push(entry);
-        this.o.observe("ok", type);
+        this.o.observe("ok", event.type);
       } catch (error) {
         const ownFailures = isTransient(error) ? 0 : this.countOwnFailure(entry.id);
         if (isPoison(error) || ownFailures >= this.o.maxDeliveries) {
           dead.push({ entry, reason: describe(error), deliveries: count });
-          this.o.observe("dead", type);
+          this.o.observe("dead", event.type);
         } else {
-          this.o.observe("failed", type);
+          this.o.observe("failed", event.type);
           this.o.logger.warn(
-            { err: error, stream: entry.stream, entryId: entry.id, eventId: parsed.event.id, deliveries: count },
+            { err: error, stream: entry.stream, entryId: entry.id, eventId: event.id, deliveries: count },
             "handler failed; the entry stays pending",
           );
         }

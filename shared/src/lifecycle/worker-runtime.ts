@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { Hono } from "hono";
-import { StreamConsumer, type EventHandler } from "../bus/consumer.ts";
+import { StreamConsumer, type BatchHandler, type EventHandler } from "../bus/consumer.ts";
 import { createStreamTrimmer } from "../bus/trimmer.ts";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";
@@ -45,6 +45,8 @@ export interface WorkerParts {
   app: Hono<any>;
   /** Handles every event of the consumed streams (ack what it does not care about). */
   handle?: EventHandler;
+  /** Optional: a whole batch at once (see StreamConsumer). */
+  handleMany?: BatchHandler;
   checks?: Record<string, Check>;
   /** Started after the consumers, before readiness; stopped after the consumers. */
   services?: { name: string; start: () => Promise<void> | void; stop: () => Promise<void> | void }[];
@@ -116,6 +118,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
       consumer: config.HOSTNAME ?? hostname(),
       deadLetterStream: deadLetters,
       handle: parts.handle,
+      handleMany: parts.handleMany,
       logger,
       observe: (outcome, type) => metrics.eventsHandled.inc({ group: name, type, outcome }),
     });

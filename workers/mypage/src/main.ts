@@ -11,8 +11,12 @@ await runWorker({
   config,
   migrations,
   consumes: ["rental", "payment", "delivery"],
-  build: ({ db, health, logger, metrics }) => ({
-    app: createApp({ db, health, logger, metrics }),
-    handle: createProjector(db),
-  }),
+  build: ({ db, health, logger, metrics }) => {
+    const projector = createProjector(db);
+    return {
+      app: createApp({ db, health, logger, metrics }),
+      handle: projector.project,
+      handleMany: projector.projectMany,
+    };
+  },
 });
