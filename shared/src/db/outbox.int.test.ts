@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, rmSync } from "node:fs";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { createLogger } from "../log/logger.ts";
 import { testPrefix, testRedis } from "../testing/harness.ts";
-import { startRedisServer } from "../testing/redis-server.ts";
+import { startRedisServer, type RedisServer } from "../testing/redis-server.ts";
 import { eventually, tempDir } from "../testing/processes.ts";
 import { openDatabase } from "./database.ts";
 import { messagingMigration, migrate } from "./migrate.ts";
@@ -107,94 +106,84 @@ describe("transactional outbox", () => {
 });
 
 describe("Redis restarts", () => {
-  /** Publishes `events` through a relay on `db` and waits until all are on the stream. */
-  async function publishThrough(db: Awaited<ReturnType<typeof database>>, client: Redis, events: ReturnType<typeof rented>[]) {
-    const relay = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
+  let own: RedisServer;
+  let client: Redis;
+  let db: Awaited<ReturnType<typeof database>>;
+  beforeEach(async () => {
+    own = await startRedisServer();
+    client = connectRedis(own.url, "command", "test");
+    db = await database();
+  });
+  afterEach(async () => {
+    client.disconnect();
+    await own.stop();
+    await db.close();
+  });
+
+  const relayOn = (sweepMs: number) => new OutboxRelay({ db, redis: client, stream, logger, sweepMs });
+  const commit = (...events: ReturnType<typeof rented>[]) => db.write((tx) => appendToOutbox(tx, events));
+  const streamIds = async () => (await client.xrange(stream, "-", "+")).map(([, f]) => JSON.parse(f[1]!).id);
+  const streamLength = (n: number, what: string) =>
+    eventually(async () => ((await client.xlen(stream)) === n ? true : undefined), 5_000, what);
+
+  /** Redis dies and comes back empty; `survivors` are put back with their ids, as AOF kept them. */
+  async function crashKeeping(survivors: ReturnType<typeof rented>[]) {
+    const entries = await client.xrange(stream, "-", "+");
+    await own.restartEmpty();
+    await eventually(async () => ((await client.ping().catch(() => "")) === "PONG" ? true : undefined));
+    for (const e of survivors) {
+      const [id] = entries.find(([, f]) => JSON.parse(f[1]!).id === e.id)!;
+      await client.xadd(stream, id, "event", JSON.stringify(e));
+    }
+  }
+
+  /** Publishes through a relay that then stops (its worker goes down too). */
+  async function publishThrough(...events: ReturnType<typeof rented>[]) {
+    const relay = relayOn(50);
     relay.start();
-    for (const e of events) await db.write((tx) => appendToOutbox(tx, [e]));
+    await commit(...events);
     relay.wake();
     await eventually(async () => ((await relay.backlog()) === 0 ? true : undefined));
     await relay.stop();
   }
-  const streamIds = async (client: Redis) => (await client.xrange(stream, "-", "+")).map(([, f]) => JSON.parse(f[1]!).id);
 
   test("exactly what Redis lost of the stream is published again, with no time window", async () => {
-    const own = await startRedisServer();
-    const client = connectRedis(own.url, "command", "test");
-    const db = await database();
     const [kept, lost] = [rented(4), rented(5)];
-    await publishThrough(db, client, [kept, lost]);
-    const [[keptId]] = (await client.xrange(stream, "-", "+")) as [[string, string[]]];
-
-    // Redis dies; when it comes back (much later) it has only the first entry, as AOF
-    // `appendfsync everysec` allows.
-    await own.kill();
-    rmSync(own.dir, { recursive: true, force: true });
-    mkdirSync(own.dir);
-    await own.restart();
-    await eventually(async () => ((await client.ping().catch(() => "")) === "PONG" ? true : undefined));
-    await client.xadd(stream, keptId, "event", JSON.stringify(kept));
-
-    const again = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
+    await publishThrough(kept, lost);
+    await crashKeeping([kept]);
+    const again = relayOn(50);
     again.start();
-    await eventually(async () => ((await client.xlen(stream)) === 2 ? true : undefined), 5_000, "the lost event again");
-    expect(await streamIds(client)).toEqual([kept.id, lost.id]); // the kept one is not repeated
+    await streamLength(2, "the lost event again");
+    expect(await streamIds()).toEqual([kept.id, lost.id]); // the kept one is not repeated
     await again.stop();
-    client.disconnect();
-    await own.stop();
-    await db.close();
   });
 
   test("a commit published right after the restart does not hide what was lost", async () => {
-    const own = await startRedisServer();
-    const client = connectRedis(own.url, "command", "test");
-    const db = await database();
     // One relay throughout, as in a worker that stays up; no sweep during the test.
-    const relay = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 60_000 });
+    const relay = relayOn(60_000);
     relay.start();
     const [kept, lost, fresh] = [rented(8), rented(9), rented(10)];
-    for (const e of [kept, lost]) await db.write((tx) => appendToOutbox(tx, [e]));
+    await commit(kept, lost);
     relay.wake();
     await relay.flush();
-    const [[keptId]] = (await client.xrange(stream, "-", "+")) as [[string, string[]]];
-
-    await own.kill();
-    rmSync(own.dir, { recursive: true, force: true });
-    mkdirSync(own.dir);
-    await own.restart();
-    await eventually(async () => ((await client.ping().catch(() => "")) === "PONG" ? true : undefined));
-    await client.xadd(stream, keptId, "event", JSON.stringify(kept));
-
+    await crashKeeping([kept]);
     // The very next commit goes out at once, before any sweep.
-    await db.write((tx) => appendToOutbox(tx, [fresh]));
+    await commit(fresh);
     relay.wake();
-    await eventually(async () => ((await client.xlen(stream)) === 3 ? true : undefined), 5_000, "lost and fresh");
-    expect((await streamIds(client)).sort()).toEqual([kept.id, lost.id, fresh.id].sort());
+    await streamLength(3, "lost and fresh");
+    expect((await streamIds()).sort()).toEqual([kept.id, lost.id, fresh.id].sort());
     await relay.stop();
-    client.disconnect();
-    await own.stop();
-    await db.close();
   });
 
   test("a Redis that came back without the stream gets all of it again", async () => {
-    const own = await startRedisServer();
-    const client = connectRedis(own.url, "command", "test");
-    const db = await database();
     const events = [rented(6), rented(7)];
-    await publishThrough(db, client, events);
-    await own.kill();
-    rmSync(own.dir, { recursive: true, force: true });
-    mkdirSync(own.dir);
-    await own.restart();
-    await eventually(async () => ((await client.ping().catch(() => "")) === "PONG" ? true : undefined));
-    const again = new OutboxRelay({ db, redis: client, stream, logger, sweepMs: 50 });
+    await publishThrough(...events);
+    await crashKeeping([]);
+    const again = relayOn(50);
     again.start();
-    await eventually(async () => ((await client.xlen(stream)) === 2 ? true : undefined), 5_000, "republished events");
-    expect(await streamIds(client)).toEqual(events.map((e) => e.id));
+    await streamLength(2, "republished events");
+    expect(await streamIds()).toEqual(events.map((e) => e.id));
     await again.stop();
-    client.disconnect();
-    await own.stop();
-    await db.close();
   });
 
   test("stream ids order by time, then sequence", () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -20,6 +20,8 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts again on the same port and data directory (AOF replays what was synced). */
   restart(): Promise<void>;
+  /** SIGKILL, then start again with nothing on disk: a crash that lost every write. */
+  restartEmpty(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,12 @@ export async function startRedisServer(fixedPort?: number): Promise<RedisServer>
         async restart() {
           server.proc = proc = spawnIt();
           if (!(await waitForRedis(port, proc))) throw new Error(`redis-server did not come back on ${port}`);
+        },
+        async restartEmpty() {
+          await server.kill();
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir);
+          await server.restart();
         },
         async stop() {
           server.proc.kill("SIGKILL");
