@@ -1,0 +1,12 @@
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+import { describeApis, OPENAPI_FILE } from "./openapi.ts";
+
+test("docs/openapi.json matches what the workers serve", async () => {
+  const committed = await Bun.file(join(import.meta.dir, "..", "..", OPENAPI_FILE)).text().catch(() => "");
+  const current = await describeApis();
+  if (committed !== current) {
+    throw new Error(`${OPENAPI_FILE} no longer matches the apps: run \`npm run openapi\` and commit the result`);
+  }
+  expect(JSON.parse(committed)).toContainAllKeys(["rental", "payment", "delivery", "mypage"]);
+});

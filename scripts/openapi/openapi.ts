@@ -1,0 +1,65 @@
+import { Health } from "@rentalnang/shared/http/health";
+import { createLogger } from "@rentalnang/shared/log/logger";
+import { Metrics } from "@rentalnang/shared/observability/metrics";
+import { createApp as deliveryApp } from "../../workers/delivery/src/app.ts";
+import { createApp as mypageApp } from "../../workers/mypage/src/app.ts";
+import { createApp as paymentApp } from "../../workers/payment/src/app.ts";
+import { createApp as rentalApp } from "../../workers/rental/src/app.ts";
+
+/** Where the committed description lives, relative to the repository root. */
+export const OPENAPI_FILE = "docs/openapi.json";
+
+type AppFactory = (deps: never) => { request(path: string): Response | Promise<Response> };
+
+/**
+ * The workers that describe their API, each by its public createApp. The gateway has no
+ * description of its own: it forwards these paths (see workers/gateway/src/routing/routes.ts).
+ */
+const WORKERS: Record<string, AppFactory> = {
+  rental: rentalApp,
+  payment: paymentApp,
+  delivery: deliveryApp,
+  mypage: mypageApp,
+};
+
+/**
+ * Dependencies good enough to build an app and read its description: the frame's own parts
+ * are real, every domain service is a stand-in that fails loudly if building the app ever
+ * starts to call it (describing the API must not need a database, Redis or a queue).
+ */
+function describingDeps(worker: string): never {
+  const real: Record<string, unknown> = {
+    health: new Health(),
+    logger: createLogger(`${worker}-openapi`, "silent"),
+    metrics: new Metrics(worker),
+    queues: [],
+    board: {},
+  };
+  const unused = (name: string) =>
+    new Proxy({}, {
+      get(_, key) {
+        throw new Error(`${worker}: building the app touched deps.${name}.${String(key)}; describing the API must not`);
+      },
+    });
+  return new Proxy(real, { get: (target, key: string) => (key in target ? target[key] : unused(key)) }) as never;
+}
+
+/** Object keys sorted at every depth, so the file changes only when the API does. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}
+
+/** Each worker's OpenAPI document exactly as it serves it at GET /openapi.json, by worker name. */
+export async function describeApis(): Promise<string> {
+  const documents: Record<string, unknown> = {};
+  for (const [worker, createApp] of Object.entries(WORKERS)) {
+    const res = await createApp(describingDeps(worker)).request("/openapi.json");
+    if (!res.ok) throw new Error(`${worker}: GET /openapi.json answered ${res.status}`);
+    documents[worker] = await res.json();
+  }
+  return `${JSON.stringify(sortKeys(documents), null, 2)}\n`;
+}
