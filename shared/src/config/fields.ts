@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Env fields every worker shares, with the defaults of CONTRACT.md. */
+/** Env fields every worker shares, with the defaults README.md "Configuration" lists. */
 
 export const port = (fallback: number) =>
   z.coerce.number({ error: "must be a number" }).int().min(0, "must be 0..65535").max(65535, "must be 0..65535").default(fallback);
@@ -62,6 +62,40 @@ export const workerFields = (process: string, defaultPort: number) => ({
   STREAM_RETENTION_HOURS: z.coerce.number({ error: "must be a number" }).nonnegative().default(168),
   HOSTNAME: z.string().optional(),
 });
+
+/**
+ * A rule between two or more settings that each look fine alone. `key` is the variable the
+ * error names; `holds` sees the parsed values (defaults applied).
+ */
+export interface ConfigRule<T> {
+  key: keyof T & string;
+  holds: (env: T) => boolean;
+  message: (env: T) => string;
+}
+
+/** Refuses a configuration that contradicts itself, naming the variable of the first broken rule. */
+export function withRules<S extends z.ZodObject>(schema: S, rules: ConfigRule<z.infer<S>>[]): S {
+  return schema.superRefine((env, ctx) => {
+    for (const rule of rules) {
+      if (!rule.holds(env as z.infer<S>)) {
+        ctx.addIssue({ code: "custom", path: [rule.key], message: rule.message(env as z.infer<S>) });
+        return;
+      }
+    }
+  }) as unknown as S;
+}
+
+type Drained = { SHUTDOWN_TIMEOUT_MS: number; READINESS_DRAIN_MS: number };
+
+/** Rules every process with a graceful drain follows. */
+export const drainRules: ConfigRule<Drained>[] = [
+  {
+    key: "READINESS_DRAIN_MS",
+    holds: (env) => env.READINESS_DRAIN_MS < env.SHUTDOWN_TIMEOUT_MS,
+    message: (env) =>
+      `must be below SHUTDOWN_TIMEOUT_MS (${env.SHUTDOWN_TIMEOUT_MS}), or the drain uses the whole shutdown deadline and in-flight work is cut off`,
+  },
+];
 
 /** A test-only fault switch: 0 (off) unless a test sets it. */
 export const faultSwitch = z.coerce.number({ error: "must be a number" }).int().nonnegative().default(0);

@@ -29,3 +29,21 @@ describe("config", () => {
     expect(Object.isFrozen(loadConfig(Env, {}))).toBe(true);
   });
 });
+
+describe("config errors never print secrets", () => {
+  test("credentials inside a URL are masked", () => {
+    expect(() => loadConfig(z.object({ REDIS_URL: redisUrl }), { REDIS_URL: "http://ops:hunter2@cache:6379" })).toThrow(
+      /^REDIS_URL: .*\(got "http:\/\/ops:\*\*\*@cache:6379"\)$/,
+    );
+    try {
+      loadConfig(z.object({ REDIS_URL: redisUrl }), { REDIS_URL: "http://:hunter2@cache" });
+    } catch (error) {
+      expect(String(error)).not.toContain("hunter2");
+    }
+  });
+
+  test("the value of a secret variable is never shown", () => {
+    const Secret = z.object({ DATABASE_AUTH_TOKEN: z.string().min(20, "must be at least 20 characters") });
+    expect(() => loadConfig(Secret, { DATABASE_AUTH_TOKEN: "hunter2" })).toThrow(/^DATABASE_AUTH_TOKEN: must be at least 20 characters \(got a value that is not shown\)$/);
+  });
+});

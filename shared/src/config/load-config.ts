@@ -22,12 +22,28 @@ export function loadConfig<S extends z.ZodObject>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
-    const got = known[name];
-    throw new ConfigError(
-      `${name}: ${issue.message}${got === undefined ? "" : ` (got ${JSON.stringify(got)})`}`,
-    );
+    const got = shown(name, known[name]);
+    throw new ConfigError(`${name}: ${issue.message}${got === undefined ? "" : ` (got ${got})`}`);
   }
   return Object.freeze(parsed.data);
+}
+
+/** Variables whose values are never printed, even when they are wrong. */
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY/i;
+
+/** A value as an error message may show it: secrets withheld, credentials inside URLs masked. */
+export function shown(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (SECRET_NAME.test(name)) return "a value that is not shown";
+  return JSON.stringify(redactUrl(value));
+}
+
+/** `redis://user:secret@host` → `redis://user:***@host`; anything else unchanged. */
+export function redactUrl(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/i, (_, scheme: string, auth: string) => {
+    const user = auth.includes(":") ? auth.slice(0, auth.indexOf(":")) : "";
+    return `${scheme}${user ? `${user}:` : ""}***@`;
+  });
 }
 
 /** The variable names a config schema knows (the deploy checks use this). */

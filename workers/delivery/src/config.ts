@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { faultSwitch, positiveInt, refuseFaultsInProduction, workerFields } from "@rentalnang/shared/config/fields";
+import { drainRules, faultSwitch, positiveInt, refuseFaultsInProduction, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
 /** delivery's environment; the keys are the variable names (CONTRACT.md "Environment"). */
-export const Env = refuseFaultsInProduction(z.object({
+const Fields = z.object({
   ...workerFields("delivery", 8083),
   /** Credentials of the queue board at /admin/queues; without both it answers 503. */
   BOARD_USER: z.string().min(1).optional(),
@@ -19,7 +19,18 @@ export const Env = refuseFaultsInProduction(z.object({
    * Refused when NODE_ENV=production.
    */
   FAULT_JOB_FAILURES: faultSwitch,
-}), ["FAULT_JOB_FAILURES"]);
+});
+
+const rules: ConfigRule<z.infer<typeof Fields>>[] = [
+  ...drainRules,
+  {
+    key: "BOARD_PASSWORD",
+    holds: (env) => (env.BOARD_USER === undefined) === (env.BOARD_PASSWORD === undefined),
+    message: () => "BOARD_USER and BOARD_PASSWORD go together: set both, or neither",
+  },
+];
+
+export const Env = refuseFaultsInProduction(withRules(Fields, rules), ["FAULT_JOB_FAILURES"]);
 export type Config = z.infer<typeof Env>;
 
 export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

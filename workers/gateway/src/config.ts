@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { httpUrl, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs } from "@rentalnang/shared/config/fields";
+import { drainRules, httpUrl, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
 /** gateway's environment; the keys are the variable names (CONTRACT.md "Environment"). */
-export const Env = z.object({
+export const Env = withRules(z.object({
   PORT: port(8088),
   RENTAL_URL: httpUrl("http://127.0.0.1:8081"),
   PAYMENT_URL: httpUrl("http://127.0.0.1:8082"),
@@ -16,7 +16,7 @@ export const Env = z.object({
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
   READINESS_DRAIN_MS: readinessDrainMs,
   HOSTNAME: z.string().optional(),
-});
+}), drainRules);
 export type Config = z.infer<typeof Env>;
 
 export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

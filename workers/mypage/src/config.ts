@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { workerFields } from "@rentalnang/shared/config/fields";
+import { drainRules, withRules, workerFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
 /** mypage's environment; the keys are the variable names (CONTRACT.md "Environment"). */
-export const Env = z.object({
+export const Env = withRules(z.object({
   ...workerFields("mypage", 8084),
-});
+}), drainRules);
 export type Config = z.infer<typeof Env>;
 
 export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

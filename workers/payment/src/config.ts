@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { faultSwitch, positiveInt, refuseFaultsInProduction, workerFields } from "@rentalnang/shared/config/fields";
+import { drainRules, faultSwitch, positiveInt, refuseFaultsInProduction, withRules, workerFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
 /** payment's environment; the keys are the variable names (CONTRACT.md "Environment"). */
-export const Env = refuseFaultsInProduction(z.object({
+export const Env = refuseFaultsInProduction(withRules(z.object({
   ...workerFields("payment", 8082),
   RATE_PER_HOUR: positiveInt(1_000),
   PAYMENT_LIMIT: positiveInt(500_000),
@@ -12,7 +12,7 @@ export const Env = refuseFaultsInProduction(z.object({
    * provider would. Refused when NODE_ENV=production.
    */
   FAULT_PAYMENT_DELAY_MS: faultSwitch,
-}), ["FAULT_PAYMENT_DELAY_MS"]);
+}), drainRules), ["FAULT_PAYMENT_DELAY_MS"]);
 export type Config = z.infer<typeof Env>;
 
 export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

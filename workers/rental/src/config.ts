@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { httpUrl, positiveInt, workerFields } from "@rentalnang/shared/config/fields";
+import { drainRules, httpUrl, positiveInt, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
 /** rental's environment; the keys are the variable names (CONTRACT.md "Environment"). */
-export const Env = z.object({
+const Fields = z.object({
   ...workerFields("rental", 8081),
   PAYMENT_URL: httpUrl("http://127.0.0.1:8082"),
   PAYMENT_TIMEOUT_MS: positiveInt(2_000),
@@ -20,6 +20,18 @@ export const Env = z.object({
    */
   STALE_PAYMENT_AFTER_MS: z.coerce.number().int().positive().optional(),
 });
+
+const rules: ConfigRule<z.infer<typeof Fields>>[] = [
+  ...drainRules,
+  {
+    key: "STALE_PAYMENT_AFTER_MS",
+    holds: (env) => env.STALE_PAYMENT_AFTER_MS === undefined || env.STALE_PAYMENT_AFTER_MS > env.PAYMENT_TIMEOUT_MS,
+    message: (env) =>
+      `must be above PAYMENT_TIMEOUT_MS (${env.PAYMENT_TIMEOUT_MS}), or the sweep cancels rentals whose payment call is still in flight`,
+  },
+];
+
+export const Env = withRules(Fields, rules);
 export type Config = z.infer<typeof Env>;
 
 export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);
