@@ -14,6 +14,7 @@ beforeAll(async () => {
   // A stand-in upstream that echoes what it received: a real HTTP server on loopback.
   const echo = new Hono();
   echo.get("/deliveries/slow/*", async () => new Response(await Bun.sleep(2_000).then(() => "late")));
+  echo.all("/mypages/headers", (c) => c.json(Object.fromEntries(c.req.raw.headers)));
   echo.all("*", async (c) =>
     c.json({ method: c.req.method, path: c.req.path, query: c.req.query(), requestId: c.req.header("x-request-id"), body: await c.req.text() }),
   );
@@ -70,5 +71,37 @@ describe("gateway", () => {
       body: JSON.stringify({ pad: "x".repeat(70_000) }),
     });
     expect(big.status).toBe(413);
+  });
+
+  test("connection-level headers stay at the gateway", async () => {
+    const res = await gateway().request("/mypages/headers", {
+      headers: {
+        connection: "keep-alive, x-hop-secret", "x-hop-secret": "1", "keep-alive": "timeout=5", te: "trailers",
+        upgrade: "h2c", "proxy-authorization": "Basic Zm9vOmJhcg==", "x-end-to-end": "kept",
+      },
+    });
+    const seen = (await res.json()) as Record<string, string>;
+    for (const name of ["x-hop-secret", "keep-alive", "te", "upgrade", "proxy-authorization"]) expect(seen[name]).toBeUndefined();
+    expect(seen["x-end-to-end"]).toBe("kept");
+  });
+
+  test("the client's Host port never picks the upstream's port", async () => {
+    // The upstream URL has no port (80, where nothing listens here); a client naming the echo
+    // server's port in its Host must not reach it.
+    const res = await gateway({ rental: "http://127.0.0.1" }).request(`http://127.0.0.1:${upstream.port}/rentals`);
+    expect(res.status).toBe(502);
+  });
+
+  test("X-Forwarded-For gets the client's address appended, not passed through as sent", async () => {
+    const server = Bun.serve({ port: 0, fetch: gateway().fetch });
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/mypages/headers`, { headers: { "x-forwarded-for": "203.0.113.9" } });
+      const seen = (await res.json()) as Record<string, string>;
+      expect(seen["x-forwarded-for"]).toMatch(/^203\.0\.113\.9, (127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
+      const direct = await fetch(`http://127.0.0.1:${server.port}/mypages/headers`);
+      expect(((await direct.json()) as Record<string, string>)["x-forwarded-for"]).toMatch(/127\.0\.0\.1|::1/);
+    } finally {
+      server.stop(true);
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { proxy } from "hono/proxy";
 import { problemJson } from "@rentalnang/shared/http/problem";
 import type { Logger } from "@rentalnang/shared/log/logger";
+import { forwardedHeaders } from "./forwarded-headers.ts";
 import { routeFor, type Upstream } from "./routes.ts";
 
 export interface ProxyOptions {
@@ -25,20 +26,13 @@ export function forward({ upstreams, timeoutMs, logger }: ProxyOptions) {
         "X-Request-Id": requestId,
       });
     }
-    const target = new URL(c.req.url);
-    const base = new URL(upstreams[route.upstream]);
-    target.protocol = base.protocol;
-    target.host = base.host;
+    // Only the path and query come from the client: scheme, host and port are the upstream's.
+    const incoming = new URL(c.req.url);
+    const target = new URL(`${incoming.pathname}${incoming.search}`, upstreams[route.upstream]);
     try {
       const res = await proxy(target, {
         raw: c.req.raw,
-        headers: {
-          ...c.req.header(),
-          "x-request-id": requestId,
-          "x-forwarded-host": c.req.header("host"),
-          "x-forwarded-proto": new URL(c.req.url).protocol.replace(":", ""),
-          host: undefined,
-        },
+        headers: forwardedHeaders(c, requestId),
         signal: AbortSignal.timeout(timeoutMs),
       });
       res.headers.set("X-Request-Id", requestId);
