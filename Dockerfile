@@ -47,7 +47,7 @@ COPY workers/ workers/
 # Operator commands, run in a pod or machine: bun run scripts/dead-letters.ts list,
 # bun run scripts/check-invariants.ts, bun run workers/mypage/src/rebuild.ts.
 COPY scripts/ scripts/
-# gateway 8088, rental 8081, payment 8082, delivery 8083, mypage 8084 (CONTRACT.md).
+# gateway 8088, rental 8081, payment 8082, delivery 8083, mypage 8084 (docs/architecture.md, 'Topology').
 EXPOSE 8081 8082 8083 8084 8088
 STOPSIGNAL SIGTERM
 CMD ["bun", "-e", "console.error('rentalnang: choose a process, e.g. bun run workers/rental/src/main.ts (rental|payment|delivery|mypage|gateway)'); process.exit(64)"]

@@ -12,7 +12,7 @@ import { drainRule, everyProcessDeployedRule, kedaStreamsRule, workerEnvRule, wo
 import { servedHealthPaths, workerOfCommand, workers } from "./workers.ts";
 
 /**
- * Offline checks of everything that deploys rentalnang (issue 5): the Kubernetes overlays as
+ * Offline checks of everything that deploys rentalnang: the Kubernetes overlays as
  * `kubectl kustomize` renders them, against bundled schemas and the project's rules; the
  * fly.io configs; the container image. No cluster, registry or network is needed.
  */
@@ -81,7 +81,7 @@ for (const name of OVERLAYS) {
       expect(workerEnvRule(overlay(name))).toEqual([]);
     });
 
-    test("each process listens on its CONTRACT.md port, behind its Service, probed on /readyz and /healthz", () => {
+    test("each process listens on its own port, behind its Service, probed on /readyz and /healthz", () => {
       expect(workerPortsRule(overlay(name), servedPaths)).toEqual([]);
     });
 

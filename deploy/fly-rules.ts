@@ -65,7 +65,7 @@ export function flySeconds(value: unknown): number | undefined {
 
 /**
  * The app runs one rentalnang process, with an environment its config schema knows and
- * accepts, on the port CONTRACT.md gives it; fly checks its readiness route; it is given
+ * accepts, on its own port; fly checks its readiness route; it is given
  * longer than its drain deadline to stop; a stream consumer never auto-stops; and an
  * embedded database sits on a mounted volume.
  */
@@ -91,7 +91,7 @@ export function flyWorkerRule({ file, config }: FlyApp, servedPaths: Set<string>
   }
 
   const service = table(config.http_service) as HttpService;
-  if (service.internal_port !== worker.port) v.push(`${file}: internal_port ${service.internal_port}, CONTRACT.md says ${worker.port}`);
+  if (service.internal_port !== worker.port) v.push(`${file}: internal_port ${service.internal_port}, its port is ${worker.port}`);
   if (parsed && parsed.PORT !== service.internal_port) v.push(`${file}: the process listens on ${parsed.PORT}, internal_port is ${service.internal_port}`);
   const checks = service.checks ?? [];
   if (!checks.some((c) => c.path === "/readyz")) v.push(`${file}: no HTTP check of /readyz`);

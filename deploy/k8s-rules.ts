@@ -5,7 +5,7 @@ import { ref, type K8sObject } from "./manifests.ts";
 import { byKindAndName, claimNames, containerSites, isDeployment, podSpecOf, selects } from "./workloads.ts";
 
 /**
- * The project's rules for Kubernetes manifests (issue 5), each a pure function from the
+ * The project's rules for Kubernetes manifests, each a pure function from the
  * rendered objects to a list of violations: empty means the rule holds. Rules that need to
  * know the workers' code live in worker-rules.ts.
  */

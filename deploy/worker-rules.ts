@@ -7,7 +7,7 @@ import { byKindAndName, containerSites, isDeployment, selects, type ContainerSit
 
 /**
  * Rules that hold the manifests to the workers' code: the environment each worker reads
- * (workers/<name>/src/config.ts), its port (CONTRACT.md) and its health routes.
+ * (workers/<name>/src/config.ts), its port (docs/architecture.md, 'Topology') and its health routes.
  */
 
 export interface ContainerEnv {
@@ -99,7 +99,7 @@ function containerPort(container: IContainer, port: number | string | undefined)
 }
 
 /**
- * The worker listens where CONTRACT.md says, its probes ask its own health routes on that
+ * The worker listens on its own port, its probes ask its own health routes on that
  * port (readiness /readyz, liveness /healthz), and a Service of its name leads there.
  */
 export function workerPortsRule(objects: K8sObject[], servedPaths: Set<string>): string[] {
@@ -108,7 +108,7 @@ export function workerPortsRule(objects: K8sObject[], servedPaths: Set<string>):
     const v: string[] = [];
     const listens = parsedConfig(site)?.PORT;
     const declared = container.ports?.map((p) => p.containerPort) ?? [];
-    if (listens !== worker.port) v.push(`${where}: ${worker.name} would listen on ${listens}, CONTRACT.md says ${worker.port}`);
+    if (listens !== worker.port) v.push(`${where}: ${worker.name} would listen on ${listens}, its port is ${worker.port}`);
     if (!declared.includes(worker.port)) v.push(`${where}: declares ports ${declared.join(", ") || "none"}, not ${worker.port}`);
     const probes = { readinessProbe: "/readyz", livenessProbe: "/healthz", startupProbe: undefined } as const;
     for (const [kind, expected] of Object.entries(probes)) {

@@ -9,7 +9,7 @@ import * as rental from "../workers/rental/src/config.ts";
 /** What the deploy checks need to know about one process, read from its own code. */
 export interface WorkerSpec {
   name: string;
-  /** Its port in CONTRACT.md's table. */
+  /** Its port (docs/architecture.md, 'Topology'). */
   port: number;
   /** The environment variables its config.ts knows. */
   keys: string[];
@@ -19,7 +19,7 @@ export interface WorkerSpec {
   consumesStreams: boolean;
 }
 
-/** CONTRACT.md, "Processes and ports". */
+/** Each process's port (docs/architecture.md, 'Topology'). */
 export const CONTRACT_PORTS = { gateway: 8088, rental: 8081, payment: 8082, delivery: 8083, mypage: 8084 } as const;
 
 const configs = { gateway, rental, payment, delivery, mypage };
@@ -31,7 +31,7 @@ export const workers: WorkerSpec[] = Object.entries(configs).map(([name, config]
     port: CONTRACT_PORTS[name as keyof typeof CONTRACT_PORTS],
     keys,
     readConfig: (env) => config.readConfig(env) as Readonly<Record<string, unknown>>,
-    // Every worker that talks to Redis reads its streams (DESIGN.md: consumer groups are named
+    // Every worker that talks to Redis reads its streams (consumer groups are named
     // after the consuming worker); the gateway talks to no Redis.
     consumesStreams: keys.includes("REDIS_URL"),
   };

@@ -6,7 +6,7 @@ import { confirmationStatusOf, paymentStatusOf, statusOf, type Facts } from "../
 
 /**
  * What must hold across the four databases and Redis once the system has settled
- * (CONTRACT.md "What must hold, whatever fails"). Read-only: it audits, it mends nothing.
+ * (docs/reliability.md, 'The guarantees'). Read-only: it audits, it mends nothing.
  */
 
 export interface Sources {

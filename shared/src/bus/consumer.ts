@@ -77,7 +77,7 @@ const DEFAULTS = {
 };
 
 /**
- * A Redis Streams consumer-group reader (DESIGN.md decision 4).
+ * A Redis Streams consumer-group reader (docs/architecture.md, 'Stream mechanics').
  *
  * On start it re-reads its own pending entries (id `0`), then new ones (`>`), with a finite
  * BLOCK on a dedicated connection. A janitor reclaims entries other consumers abandoned

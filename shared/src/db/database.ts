@@ -6,7 +6,7 @@ import { createClient, type Client, type InStatement, type Transaction } from "@
 const BUSY_TIMEOUT_MS = 5_000;
 
 /**
- * A libSQL database with one writer path (DESIGN.md decision 8).
+ * A libSQL database with one writer path (docs/architecture.md, 'libSQL').
  *
  * Writes are serialised through an in-process queue: the embedded driver is synchronous,
  * so two interleaved write transactions in one process would deadlock on the file lock.

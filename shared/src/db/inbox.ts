@@ -4,7 +4,7 @@ import type { Database } from "./database.ts";
 import { appendToOutbox } from "./outbox.ts";
 
 /**
- * Applies an event's effects at most once per consumer (DESIGN.md decision 2).
+ * Applies an event's effects at most once per consumer (docs/architecture.md, 'Inbox').
  *
  * The `(consumer, event id)` record, the effects and the events they cause commit in one
  * transaction, so a redelivery after a crash finds the record and does nothing. Returns

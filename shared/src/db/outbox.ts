@@ -29,7 +29,7 @@ export function envelopeFor(event: NewEvent, source: string, cause: Cause): Enve
   };
 }
 
-/** Records events in the caller's transaction (DESIGN.md decision 1). */
+/** Records events in the caller's transaction (docs/architecture.md, 'Outbox'). */
 export async function appendToOutbox(tx: Transaction, envelopes: Envelope[]): Promise<void> {
   const now = new Date().toISOString();
   for (const e of envelopes) {

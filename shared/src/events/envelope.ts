@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Every event on the bus travels in this envelope (DESIGN.md decision 5). */
+/** Every event on the bus travels in this envelope (docs/architecture.md, 'Envelope'). */
 export const Envelope = z.object({
   id: z.string().min(1).max(100),
   type: z.string().min(1).max(100),

@@ -6,7 +6,7 @@ export type Check = () => Promise<Record<string, unknown> | void>;
 const CHECK_TIMEOUT_MS = 1_000;
 
 /**
- * Liveness and readiness (CONTRACT.md "Health").
+ * Liveness and readiness (README.md, 'Operating it').
  * `/healthz` never looks at dependencies: restarting a process does not fix its database.
  * `/readyz` is 503 until `markReady()`, after `markDraining()`, or while any check fails.
  */

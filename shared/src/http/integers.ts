@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * An integer that may arrive as a string of decimal digits (`"3"`): httpie's `rentHour='3'`
- * and query strings send strings (CONTRACT.md conventions).
+ * and query strings send strings, and the API accepts both.
  */
 export const intLike = (min: number, max: number) =>
   z

@@ -6,7 +6,7 @@ export interface ShutdownStep {
 }
 
 /**
- * Runs on SIGTERM, SIGINT or SIGHUP (DESIGN.md decision 10): each step in order, the whole within
+ * Runs on SIGTERM, SIGINT or SIGHUP (docs/architecture.md, 'Shutdown'): each step in order, the whole within
  * `deadlineMs` (below the platform's grace period); past it the process exits 1 anyway.
  * Returns a function that triggers the same sequence, for tests and fatal errors.
  */

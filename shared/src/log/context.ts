@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
-/** What every log line of one request, event or job carries (DESIGN.md decision 11). */
+/** What every log line of one request, event or job carries (docs/architecture.md, 'Logging'). */
 export interface LogContext {
   requestId?: string;
   correlationId?: string;

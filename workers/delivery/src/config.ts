@@ -2,7 +2,7 @@ import { z } from "zod";
 import { drainRules, faultSwitch, positiveInt, refuseFaultsInProduction, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
-/** delivery's environment; the keys are the variable names (CONTRACT.md "Environment"). */
+/** delivery's environment; the keys are the variable names (README.md, 'Configuration'). */
 const Fields = z.object({
   ...workerFields("delivery", 8083),
   /** Credentials of the queue board at /admin/queues; without both it answers 503. */

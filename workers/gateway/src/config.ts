@@ -2,7 +2,7 @@ import { z } from "zod";
 import { drainRules, httpUrl, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
-/** gateway's environment; the keys are the variable names (CONTRACT.md "Environment"). */
+/** gateway's environment; the keys are the variable names (README.md, 'Configuration'). */
 export const Env = withRules(z.object({
   PORT: port(8088),
   RENTAL_URL: httpUrl("http://127.0.0.1:8081"),

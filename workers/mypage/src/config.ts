@@ -2,7 +2,7 @@ import { z } from "zod";
 import { drainRules, withRules, workerFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
-/** mypage's environment; the keys are the variable names (CONTRACT.md "Environment"). */
+/** mypage's environment; the keys are the variable names (README.md, 'Configuration'). */
 export const Env = withRules(z.object({
   ...workerFields("mypage", 8084),
 }), drainRules);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { drainRules, faultSwitch, positiveInt, refuseFaultsInProduction, withRules, workerFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
-/** payment's environment; the keys are the variable names (CONTRACT.md "Environment"). */
+/** payment's environment; the keys are the variable names (README.md, 'Configuration'). */
 export const Env = refuseFaultsInProduction(withRules(z.object({
   ...workerFields("payment", 8082),
   RATE_PER_HOUR: positiveInt(1_000),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { drainRules, httpUrl, positiveInt, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 
-/** rental's environment; the keys are the variable names (CONTRACT.md "Environment"). */
+/** rental's environment; the keys are the variable names (README.md, 'Configuration'). */
 const Fields = z.object({
   ...workerFields("rental", 8081),
   PAYMENT_URL: httpUrl("http://127.0.0.1:8082"),

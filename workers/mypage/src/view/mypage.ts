@@ -117,7 +117,7 @@ export function confirmationStatusOf(v: Facts): ConfirmationStatus {
   return null;
 }
 
-/** The view as the API shows it (CONTRACT.md "Mypage"). */
+/** The view as the API shows it (docs/openapi.json, mypage's `Mypage`). */
 export function present(v: Facts) {
   return {
     rentalId: v.rentalId,

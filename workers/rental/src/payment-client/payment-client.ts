@@ -50,7 +50,7 @@ class PaymentFailed extends Error {
 }
 
 /**
- * The rental → payment call behind cockatiel (DESIGN.md decision 6), one instance per process:
+ * The rental → payment call behind cockatiel (docs/architecture.md, 'The payment call'), one instance per process:
  *
  *   timeout (the whole call, queueing included)
  *     → circuit breaker (opens after `breakerThreshold` consecutive failures)

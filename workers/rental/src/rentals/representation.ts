@@ -1,6 +1,6 @@
 import type { Rental } from "./rental.ts";
 
-/** The rental as the API shows it (CONTRACT.md "Rentals"). */
+/** The rental as the API shows it (docs/openapi.json, rental's `Rental`). */
 export function present(r: Rental) {
   return {
     id: r.id,
