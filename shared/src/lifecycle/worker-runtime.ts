@@ -16,7 +16,7 @@ import { Metrics } from "../observability/metrics.ts";
 import { EXIT_CONFIG } from "./exit-codes.ts";
 import { onShutdown, type ShutdownStep } from "./shutdown.ts";
 
-/** The settings every domain worker has (shared/config/fields.ts `workerFields`). */
+/** The settings every domain worker has (`workerFields` in shared/src/config/fields.ts). */
 export interface WorkerConfig {
   PORT: number;
   REDIS_URL: string;
@@ -68,7 +68,7 @@ const HTTP_DRAIN_SHARE = 0.5;
 
 /**
  * Runs a domain worker: database and migrations, Redis, outbox relay, consumer group, HTTP,
- * health, and the shutdown sequence of DESIGN.md decision 10. `main.ts` calls this and
+ * health, and the shutdown sequence of docs/architecture.md, 'Shutdown'. `main.ts` calls this and
  * nothing else calls it.
  */
 export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
