@@ -1,21 +1,26 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
 import { testPrefix } from "@rentalnang/shared/testing/harness";
-import { eventually, tempDir } from "@rentalnang/shared/testing/processes";
+import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
+import { eventually } from "@rentalnang/shared/testing/eventually";
+import { tempDir } from "@rentalnang/shared/testing/temp-dir";
 import { freePort } from "@rentalnang/shared/testing/redis-server";
 
 /** `npm start` / `npm run start:<name>`: the launcher in scripts/start.ts, run as a user would. */
 
-const dirs: ReturnType<typeof tempDir>[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+const cleanup = cleanupEach();
 
 function launch(args: string[], env: Record<string, string>) {
-  const dir = tempDir("launcher");
-  dirs.push(dir);
+  const dir = cleanup.use(tempDir("launcher"));
   const proc = Bun.spawn([process.execPath, "scripts/start.ts", ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATA_DIR: dir.dir, STREAM_PREFIX: testPrefix("launch"), ...env },
     stdout: "pipe",
     stderr: "pipe",
+  });
+  // A test that failed halfway leaves no launcher (nor the Redis it started) behind.
+  cleanup.defer(async () => {
+    if (proc.exitCode === null) proc.kill("SIGINT");
+    await proc.exited;
   });
   const output: string[] = [];
   void (async () => {
@@ -42,9 +47,9 @@ describe("the launcher", () => {
     const port = await eventually(() => {
       const line = run.output.find((l) => l.startsWith("rental") && l.includes("listening"));
       return line ? Number(/"port":(\d+)/.exec(line)?.[1]) : undefined;
-    }, 20_000, "rental listening");
+    }, { what: "rental listening", timeoutMs: 20_000 });
     expect(run.output.some((l) => l.startsWith("redis") && l.includes(`started redis-server on port ${redisPort}`))).toBe(true);
-    await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined));
+    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
 
     run.proc.kill("SIGINT");
     expect(await run.proc.exited).toBe(0);

@@ -1,8 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
 import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
-import { eventually, spawnWorker, tempDir, type RunningProcess } from "@rentalnang/shared/testing/processes";
+import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
+import { eventually } from "@rentalnang/shared/testing/eventually";
+import { expectProblem } from "@rentalnang/shared/testing/expect-problem";
+import { httpClient, type Reply } from "@rentalnang/shared/testing/http-client";
+import { spawnWorker, type RunningProcess } from "@rentalnang/shared/testing/processes";
+import { tempDir, type TempDir } from "@rentalnang/shared/testing/temp-dir";
 
 /**
  * The first half of the saga with real processes: rental and payment spawned as `npm start`
@@ -15,18 +20,21 @@ const HALF_OPEN_MS = 1_000;
 
 let redis: Redis;
 let prefix: string;
-let dir: ReturnType<typeof tempDir>;
+let dir: TempDir;
 let payment: RunningProcess;
 let rental: RunningProcess;
-const extra: RunningProcess[] = [];
+const cleanup = cleanupAll();
+const http = httpClient();
 
 beforeAll(async () => {
   const server = await testRedis();
   redis = connectRedis(server.url, "command", "e2e");
+  cleanup.defer(() => redis.disconnect());
   prefix = testPrefix("e2e");
-  dir = tempDir("e2e");
+  dir = cleanup.use(tempDir("e2e"));
   const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix };
   payment = await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("payment") } });
+  cleanup.defer(() => payment.stop()); // the one running by then: a test restarts it
   rental = await spawnWorker("rental", {
     env: {
       ...common,
@@ -37,29 +45,13 @@ beforeAll(async () => {
       PAYMENT_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),
     },
   });
-});
-
-afterAll(async () => {
-  await Promise.all([rental, payment, ...extra].map((p) => p?.stop()));
-  redis?.disconnect();
-  dir?.cleanup();
-});
-
-const json = (body: unknown, headers: Record<string, string> = {}) => ({
-  method: "POST",
-  headers: { "content-type": "application/json", ...headers },
-  body: JSON.stringify(body),
+  cleanup.use(rental);
 });
 
 async function reserve(body: unknown, headers: Record<string, string> = {}, base = rental.url) {
-  const res = await fetch(`${base}/rentals`, json(body, headers));
-  return { res, body: (await res.json()) as Record<string, any> };
+  const res = await http.post(`${base}/rentals`, body, headers);
+  return { res, body: res.body };
 }
-
-const getJson = async (url: string) => {
-  const res = await fetch(url);
-  return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) };
-};
 
 describe("reserve and pay", () => {
   test("the original's httpie call reserves a car: 201 Reserved with a paymentId", async () => {
@@ -72,7 +64,7 @@ describe("reserve and pay", () => {
     expect(body.paymentId).toBeGreaterThan(0);
     expect(body._links).toEqual({ self: { href: `/rentals/${body.id}` }, mypage: { href: `/mypages/${body.id}` } });
 
-    const paid = await getJson(`${payment.url}/payments/${body.paymentId}`);
+    const paid = await http.get(`${payment.url}/payments/${body.paymentId}`);
     expect(paid.body).toMatchObject({ rentalId: body.id, amount: 3000, status: "Approved" });
 
     const published = await eventually(async () => {
@@ -93,33 +85,32 @@ describe("reserve and pay", () => {
     expect(first.res.status).toBe(201);
     expect(again.res.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    const payments = await getJson(`${payment.url}/payments?rentalId=${first.body.id}`);
-    expect(payments.body!.items).toHaveLength(1);
+    const payments = await http.get(`${payment.url}/payments?rentalId=${first.body.id}`);
+    expect(payments.body.items).toHaveLength(1);
     const other = await reserve({ carId: "idem", rentHour: 5 }, { "idempotency-key": "key-1" });
     expect(other.res.status).toBe(422);
   });
 
   test("a payment over the limit is 402 and the rental is kept as Cancelled (payment-declined)", async () => {
     const { res, body } = await reserve({ carId: "big", rentHour: 600 });
-    expect(res.status).toBe(402);
-    expect(res.headers.get("content-type")).toStartWith("application/problem+json");
+    expectProblem(res, 402);
     expect(body.rentalId).toBeGreaterThan(0);
-    const kept = await getJson(`${rental.url}/rentals/${body.rentalId}`);
+    const kept = await http.get(`${rental.url}/rentals/${body.rentalId}`);
     expect(kept.body).toMatchObject({ status: "Cancelled", cancelReason: "payment-declined" });
-    const declined = await getJson(`${payment.url}/payments/${kept.body!.paymentId}`);
+    const declined = await http.get(`${payment.url}/payments/${kept.body.paymentId}`);
     expect(declined.body).toMatchObject({ rentalId: body.rentalId, status: "Declined" });
   });
 
   test("the customer cancels: 204, the rental is gone, the payment is refunded", async () => {
     const { body } = await reserve({ carId: "bye", rentHour: 1, customerId: "c-9" });
-    const del = await fetch(`${rental.url}/rentals/${body.id}`, { method: "DELETE" });
+    const del = await http.delete(`${rental.url}/rentals/${body.id}`);
     expect(del.status).toBe(204);
-    expect((await getJson(`${rental.url}/rentals/${body.id}`)).status).toBe(404);
-    expect((await fetch(`${rental.url}/rentals/${body.id}`, { method: "DELETE" })).status).toBe(404);
+    expect((await http.get(`${rental.url}/rentals/${body.id}`)).status).toBe(404);
+    expect((await http.delete(`${rental.url}/rentals/${body.id}`)).status).toBe(404);
     await eventually(async () => {
-      const p = await getJson(`${payment.url}/payments/${body.paymentId}`);
-      return p.body!.status === "Refunded" ? true : undefined;
-    }, 10_000, "refund");
+      const p = await http.get(`${payment.url}/payments/${body.paymentId}`);
+      return p.body.status === "Refunded";
+    }, { what: "refund", timeoutMs: 10_000 });
   });
 
   test("ReservationConfirmed from delivery's stream moves the rental to Confirmed", async () => {
@@ -131,56 +122,53 @@ describe("reserve and pay", () => {
     );
     await redis.xadd(`${prefix}:events:delivery`, "*", "event", JSON.stringify(event));
     await eventually(async () => {
-      const r = await getJson(`${rental.url}/rentals/${body.id}`);
-      return r.body!.status === "Confirmed" ? true : undefined;
-    }, 10_000, "Confirmed");
+      const r = await http.get(`${rental.url}/rentals/${body.id}`);
+      return r.body.status === "Confirmed";
+    }, { what: "Confirmed", timeoutMs: 10_000 });
   });
 
   test("rentals are listed newest first with filters and a cursor", async () => {
     for (const carId of ["l1", "l2", "l3"]) await reserve({ carId, rentHour: 1, customerId: "lister" });
-    const page1 = await getJson(`${rental.url}/rentals?customerId=lister&limit=2`);
-    expect(page1.body!.items.map((r: any) => r.carId)).toEqual(["l3", "l2"]);
-    const page2 = await getJson(`${rental.url}/rentals?customerId=lister&limit=2&cursor=${page1.body!.nextCursor}`);
+    const page1 = await http.get(`${rental.url}/rentals?customerId=lister&limit=2`);
+    expect(page1.body.items.map((r: any) => r.carId)).toEqual(["l3", "l2"]);
+    const page2 = await http.get(`${rental.url}/rentals?customerId=lister&limit=2&cursor=${page1.body.nextCursor}`);
     expect(page2.body).toMatchObject({ items: [expect.objectContaining({ carId: "l1" })], nextCursor: null });
-    const blanks = await getJson(`${rental.url}/rentals?customerId=&status=&limit=&cursor=`);
+    const blanks = await http.get(`${rental.url}/rentals?customerId=&status=&limit=&cursor=`);
     expect(blanks.status).toBe(200); // a blank filter is no filter
-    expect(blanks.body).toEqual((await getJson(`${rental.url}/rentals`)).body);
-    const reserved = await getJson(`${rental.url}/rentals?status=Cancelled&limit=100`);
-    expect(reserved.body!.items.every((r: any) => r.status === "Cancelled")).toBe(true);
+    expect(blanks.body).toEqual((await http.get(`${rental.url}/rentals`)).body);
+    const reserved = await http.get(`${rental.url}/rentals?status=Cancelled&limit=100`);
+    expect(reserved.body.items.every((r: any) => r.status === "Cancelled")).toBe(true);
   });
 });
 
 describe("bad input gets a 4xx problem, never a 5xx", () => {
-  const cases: [string, () => Promise<Response>, number][] = [
-    ["malformed JSON", () => fetch(`${rental.url}/rentals`, { method: "POST", headers: { "content-type": "application/json" }, body: "{carId:" }), 400],
-    ["missing fields", () => fetch(`${rental.url}/rentals`, json({})), 400],
-    ["wrong field types", () => fetch(`${rental.url}/rentals`, json({ carId: "no spaces allowed", rentHour: "3.5" })), 400],
-    ["rentHour out of range", () => fetch(`${rental.url}/rentals`, json({ carId: "a", rentHour: 721 })), 400],
-    ["a JSON array body", () => fetch(`${rental.url}/rentals`, json([1, 2])), 400],
-    ["unknown route", () => fetch(`${rental.url}/nowhere`), 404],
-    ["an id that is not a number", () => fetch(`${rental.url}/rentals/abc`), 400],
-    ["wrong method", () => fetch(`${rental.url}/rentals`, { method: "PUT" }), 405],
-    ["body over 64 KiB", () => fetch(`${rental.url}/rentals`, json({ carId: "a", rentHour: 1, pad: "x".repeat(70_000) })), 413],
-    ["not JSON", () => fetch(`${rental.url}/rentals`, { method: "POST", headers: { "content-type": "text/plain" }, body: "carId=a" }), 415],
-    ["bad limit", () => fetch(`${rental.url}/rentals?limit=1000`), 400],
-    ["forged cursor", () => fetch(`${rental.url}/rentals?cursor=zzz`), 400],
-    ["bad status filter", () => fetch(`${rental.url}/rentals?status=Lost`), 400],
-    ["payment: missing rentalId", () => fetch(`${payment.url}/payments`, json({ rentHour: 1 })), 400],
+  const rentals = () => `${rental.url}/rentals`;
+  const cases: [string, () => Promise<Reply>, number][] = [
+    ["malformed JSON", () => http.request("POST", rentals(), { headers: { "content-type": "application/json" }, body: "{carId:" }), 400],
+    ["missing fields", () => http.post(rentals(), {}), 400],
+    ["wrong field types", () => http.post(rentals(), { carId: "no spaces allowed", rentHour: "3.5" }), 400],
+    ["rentHour out of range", () => http.post(rentals(), { carId: "a", rentHour: 721 }), 400],
+    ["a JSON array body", () => http.post(rentals(), [1, 2]), 400],
+    ["unknown route", () => http.get(`${rental.url}/nowhere`), 404],
+    ["an id that is not a number", () => http.get(`${rental.url}/rentals/abc`), 400],
+    ["wrong method", () => http.request("PUT", rentals()), 405],
+    ["body over 64 KiB", () => http.post(rentals(), { carId: "a", rentHour: 1, pad: "x".repeat(70_000) }), 413],
+    ["not JSON", () => http.request("POST", rentals(), { headers: { "content-type": "text/plain" }, body: "carId=a" }), 415],
+    ["bad limit", () => http.get(`${rental.url}/rentals?limit=1000`), 400],
+    ["forged cursor", () => http.get(`${rental.url}/rentals?cursor=zzz`), 400],
+    ["bad status filter", () => http.get(`${rental.url}/rentals?status=Lost`), 400],
+    ["payment: missing rentalId", () => http.post(`${payment.url}/payments`, { rentHour: 1 }), 400],
   ];
   for (const [name, send, status] of cases) {
     test(`${name} → ${status}`, async () => {
       const res = await send();
-      expect(res.status).toBe(status);
-      expect(res.headers.get("content-type")).toStartWith("application/problem+json");
-      expect(res.headers.get("x-request-id")).toBeTruthy();
-      const body = (await res.json()) as Record<string, unknown>;
-      expect(body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-      if (status === 400 && name.includes("fields")) expect(body.errors).toBeArray();
+      expectProblem(res, status);
+      if (status === 400 && name.includes("fields")) expect(res.body.errors).toBeArray();
     });
   }
 
   test("missing fields are each listed", async () => {
-    const body = (await (await fetch(`${rental.url}/rentals`, json({}))).json()) as { errors: { path: string }[] };
+    const body = (await http.post(`${rental.url}/rentals`, {})).body as { errors: { path: string }[] };
     expect(body.errors.map((e) => e.path).sort()).toEqual(["carId", "rentHour"]);
   });
 });
@@ -191,15 +179,15 @@ describe("payment unavailable", () => {
     const first = await reserve({ carId: "down", rentHour: 1 });
     expect(first.res.status).toBe(503);
     expect(first.res.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect((await getJson(`${rental.url}/rentals/${first.body.rentalId}`)).body).toMatchObject({
+    expect((await http.get(`${rental.url}/rentals/${first.body.rentalId}`)).body).toMatchObject({
       status: "Cancelled",
       cancelReason: "payment-unavailable",
     });
     for (let i = 1; i < BREAKER_THRESHOLD; i++) expect((await reserve({ carId: "down", rentHour: 1 })).res.status).toBe(503);
 
-    const ready = await getJson(`${rental.url}/readyz`);
+    const ready = await http.get(`${rental.url}/readyz`);
     expect(ready.status).toBe(200); // rental stays ready: it answers, with 503s, and fast
-    expect(ready.body!.checks.paymentCircuit.circuit).toBe("open");
+    expect(ready.body.checks.paymentCircuit.circuit).toBe("open");
     const started = performance.now();
     const fast = await reserve({ carId: "down", rentHour: 1 });
     expect(fast.res.status).toBe(503);
@@ -210,7 +198,7 @@ describe("payment unavailable", () => {
     const recovered = await eventually(async () => {
       const r = await reserve({ carId: "back", rentHour: 1 });
       return r.res.status === 201 ? r.body : undefined;
-    }, 15_000, "recovery");
+    }, { what: "recovery", timeoutMs: 15_000 });
     expect(recovered.status).toBe("Reserved");
   });
 
@@ -218,12 +206,10 @@ describe("payment unavailable", () => {
     const server = await testRedis();
     const slowPrefix = testPrefix("slow");
     const common = { REDIS_URL: server.url, STREAM_PREFIX: slowPrefix };
-    const slow = await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("slow-payment"), FAULT_PAYMENT_DELAY_MS: "1500" } });
-    extra.push(slow);
-    const impatient = await spawnWorker("rental", {
+    const slow = cleanup.use(await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("slow-payment"), FAULT_PAYMENT_DELAY_MS: "1500" } }));
+    const impatient = cleanup.use(await spawnWorker("rental", {
       env: { ...common, DATABASE_URL: dir.db("slow-rental"), PAYMENT_URL: slow.url, PAYMENT_TIMEOUT_MS: "400" },
-    });
-    extra.push(impatient);
+    }));
 
     const started = performance.now();
     const { res, body } = await reserve({ carId: "slow", rentHour: 1 }, {}, impatient.url);
@@ -232,8 +218,8 @@ describe("payment unavailable", () => {
     expect(performance.now() - started).toBeLessThan(1_400);
     // The charge was taken, and answered too late: rental's RentalCancelled refunds it.
     await eventually(async () => {
-      const p = await getJson(`${slow.url}/payments?rentalId=${body.rentalId}`);
-      return p.body!.items.length === 1 && p.body!.items[0].status === "Refunded" ? true : undefined;
-    }, 10_000, "the late charge refunded");
+      const p = await http.get(`${slow.url}/payments?rentalId=${body.rentalId}`);
+      return p.body.items.length === 1 && p.body.items[0].status === "Refunded";
+    }, { what: "the late charge refunded", timeoutMs: 10_000 });
   });
 });

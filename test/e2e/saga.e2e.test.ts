@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { BOARD, startStack, type Stack } from "@rentalnang/shared/testing/stack";
-import { eventually } from "@rentalnang/shared/testing/processes";
+import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
+import { eventually } from "@rentalnang/shared/testing/eventually";
+import { httpClient, type Json } from "@rentalnang/shared/testing/http-client";
+import { runScript } from "@rentalnang/shared/testing/run-script";
 
 /**
  * The requirements, end to end through the gateway, with all five processes spawned.
@@ -12,37 +15,31 @@ import { eventually } from "@rentalnang/shared/testing/processes";
 
 let stack: Stack;
 let G: string;
+const cleanup = cleanupAll();
+const gateway = httpClient(() => G);
+const boardAuth = { authorization: `Basic ${btoa(`${BOARD.user}:${BOARD.password}`)}` };
 
 beforeAll(async () => {
   stack = await startStack();
+  cleanup.defer(() => stack.stop());
   G = stack.gateway.url;
 });
-afterAll(() => stack?.stop());
 
-type Json = Record<string, any>;
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${G}${path}`, {
-    method,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as Json };
-}
-const reserve = (carId: string, rentHour: number | string = 2, customerId = "c-1") => call("POST", "/rentals", { carId, rentHour, customerId });
+const reserve = (carId: string, rentHour: number | string = 2, customerId = "c-1") => gateway.post("/rentals", { carId, rentHour, customerId });
+const rebuild = (...args: string[]) => runScript("workers/mypage/src/rebuild.ts", args, stack.envOf("mypage"));
 
 async function mypageOf(rentalId: number, until: (v: Json) => boolean, timeoutMs = 15_000) {
   return eventually(async () => {
-    const r = await call("GET", `/mypages/${rentalId}`);
-    return r.status === 200 && until(r.body) ? r.body : undefined;
-  }, timeoutMs, `mypage of rental ${rentalId}`);
+    const r = await gateway.get(`/mypages/${rentalId}`);
+    return r.status === 200 && until(r.body) && r.body;
+  }, { what: `mypage of rental ${rentalId}`, timeoutMs });
 }
 
 async function requestOf(rentalId: number) {
   return eventually(async () => {
-    const r = await call("GET", `/deliveries?rentalId=${rentalId}`);
+    const r = await gateway.get(`/deliveries?rentalId=${rentalId}`);
     return r.body.items.length === 1 ? (r.body.items[0] as Json) : undefined;
-  }, 15_000, `confirmation request of rental ${rentalId}`);
+  }, { what: `confirmation request of rental ${rentalId}`, timeoutMs: 15_000 });
 }
 
 describe("the saga through the gateway", () => {
@@ -52,7 +49,7 @@ describe("the saga through the gateway", () => {
     expect(r.body).toMatchObject({ status: "Reserved", price: 3000 });
     const view = await mypageOf(r.body.id, (v) => v.status === "AwaitingConfirmation");
     expect(view).toMatchObject({ carId: "fr1", paymentStatus: "Approved", confirmationStatus: "PendingConfirmation", customerId: "c-1" });
-    const payment = await call("GET", `/payments/${r.body.paymentId}`);
+    const payment = await gateway.get(`/payments/${r.body.paymentId}`);
     expect(payment.body.status).toBe("Approved");
   });
 
@@ -61,7 +58,7 @@ describe("the saga through the gateway", () => {
     expect(r.status).toBe(402);
     const view = await mypageOf(r.body.rentalId, (v) => v.status === "Cancelled");
     expect(view).toMatchObject({ paymentStatus: "Declined", cancelReason: "payment-declined", confirmationStatus: null });
-    const requests = await call("GET", `/deliveries?rentalId=${r.body.rentalId}`);
+    const requests = await gateway.get(`/deliveries?rentalId=${r.body.rentalId}`);
     expect(requests.body.items).toEqual([]);
   });
 
@@ -69,13 +66,13 @@ describe("the saga through the gateway", () => {
     const r = await reserve("fr3");
     const request = await requestOf(r.body.id);
     expect(request).toMatchObject({ status: "PendingConfirmation", carId: "fr3", rentHour: 2 });
-    const confirmed = await call("POST", `/deliveries/${request.id}/confirm`);
+    const confirmed = await gateway.post(`/deliveries/${request.id}/confirm`);
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.status).toBe("Confirmed");
-    expect((await call("POST", `/deliveries/${request.id}/confirm`)).body.status).toBe("Confirmed");
+    expect((await gateway.post(`/deliveries/${request.id}/confirm`)).body.status).toBe("Confirmed");
     await mypageOf(r.body.id, (v) => v.status === "Confirmed" && v.confirmationStatus === "Confirmed");
-    await eventually(async () => ((await call("GET", `/rentals/${r.body.id}`)).body.status === "Confirmed" ? true : undefined));
-    expect((await call("POST", "/deliveries/999999/confirm")).status).toBe(404);
+    await eventually(async () => (await gateway.get(`/rentals/${r.body.id}`)).body.status === "Confirmed");
+    expect((await gateway.post("/deliveries/999999/confirm")).status).toBe(404);
   });
 
   for (const when of ["Reserved", "Confirmed"] as const) {
@@ -83,17 +80,17 @@ describe("the saga through the gateway", () => {
       const r = await reserve(`fr5-${when}`);
       const request = await requestOf(r.body.id);
       if (when === "Confirmed") {
-        await call("POST", `/deliveries/${request.id}/confirm`);
-        await eventually(async () => ((await call("GET", `/rentals/${r.body.id}`)).body.status === "Confirmed" ? true : undefined));
+        await gateway.post(`/deliveries/${request.id}/confirm`);
+        await eventually(async () => (await gateway.get(`/rentals/${r.body.id}`)).body.status === "Confirmed");
       }
-      expect((await call("DELETE", `/rentals/${r.body.id}`)).status).toBe(204);
-      expect((await call("GET", `/rentals/${r.body.id}`)).status).toBe(404);
-      expect((await call("DELETE", `/rentals/${r.body.id}`)).status).toBe(404);
+      expect((await gateway.delete(`/rentals/${r.body.id}`)).status).toBe(204);
+      expect((await gateway.get(`/rentals/${r.body.id}`)).status).toBe(404);
+      expect((await gateway.delete(`/rentals/${r.body.id}`)).status).toBe(404);
       const view = await mypageOf(r.body.id, (v) => v.status === "Cancelled" && v.paymentStatus === "Refunded" && v.confirmationStatus === "Cancelled");
       expect(view.cancelReason).toBe("customer");
-      expect((await call("GET", `/payments/${r.body.paymentId}`)).body.status).toBe("Refunded");
-      expect((await call("GET", `/deliveries/${request.id}`)).body.status).toBe("Cancelled");
-      expect((await call("POST", `/deliveries/${request.id}/confirm`)).status).toBe(409);
+      expect((await gateway.get(`/payments/${r.body.paymentId}`)).body.status).toBe("Refunded");
+      expect((await gateway.get(`/deliveries/${request.id}`)).body.status).toBe("Cancelled");
+      expect((await gateway.post(`/deliveries/${request.id}/confirm`)).status).toBe(409);
     });
   }
 
@@ -101,25 +98,25 @@ describe("the saga through the gateway", () => {
     const ids = [];
     for (const car of ["m1", "m2", "m3"]) ids.push((await reserve(car, 1, "lister")).body.id);
     for (const id of ids) await mypageOf(id, (v) => v.status === "AwaitingConfirmation");
-    const page = await call("GET", "/mypages?customerId=lister&limit=2");
+    const page = await gateway.get("/mypages?customerId=lister&limit=2");
     expect(page.body.items.map((v: Json) => v.rentalId)).toEqual([ids[2], ids[1]]);
-    const next = await call("GET", `/mypages?customerId=lister&limit=2&cursor=${page.body.nextCursor}`);
+    const next = await gateway.get(`/mypages?customerId=lister&limit=2&cursor=${page.body.nextCursor}`);
     expect(next.body).toMatchObject({ items: [expect.objectContaining({ rentalId: ids[0] })], nextCursor: null });
-    const awaiting = await call("GET", "/mypages?status=AwaitingConfirmation&limit=100");
+    const awaiting = await gateway.get("/mypages?status=AwaitingConfirmation&limit=100");
     expect(awaiting.body.items.every((v: Json) => v.status === "AwaitingConfirmation")).toBe(true);
   });
 
   test("bad input is answered with the same problems through the gateway", async () => {
-    expect((await call("POST", "/rentals", { carId: "" })).status).toBe(400);
+    expect((await gateway.post("/rentals", { carId: "" })).status).toBe(400);
     const malformed = await fetch(`${G}/rentals`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get("content-type")).toStartWith("application/problem+json");
     const media = await fetch(`${G}/rentals`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
     expect(media.status).toBe(415);
-    expect((await call("PATCH", "/rentals/1", {})).status).toBe(405);
-    expect((await call("GET", "/mypages/abc")).status).toBe(400);
-    expect((await call("GET", "/mypages/987654")).status).toBe(404);
-    expect((await call("POST", "/payments", { rentalId: 1, rentHour: 1 })).status).toBe(405);
+    expect((await gateway.request("PATCH", "/rentals/1", { json: {} })).status).toBe(405);
+    expect((await gateway.get("/mypages/abc")).status).toBe(400);
+    expect((await gateway.get("/mypages/987654")).status).toBe(404);
+    expect((await gateway.post("/payments", { rentalId: 1, rentHour: 1 })).status).toBe(405);
     const echoed = await fetch(`${G}/rentals?limit=1`, { headers: { "x-request-id": "trace-me" } });
     expect(echoed.headers.get("x-request-id")).toBe("trace-me");
   });
@@ -128,11 +125,10 @@ describe("the saga through the gateway", () => {
     const denied = await fetch(`${G}/admin/queues`);
     expect(denied.status).toBe(401);
     expect(denied.headers.get("www-authenticate")).toStartWith("Basic"); // browsers prompt for it
-    const auth = `Basic ${btoa(`${BOARD.user}:${BOARD.password}`)}`;
-    const page = await fetch(`${G}/admin/queues`, { headers: { authorization: auth } });
+    const page = await fetch(`${G}/admin/queues`, { headers: boardAuth });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<title>Bull Dashboard</title>");
-    const api = await fetch(`${G}/admin/queues/api/queues`, { headers: { authorization: auth } });
+    const api = await fetch(`${G}/admin/queues/api/queues`, { headers: boardAuth });
     expect(((await api.json()) as Json).queues.map((q: Json) => q.name)).toContain("confirmation-requests");
   });
 
@@ -155,7 +151,7 @@ describe("the saga through the gateway", () => {
   test("each process exposes Prometheus metrics at /metrics", async () => {
     await reserve("metrics");
     const text = async (url: string) => (await fetch(`${url}/metrics`)).text();
-    await eventually(async () => ((await text(stack.procs.mypage.url)).includes('events_handled_total{group="mypage",type="Rented",outcome="ok"') ? true : undefined));
+    await eventually(async () => (await text(stack.procs.mypage.url)).includes('events_handled_total{group="mypage",type="Rented",outcome="ok"'));
     const rental = await text(stack.procs.rental.url);
     expect(rental).toContain('http_request_duration_seconds_count{service="rental",method="POST",route="/rentals",status="201"}');
     expect(rental).toContain('payment_call_duration_seconds_count{service="rental",outcome="approved"}');
@@ -166,7 +162,7 @@ describe("the saga through the gateway", () => {
   });
 
   test("the gateway's readiness reports each upstream", async () => {
-    const ready = await call("GET", "/readyz");
+    const ready = await gateway.get("/readyz");
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.checks).sort()).toEqual(["delivery", "mypage", "payment", "rental"]);
   });
@@ -184,7 +180,7 @@ describe("FR6: the manager's side and the view may be down", () => {
       }
       await stack.restartWith(down);
       for (const id of ids) await mypageOf(id, (v) => v.status === "AwaitingConfirmation", 30_000);
-      const requests = await call("GET", `/deliveries?status=PendingConfirmation&limit=100`);
+      const requests = await gateway.get(`/deliveries?status=PendingConfirmation&limit=100`);
       for (const id of ids) expect(requests.body.items.filter((d: Json) => d.rentalId === id)).toHaveLength(1);
     });
   }
@@ -192,18 +188,18 @@ describe("FR6: the manager's side and the view may be down", () => {
   test("a cancellation that reaches delivery before its request leaves no live request", async () => {
     await stack.procs.delivery.stop();
     const r = await reserve("early-cancel");
-    expect((await call("DELETE", `/rentals/${r.body.id}`)).status).toBe(204);
+    expect((await gateway.delete(`/rentals/${r.body.id}`)).status).toBe(204);
     await stack.restartWith("delivery");
     await mypageOf(r.body.id, (v) => v.status === "Cancelled" && v.paymentStatus === "Refunded");
     // Both the cancellation and the approval have been handled once delivery's group is drained.
     await eventually(async () => {
-      const ready = await call("GET", "/readyz");
-      return ready.status === 200 ? true : undefined;
+      const ready = await gateway.get("/readyz");
+      return ready.status === 200;
     });
     const requests = await eventually(async () => {
       const jobs = await fetch(`${stack.procs.delivery.url}/readyz`).then((x) => x.json() as Promise<Json>);
       const q = jobs.checks.queue.jobs;
-      return q.waiting + q.active + q.delayed === 0 ? await call("GET", `/deliveries?rentalId=${r.body.id}`) : undefined;
+      return q.waiting + q.active + q.delayed === 0 ? await gateway.get(`/deliveries?rentalId=${r.body.id}`) : undefined;
     });
     expect(requests.body.items.filter((d: Json) => d.status !== "Cancelled")).toEqual([]);
   });
@@ -216,7 +212,7 @@ describe("FR6: the manager's side and the view may be down", () => {
       expect(request.status).toBe("PendingConfirmation");
       const log = stack.procs.delivery.output.join("\n");
       expect(log.match(/FAULT_JOB_FAILURES: attempt \d fails on purpose/g)?.length).toBeGreaterThanOrEqual(2);
-      const all = await call("GET", `/deliveries?rentalId=${r.body.id}`);
+      const all = await gateway.get(`/deliveries?rentalId=${r.body.id}`);
       expect(all.body.items).toHaveLength(1);
     } finally {
       await stack.restartWith("delivery");
@@ -224,9 +220,8 @@ describe("FR6: the manager's side and the view may be down", () => {
   });
 
   test("a job that exhausts its attempts stays failed on the board, and a retry from the board completes it", async () => {
-    const auth = { authorization: `Basic ${btoa(`${BOARD.user}:${BOARD.password}`)}` };
     const failedCount = async () => {
-      const res = await fetch(`${G}/admin/queues/api/queues?activeQueue=confirmation-requests&status=failed`, { headers: auth });
+      const res = await fetch(`${G}/admin/queues/api/queues?activeQueue=confirmation-requests&status=failed`, { headers: boardAuth });
       const queue = ((await res.json()) as Json).queues.find((q: Json) => q.name === "confirmation-requests");
       return queue.counts.failed as number;
     };
@@ -235,12 +230,12 @@ describe("FR6: the manager's side and the view may be down", () => {
     let rentalId = 0;
     try {
       rentalId = (await reserve("exhausted")).body.id;
-      await eventually(async () => ((await failedCount()) === before + 1 ? true : undefined), 15_000, "a failed job");
-      expect((await call("GET", `/deliveries?rentalId=${rentalId}`)).body.items).toEqual([]);
+      await eventually(async () => (await failedCount()) === before + 1, { what: "a failed job", timeoutMs: 15_000 });
+      expect((await gateway.get(`/deliveries?rentalId=${rentalId}`)).body.items).toEqual([]);
     } finally {
       await stack.restartWith("delivery");
     }
-    const retry = await fetch(`${G}/admin/queues/api/queues/confirmation-requests/retry/failed`, { method: "PUT", headers: auth });
+    const retry = await fetch(`${G}/admin/queues/api/queues/confirmation-requests/retry/failed`, { method: "PUT", headers: boardAuth });
     expect(retry.status).toBe(200);
     const request = await requestOf(rentalId);
     expect(request.status).toBe("PendingConfirmation");
@@ -248,48 +243,31 @@ describe("FR6: the manager's side and the view may be down", () => {
   });
 
   test("the fault switch is refused in production", async () => {
-    const proc = Bun.spawn([process.execPath, "workers/delivery/src/main.ts"], {
-      env: { ...stack.envOf("delivery"), NODE_ENV: "production", FAULT_JOB_FAILURES: "1", PATH: process.env.PATH ?? "" },
-      stderr: "pipe",
-      stdout: "ignore",
-    });
-    expect(await proc.exited).toBe(78); // EX_CONFIG: the launcher does not restart it
-    expect(await new Response(proc.stderr).text()).toContain("FAULT_JOB_FAILURES: is a test-only fault switch");
+    const { code, err } = await runScript("workers/delivery/src/main.ts", [], { ...stack.envOf("delivery"), NODE_ENV: "production", FAULT_JOB_FAILURES: "1" });
+    expect(code).toBe(78); // EX_CONFIG: the launcher does not restart it
+    expect(err).toContain("FAULT_JOB_FAILURES: is a test-only fault switch");
   });
 });
 
 describe("rebuild:mypage", () => {
   test("drops the view and replays the streams into the same rows", async () => {
-    const before = (await call("GET", "/mypages?limit=100")).body.items as Json[];
+    const before = (await gateway.get("/mypages?limit=100")).body.items as Json[];
     expect(before.length).toBeGreaterThan(10);
-    const proc = Bun.spawn([process.execPath, "workers/mypage/src/rebuild.ts"], {
-      env: { ...stack.envOf("mypage"), PATH: process.env.PATH ?? "" },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    expect(await proc.exited).toBe(0);
-    expect(await new Response(proc.stdout).text()).toContain("replays the streams from the start");
+    const run = await rebuild();
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("replays the streams from the start");
     const after = await eventually(async () => {
-      const items = (await call("GET", "/mypages?limit=100")).body.items as Json[];
+      const items = (await gateway.get("/mypages?limit=100")).body.items as Json[];
       return JSON.stringify(items) === JSON.stringify(before) ? items : undefined;
-    }, 20_000, "the rebuilt view");
+    }, { what: "the rebuilt view", timeoutMs: 20_000 });
     expect(after).toEqual(before);
   });
 
   test("refuses to drop the view once the streams were trimmed, and --keep-rows replays into it", async () => {
-    const rebuild = async (...args: string[]) => {
-      const proc = Bun.spawn([process.execPath, "workers/mypage/src/rebuild.ts", ...args], {
-        env: { ...stack.envOf("mypage"), PATH: process.env.PATH ?? "" },
-        stdout: "pipe",
-        stderr: "pipe",
-      });
-      const [code, out, err] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-      return { code, out, err };
-    };
     const redis = connectRedis(stack.redisUrl, "command", "rebuild-test");
     await redis.call("XTRIM", `${stack.prefix}:events:rental`, "MAXLEN", "1");
     redis.disconnect();
-    const count = async () => ((await call("GET", "/mypages?limit=100")).body.items as Json[]).length;
+    const count = async () => ((await gateway.get("/mypages?limit=100")).body.items as Json[]).length;
     const rows = await count();
     const refused = await rebuild();
     expect(refused.code).toBe(1);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { openDatabase, type Database } from "../db/database.ts";
 import { handleOnce } from "../db/inbox.ts";
 import { messagingMigration, migrate } from "../db/migrate.ts";
@@ -7,7 +7,8 @@ import { parseDomainEvent } from "../events/catalog.ts";
 import type { Envelope } from "../events/envelope.ts";
 import { createLogger } from "../log/logger.ts";
 import { testPrefix, testRedis } from "../testing/harness.ts";
-import { eventually } from "../testing/processes.ts";
+import { cleanupEach } from "../testing/cleanup.ts";
+import { eventually } from "../testing/eventually.ts";
 import { freePort, startRedisServer } from "../testing/redis-server.ts";
 import { StreamConsumer, type ConsumerOptions } from "./consumer.ts";
 import { EVENT_FIELD } from "./entries.ts";
@@ -21,31 +22,27 @@ let url: string;
 let prefix: string;
 let stream: string;
 let dead: string;
-const open: StreamConsumer[] = [];
-const connections: Redis[] = [];
+const cleanup = cleanupEach();
 
 beforeEach(async () => {
   url = (await testRedis()).url;
   redis = connectRedis(url, "command", "test");
+  cleanup.defer(() => redis.disconnect());
   prefix = testPrefix("bus");
   stream = `${prefix}:events:rental`;
   dead = `${prefix}:dead:g`;
 });
 
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.stop()));
-  for (const c of connections.splice(0)) c.disconnect();
-  redis.disconnect();
-});
-
+/**
+ * A consumer stopped at cleanup, then its blocking connection closed (cleanup runs the last
+ * registered first). `forget()` leaves it to the test: one it stopped, or abandons as a kill would.
+ */
 function consumer(handle: ConsumerOptions["handle"], extra: Partial<ConsumerOptions> = {}) {
+  const openBlocking = extra.openBlocking ?? (() => connectRedis(url, "blocking", "test"));
+  let blocking: Redis | undefined;
+  cleanup.defer(() => blocking?.disconnect());
   const c = new StreamConsumer({
     redis,
-    openBlocking: () => {
-      const conn = connectRedis(url, "blocking", "test");
-      connections.push(conn);
-      return conn;
-    },
     streams: [stream],
     group: "g",
     consumer: "c1",
@@ -55,9 +52,9 @@ function consumer(handle: ConsumerOptions["handle"], extra: Partial<ConsumerOpti
     blockMs: 200,
     claimIdleMs: 300,
     ...extra,
+    openBlocking: () => (blocking = openBlocking()),
   });
-  open.push(c);
-  return c;
+  return Object.assign(c, { forget: cleanup.defer(() => c.stop()) });
 }
 
 const event = (n: number): Envelope =>
@@ -80,16 +77,16 @@ describe("stream consumer", () => {
     });
     await first.start();
     await publish(event(1));
-    await eventually(async () => ((await pendingCount()) === 1 ? true : undefined), 5_000, "entry pending");
+    await eventually(async () => (await pendingCount()) === 1, { what: "entry pending", timeoutMs: 5_000 });
     // Abandon the first consumer without letting it ack (as SIGKILL would).
-    open.splice(open.indexOf(first), 1);
+    first.forget();
     void first.stop();
 
     const seen: string[] = [];
     const second = consumer(async (e) => void seen.push(e.id), { consumer: "c2" });
     await second.start();
-    await eventually(() => (seen.length === 1 ? true : undefined), 5_000, "redelivery by the janitor");
-    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined), 5_000, "ack");
+    await eventually(() => seen.length === 1, { what: "redelivery by the janitor", timeoutMs: 5_000 });
+    await eventually(async () => (await pendingCount()) === 0, { what: "ack", timeoutMs: 5_000 });
   });
 
   test("a restarted consumer reads its own pending entries first", async () => {
@@ -100,9 +97,9 @@ describe("stream consumer", () => {
     const seen: number[] = [];
     const c = consumer(async (e) => void seen.push((e.data as { n: number }).n), { claimIdleMs: 60_000 });
     await c.start();
-    await eventually(() => (seen.length === 2 ? true : undefined), 5_000, "pending entries");
+    await eventually(() => seen.length === 2, { what: "pending entries", timeoutMs: 5_000 });
     expect(seen).toEqual([1, 2]);
-    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined));
+    await eventually(async () => (await pendingCount()) === 0);
   });
 
   test("a duplicate delivery is skipped by the inbox", async () => {
@@ -115,10 +112,10 @@ describe("stream consumer", () => {
     await c.start();
     const e = event(7);
     await publish(e, e, e);
-    await eventually(async () => ((await redis.xlen(stream)) === 3 && (await pendingCount()) === 0 ? true : undefined));
+    await eventually(async () => (await redis.xlen(stream)) === 3 && (await pendingCount()) === 0);
     await eventually(async () => {
       const r = await db.execute("SELECT count(*) AS n FROM inbox");
-      return Number(r.rows[0]!.n) === 1 ? true : undefined;
+      return Number(r.rows[0]!.n) === 1;
     });
     expect(effects).toBe(1);
     await db.close();
@@ -129,10 +126,10 @@ describe("stream consumer", () => {
     const c = consumer(async (e) => void seen.push((e.data as { n: number }).n));
     await c.start();
     await publish(event(1));
-    await eventually(() => (seen.length === 1 ? true : undefined));
+    await eventually(() => seen.length === 1);
     await redis.del(stream);
     await publish(event(2)); // recreates the stream, without the group
-    await eventually(() => (seen.includes(2) ? true : undefined), 10_000, "delivery after NOGROUP");
+    await eventually(() => seen.includes(2), { what: "delivery after NOGROUP", timeoutMs: 10_000 });
     const groups = (await redis.xinfo("GROUPS", stream)) as unknown[][];
     expect(groups.length).toBe(1);
   });
@@ -145,9 +142,9 @@ describe("stream consumer", () => {
     await redis.xadd(stream, "*", EVENT_FIELD, JSON.stringify({ id: "x", type: "Rented" }));
     await redis.xadd(stream, "*", "other", "field");
     await publish(event(3));
-    await eventually(() => (seen.length === 1 ? true : undefined));
+    await eventually(() => seen.length === 1);
     expect(seen).toEqual([3]);
-    await eventually(async () => ((await redis.xlen(dead)) === 3 ? true : undefined), 5_000, "three dead letters");
+    await eventually(async () => (await redis.xlen(dead)) === 3, { what: "three dead letters", timeoutMs: 5_000 });
     const letters = (await redis.xrange(dead, "-", "+")).map(([, f]) => f[f.indexOf("reason") + 1]);
     expect(letters).toEqual(["event is not valid JSON", expect.stringContaining("bad envelope"), 'no "event" field']);
     expect(await pendingCount()).toBe(0);
@@ -161,7 +158,7 @@ describe("stream consumer", () => {
     });
     await c.start();
     await publish(event(13)); // Rented@1 whose data is { n: 13 }, not a rental
-    await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 5_000, "dead letter");
+    await eventually(async () => (await redis.xlen(dead)) === 1, { what: "dead letter", timeoutMs: 5_000 });
     const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [[string, string[]]];
     expect(fields[fields.indexOf("reason") + 1]).toStartWith("bad event data: rentalId");
     expect(fields[fields.indexOf("deliveries") + 1]).toBe("1");
@@ -184,16 +181,16 @@ describe("stream consumer", () => {
     const c = consumer(handle, { handleMany, maxDeliveries: 1 });
     await publish(event(1), event(2));
     await c.start();
-    await eventually(() => (batches.length === 1 ? true : undefined), 5_000, "one batch");
+    await eventually(() => batches.length === 1, { what: "one batch", timeoutMs: 5_000 });
     expect(batches).toEqual([[1, 2]]);
     // The bad one in the middle of a batch: the batch fails, and entry by entry finds it.
     await c.stop();
-    open.splice(open.indexOf(c), 1);
+    c.forget();
     await publish(event(3), event(4), event(5));
     const again = consumer(handle, { handleMany, maxDeliveries: 1 });
     await again.start();
-    await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 5_000, "the bad one dead");
-    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined));
+    await eventually(async () => (await redis.xlen(dead)) === 1, { what: "the bad one dead", timeoutMs: 5_000 });
+    await eventually(async () => (await pendingCount()) === 0);
     expect(single).toEqual([4, 5]);
     expect(batches).toEqual([[1, 2]]);
   });
@@ -206,12 +203,12 @@ describe("stream consumer", () => {
     }, { maxDeliveries: 3, claimIdleMs: 100 });
     await c.start();
     await publish(event(9));
-    await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 10_000, "dead letter");
+    await eventually(async () => (await redis.xlen(dead)) === 1, { what: "dead letter", timeoutMs: 10_000 });
     expect(attempts).toBe(3);
     const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [[string, string[]]];
     expect(fields[fields.indexOf("deliveries") + 1]).toBe("3");
     expect(fields[fields.indexOf("reason") + 1]).toContain("TypeError");
-    await eventually(async () => ((await pendingCount()) === 0 ? true : undefined));
+    await eventually(async () => (await pendingCount()) === 0);
   });
 
   test("while a dependency is away an entry is retried longer, and handled once it is back", async () => {
@@ -221,7 +218,7 @@ describe("stream consumer", () => {
     }, { maxDeliveries: 3, maxTransientDeliveries: 10, claimIdleMs: 100 });
     await c.start();
     await publish(event(10));
-    await eventually(async () => (attempts === 7 && (await pendingCount()) === 0 ? true : undefined), 10_000, "handled after the outage");
+    await eventually(async () => attempts === 7 && (await pendingCount()) === 0, { what: "handled after the outage", timeoutMs: 10_000 });
     expect(await redis.exists(dead)).toBe(0);
   });
 
@@ -234,7 +231,7 @@ describe("stream consumer", () => {
     }, { maxDeliveries: 2, maxTransientDeliveries: 10, claimIdleMs: 100 });
     await c.start();
     await publish(event(14));
-    await eventually(async () => (attempts === 6 && (await pendingCount()) === 0 ? true : undefined), 10_000, "handled");
+    await eventually(async () => attempts === 6 && (await pendingCount()) === 0, { what: "handled", timeoutMs: 10_000 });
     expect(await redis.exists(dead)).toBe(0);
   });
 
@@ -244,7 +241,7 @@ describe("stream consumer", () => {
     }, { maxDeliveries: 2, maxTransientDeliveries: 4, claimIdleMs: 100 });
     await c.start();
     await publish(event(11));
-    await eventually(async () => ((await redis.xlen(dead)) === 1 ? true : undefined), 10_000, "dead letter");
+    await eventually(async () => (await redis.xlen(dead)) === 1, { what: "dead letter", timeoutMs: 10_000 });
     const [[, fields]] = (await redis.xrange(dead, "-", "+")) as [[string, string[]]];
     expect(fields[fields.indexOf("reason") + 1]).toBe("delivered 5 times without success");
   });
@@ -253,27 +250,23 @@ describe("stream consumer", () => {
     const port = await freePort();
     const lateUrl = `redis://127.0.0.1:${port}`;
     const late = connectRedis(lateUrl, "command", "test");
-    connections.push(late);
+    cleanup.defer(() => late.disconnect());
     const seen: number[] = [];
     const c = consumer(async (e) => void seen.push((e.data as { n: number }).n), {
       redis: late,
-      openBlocking: () => {
-        const conn = connectRedis(lateUrl, "blocking", "test");
-        connections.push(conn);
-        return conn;
-      },
+      openBlocking: () => connectRedis(lateUrl, "blocking", "test"),
     });
     await c.start(); // does not throw while nothing answers
     expect(c.running).toBe(false);
     const server = await startRedisServer(port);
     try {
-      await eventually(async () => ((await late.ping().catch(() => "")) === "PONG" ? true : undefined));
+      await eventually(async () => (await late.ping().catch(() => "")) === "PONG");
       await publishAll(late, stream, [JSON.stringify(event(12))]);
-      await eventually(() => (seen.includes(12) ? true : undefined), 10_000, "delivery once Redis is up");
+      await eventually(() => seen.includes(12), { what: "delivery once Redis is up", timeoutMs: 10_000 });
       expect(c.running).toBe(true);
     } finally {
       await c.stop();
-      open.splice(open.indexOf(c), 1);
+      c.forget();
       await server.stop();
     }
   });
@@ -285,7 +278,7 @@ describe("stream consumer", () => {
     }, { claimIdleMs: 100 });
     await c.start();
     await publish(event(4));
-    await eventually(async () => (attempts === 2 && (await pendingCount()) === 0 ? true : undefined), 10_000);
+    await eventually(async () => attempts === 2 && (await pendingCount()) === 0, { timeoutMs: 10_000 });
     expect(await redis.exists(dead)).toBe(0);
   });
 });
