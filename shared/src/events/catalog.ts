@@ -7,7 +7,7 @@ import type { Envelope } from "./envelope.ts";
  */
 
 const rentalId = z.number().int().positive();
-const CancelReason = z.enum(["customer", "payment-declined", "payment-unavailable"]);
+export const CancelReason = z.enum(["customer", "payment-declined", "payment-unavailable"]);
 export type CancelReason = z.infer<typeof CancelReason>;
 
 export const Rented = z.object({

@@ -20,6 +20,18 @@ export const problem = (description: string) => ({
   description,
 });
 
+/** A JSON response for `createRoute({ responses })`. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+/** A required JSON request body for `createRoute({ request: { body } })`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  content: { "application/json": { schema } },
+  required: true,
+});
+
 /** `{name}` as a positive integer path parameter. */
 export const idParams = <N extends string>(name: N) =>
   z.object({ [name]: idParam.openapi({ param: { name, in: "path" }, type: "integer" }) } as Record<N, typeof idParam>);

@@ -30,8 +30,8 @@ export function newRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 }
 
-export interface ServiceAppOptions {
-  name: string;
+/** The parts of a worker's app that the frame itself uses; a worker's AppDeps extends it. */
+export interface ServiceFrame {
   logger: Logger;
   health: Health;
   metrics: Metrics;
@@ -42,7 +42,7 @@ export interface ServiceAppOptions {
  * health and metrics routes, 404/405/5xx as problem+json, and the OpenAPI description at
  * /openapi.json.
  */
-export function createServiceApp({ name, logger, health, metrics }: ServiceAppOptions) {
+export function createServiceApp(name: string, { logger, health, metrics }: ServiceFrame) {
   const app = newRouter();
   app.use(requestId());
   app.use(requestLogContext());

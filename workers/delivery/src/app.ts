@@ -19,7 +19,7 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps) {
-  const app = createServiceApp({ name: "delivery", logger: deps.logger, health: deps.health, metrics: deps.metrics });
+  const app = createServiceApp("delivery", deps);
   app.route("/", deliveryRoutes(deps));
   app.get(`${BOARD_PATH}/`, (c) => c.redirect(BOARD_PATH, 301));
   app.route(BOARD_PATH, boardRoutes({ queues: deps.queues, ...deps.board }));

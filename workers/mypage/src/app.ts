@@ -6,7 +6,7 @@ import type { Metrics } from "@rentalnang/shared/observability/metrics";
 import { mypageRoutes } from "./view/routes.ts";
 
 export function createApp(deps: { db: Database; health: Health; logger: Logger; metrics: Metrics }) {
-  const app = createServiceApp({ name: "mypage", logger: deps.logger, health: deps.health, metrics: deps.metrics });
+  const app = createServiceApp("mypage", deps);
   app.route("/", mypageRoutes(deps));
   return app;
 }

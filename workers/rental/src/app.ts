@@ -1,21 +1,11 @@
 import type { Database } from "@rentalnang/shared/db/database";
-import type { Health } from "@rentalnang/shared/http/health";
-import { createServiceApp } from "@rentalnang/shared/http/service-app";
-import type { Logger } from "@rentalnang/shared/log/logger";
-import type { Metrics } from "@rentalnang/shared/observability/metrics";
-import { rentalRoutes } from "./rentals/routes.ts";
-import type { Reservations } from "./rentals/reservations.ts";
+import { createServiceApp, type ServiceFrame } from "@rentalnang/shared/http/service-app";
+import { rentalsRouter, type RentalsDeps } from "./rentals/rentals.handlers.ts";
 
-export interface AppDeps {
+export interface AppDeps extends ServiceFrame, RentalsDeps {
   db: Database;
-  reservations: Reservations;
-  health: Health;
-  logger: Logger;
-  metrics: Metrics;
 }
 
 export function createApp(deps: AppDeps) {
-  const app = createServiceApp({ name: "rental", logger: deps.logger, health: deps.health, metrics: deps.metrics });
-  app.route("/", rentalRoutes(deps));
-  return app;
+  return createServiceApp("rental", deps).route("/", rentalsRouter(deps));
 }

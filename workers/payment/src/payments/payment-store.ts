@@ -1,9 +1,9 @@
-import type { Row, Transaction } from "@libsql/client";
+import type { Row } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
+import type { Executor } from "@rentalnang/shared/db/executor";
 import { pageQuery } from "@rentalnang/shared/db/page-query";
-import type { ChargeCommand, Payment, PaymentStatus } from "./payment.ts";
-
-type Executor = Pick<Transaction, "execute"> | Database;
+import type { PaymentStatus } from "@rentalnang/shared/domain/statuses";
+import type { ChargeCommand, Payment } from "./payment.ts";
 
 function rowToPayment(r: Row): Payment {
   return {
@@ -24,17 +24,17 @@ export async function findPayment(db: Executor, id: number): Promise<Payment | u
   return r.rows[0] ? rowToPayment(r.rows[0]) : undefined;
 }
 
-export async function findByRental(db: Executor, rentalId: number): Promise<Payment | undefined> {
+export async function findPaymentByRental(db: Executor, rentalId: number): Promise<Payment | undefined> {
   const r = await db.execute({ sql: "SELECT * FROM payments WHERE rental_id = ?", args: [rentalId] });
   return r.rows[0] ? rowToPayment(r.rows[0]) : undefined;
 }
 
-export async function findCancellation(db: Executor, rentalId: number): Promise<{ reason: string } | undefined> {
+export async function findCancelledRental(db: Executor, rentalId: number): Promise<{ reason: string } | undefined> {
   const r = await db.execute({ sql: "SELECT reason FROM cancelled_rentals WHERE rental_id = ?", args: [rentalId] });
   return r.rows[0] ? { reason: String(r.rows[0].reason) } : undefined;
 }
 
-export async function recordCancellation(db: Executor, rentalId: number, reason: string, now: string) {
+export async function recordCancelledRental(db: Executor, rentalId: number, reason: string, now: string) {
   await db.execute({
     sql: "INSERT INTO cancelled_rentals (rental_id, reason, cancelled_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
     args: [rentalId, reason, now],
@@ -50,7 +50,7 @@ export async function insertPayment(db: Executor, cmd: ChargeCommand, status: Pa
   return rowToPayment(r.rows[0]!);
 }
 
-export async function savePaymentStatus(db: Executor, p: Payment) {
+export async function savePayment(db: Executor, p: Payment) {
   await db.execute({ sql: "UPDATE payments SET status = ?, updated_at = ? WHERE id = ?", args: [p.status, p.updatedAt, p.id] });
 }
 

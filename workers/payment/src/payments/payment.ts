@@ -1,9 +1,13 @@
+import type { PaymentStatus } from "@rentalnang/shared/domain/statuses";
+
 /**
  * Payment's rules, free of any framework. One payment per rental, ever: a repeat of the
  * charge returns it, and a rental cancelled first can never be charged afterwards.
  */
 
-export type PaymentStatus = "Approved" | "Declined" | "Refunded";
+export type PaymentEvent =
+  | { type: "PaymentApproved"; payment: Payment }
+  | { type: "PaymentRefunded"; payment: Payment };
 
 export interface Payment {
   id: number;

@@ -72,35 +72,6 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
     bulkhead(o.concurrency, o.concurrency),
   );
 
-  async function call(request: ChargeRequest, requestId: string, signal: AbortSignal): Promise<PaymentOutcome> {
-    let res: Response;
-    try {
-      res = await fetch(`${o.baseUrl}/payments`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-request-id": requestId },
-        body: JSON.stringify(request),
-        signal,
-      });
-    } catch (error) {
-      throw new PaymentFailed(`payment unreachable: ${(error as Error).message}`);
-    }
-    if (res.status === 200 || res.status === 201) {
-      const body = PaymentBody.parse(await res.json());
-      if (body.status === "Approved") return { kind: "approved", paymentId: body.id };
-      return { kind: "declined", detail: `payment ${body.id} is ${body.status}` };
-    }
-    const text = await res.text();
-    if (res.status === 402) {
-      const problem = parseProblem(text);
-      const paymentId = typeof problem.paymentId === "number" ? problem.paymentId : undefined;
-      return { kind: "declined", detail: typeof problem.detail === "string" ? problem.detail : "payment declined", paymentId };
-    }
-    if (res.status >= 500) throw new PaymentFailed(`payment answered ${res.status}`);
-    // A 4xx other than 402 means the two services disagree; it will not heal by retrying.
-    o.logger.error({ status: res.status, body: text.slice(0, 500), rentalId: request.rentalId }, "payment refused the call");
-    return { kind: "unavailable", detail: `payment refused the call (${res.status})` };
-  }
-
   return {
     async charge(request, requestId) {
       const started = performance.now();
@@ -119,17 +90,50 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
 
   async function chargeGuarded(request: ChargeRequest, requestId: string): Promise<PaymentOutcome> {
     try {
-      return await policy.execute(({ signal }) => call(request, requestId, signal));
+      return await policy.execute(({ signal }) => callPayment(o, request, requestId, signal));
     } catch (error) {
-      const detail =
-        error instanceof BrokenCircuitError ? "payment circuit is open"
-        : error instanceof TaskCancelledError ? `payment did not answer within ${o.timeoutMs} ms`
-        : error instanceof BulkheadRejectedError ? "too many payment calls in flight"
-        : (error as Error).message;
+      const detail = failureDetail(error, o.timeoutMs);
       o.logger.warn({ rentalId: request.rentalId, detail }, "payment unavailable");
       return { kind: "unavailable", detail };
     }
   }
+}
+
+function failureDetail(error: unknown, timeoutMs: number): string {
+  if (error instanceof BrokenCircuitError) return "payment circuit is open";
+  if (error instanceof TaskCancelledError) return `payment did not answer within ${timeoutMs} ms`;
+  if (error instanceof BulkheadRejectedError) return "too many payment calls in flight";
+  return (error as Error).message;
+}
+
+/** One POST /payments, its answer as an outcome; a 5xx or a transport error throws for the breaker. */
+async function callPayment(o: PaymentClientOptions, request: ChargeRequest, requestId: string, signal: AbortSignal): Promise<PaymentOutcome> {
+  let res: Response;
+  try {
+    res = await fetch(`${o.baseUrl}/payments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-request-id": requestId },
+      body: JSON.stringify(request),
+      signal,
+    });
+  } catch (error) {
+    throw new PaymentFailed(`payment unreachable: ${(error as Error).message}`);
+  }
+  if (res.status === 200 || res.status === 201) {
+    const body = PaymentBody.parse(await res.json());
+    if (body.status === "Approved") return { kind: "approved", paymentId: body.id };
+    return { kind: "declined", detail: `payment ${body.id} is ${body.status}` };
+  }
+  const text = await res.text();
+  if (res.status === 402) {
+    const problem = parseProblem(text);
+    const paymentId = typeof problem.paymentId === "number" ? problem.paymentId : undefined;
+    return { kind: "declined", detail: typeof problem.detail === "string" ? problem.detail : "payment declined", paymentId };
+  }
+  if (res.status >= 500) throw new PaymentFailed(`payment answered ${res.status}`);
+  // A 4xx other than 402 means the two services disagree; it will not heal by retrying.
+  o.logger.error({ status: res.status, body: text.slice(0, 500), rentalId: request.rentalId }, "payment refused the call");
+  return { kind: "unavailable", detail: `payment refused the call (${res.status})` };
 }
 
 function parseProblem(text: string): Record<string, unknown> {

@@ -1,11 +1,11 @@
-import type { Row, Transaction } from "@libsql/client";
+import type { Row } from "@libsql/client";
+import type { CancelReason } from "@rentalnang/shared/events/catalog";
 import type { Database } from "@rentalnang/shared/db/database";
+import type { Executor } from "@rentalnang/shared/db/executor";
 import { pageQuery } from "@rentalnang/shared/db/page-query";
-import type { CancelReason, Rental, RentalStatus } from "./rental.ts";
+import type { Rental, RentalStatus } from "./rental.ts";
 
-type Executor = Pick<Transaction, "execute"> | Database;
-
-export function rowToRental(r: Row): Rental {
+function rowToRental(r: Row): Rental {
   return {
     id: Number(r.id),
     carId: String(r.car_id),
@@ -22,7 +22,7 @@ export function rowToRental(r: Row): Rental {
   };
 }
 
-export async function insertPending(
+export async function insertPendingRental(
   tx: Executor,
   input: { carId: string; rentHour: number; price: number; customerId: string | null },
   now: string,
@@ -74,7 +74,7 @@ export async function listRentals(db: Database, f: RentalFilter): Promise<Rental
 }
 
 /** Pending rentals older than `olderThan` (ISO time): their payment call can no longer be waiting. */
-export async function stalePending(db: Database, olderThan: string, limit = 100): Promise<number[]> {
+export async function findStaleRentalIds(db: Database, olderThan: string, limit = 100): Promise<number[]> {
   const r = await db.execute({
     sql: "SELECT id FROM rentals WHERE status = 'PaymentPending' AND created_at < ? ORDER BY id LIMIT ?",
     args: [olderThan, limit],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { CannotCancel, cancelByCustomer, confirmByManager, priceOf, settlePayment, type Rental } from "./rental.ts";
+import { CannotCancel, cancelByCustomer, confirmByManager, reservationOf, settlePayment, type Rental } from "./rental.ts";
 
 const T0 = "2026-01-01T00:00:00.000Z";
 const T1 = "2026-01-01T00:00:01.000Z";
@@ -10,10 +10,6 @@ const pending = (over: Partial<Rental> = {}): Rental => ({
 });
 
 describe("rental rules", () => {
-  test("the price is hours times the hourly rate", () => {
-    expect(priceOf(3, 1000)).toBe(3000);
-  });
-
   test("an approved payment reserves the rental and announces Rented", () => {
     const { rental, events } = settlePayment(pending(), { kind: "approved", paymentId: 7 }, T1);
     expect(rental).toMatchObject({ status: "Reserved", paymentId: 7, updatedAt: T1 });
@@ -60,6 +56,15 @@ describe("rental rules", () => {
       expect(rental).toMatchObject({ status: "Cancelled", cancelReason: "customer", deletedAt: T1 });
       expect(events.map((e) => e.type)).toEqual(["RentalCancelled"]);
     }
+  });
+
+  test("a settled rental tells its caller reserved, declined or unavailable, with the payment's words", () => {
+    const reserved = pending({ status: "Reserved", paymentId: 7 });
+    expect(reservationOf(reserved, undefined, 1)).toEqual({ kind: "reserved", rental: reserved });
+    const declined = pending({ status: "Cancelled", cancelReason: "payment-declined" });
+    expect(reservationOf(declined, { kind: "declined", detail: "over limit" }, 1)).toEqual({ kind: "declined", rental: declined, detail: "over limit" });
+    const unavailable = pending({ status: "Cancelled", cancelReason: "payment-unavailable" });
+    expect(reservationOf(unavailable, undefined, 5)).toEqual({ kind: "unavailable", rental: unavailable, detail: undefined, retryAfter: 5 });
   });
 
   test("the customer may not cancel a rental that is pending or already cancelled", () => {

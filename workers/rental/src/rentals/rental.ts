@@ -1,10 +1,17 @@
+import type { CancelReason } from "@rentalnang/shared/events/catalog";
+
 /**
- * The rental's rules, free of any framework: states, and what each command or fact does
- * to them. Events the rules cause are returned, never sent from here.
+ * The rental's rules, free of any framework: its events, its states, and what each command
+ * or fact does to them. Events the rules cause are returned, never sent from here.
  */
 
+export type RentalEvent =
+  | { type: "Rented"; rental: Rental }
+  | { type: "RentalCancelled"; rental: Rental };
+
+/** rental's own lifecycle; mypage shows its own statuses, derived from the events. */
 export type RentalStatus = "PaymentPending" | "Reserved" | "Confirmed" | "Cancelled";
-export type CancelReason = "customer" | "payment-declined" | "payment-unavailable";
+export const rentalStatuses = ["PaymentPending", "Reserved", "Confirmed", "Cancelled"] as const satisfies readonly RentalStatus[];
 
 export interface Rental {
   id: number;
@@ -22,20 +29,11 @@ export interface Rental {
   deletedAt: string | null;
 }
 
-export const MIN_RENT_HOURS = 1;
-export const MAX_RENT_HOURS = 720;
-
-export const priceOf = (rentHour: number, ratePerHour: number) => rentHour * ratePerHour;
-
 /** The answer of the payment call, as the rental sees it. */
 export type PaymentOutcome =
   | { kind: "approved"; paymentId: number }
   | { kind: "declined"; detail: string; paymentId?: number }
   | { kind: "unavailable"; detail: string };
-
-export type RentalEvent =
-  | { type: "Rented"; rental: Rental }
-  | { type: "RentalCancelled"; rental: Rental };
 
 export interface Decision {
   rental: Rental;
@@ -43,8 +41,18 @@ export interface Decision {
 }
 
 /**
- * Settles a pending rental with its payment's outcome. A rental no longer pending (the
- * stale-payment sweep got there first) is left as it is.
+ * What a reservation came to, for the one who asked: reserved, or kept as Cancelled because
+ * payment declined or could not be reached (then `retryAfter` seconds is worth waiting).
+ */
+export type Reservation =
+  | { kind: "reserved"; rental: Rental }
+  | { kind: "declined"; rental: Rental; detail?: string }
+  | { kind: "unavailable"; rental: Rental; detail?: string; retryAfter: number };
+
+/**
+ * Settles a pending rental with its payment's outcome: approved reserves it, and a declined
+ * or unavailable payment cancels it (so that any charge taken late is refunded). A rental no
+ * longer pending (the stale-payment sweep got there first) is left as it is.
  */
 export function settlePayment(rental: Rental, outcome: PaymentOutcome, now: string): Decision {
   if (rental.status !== "PaymentPending") return { rental, events: [] };
@@ -69,6 +77,15 @@ export function settlePayment(rental: Rental, outcome: PaymentOutcome, now: stri
   }
 }
 
+/** A settled rental as its reservation's outcome; `payment` adds the payment's own words. */
+export function reservationOf(rental: Rental, payment: PaymentOutcome | undefined, retryAfter: number): Reservation {
+  if (rental.status === "Reserved" || rental.status === "Confirmed") return { kind: "reserved", rental };
+  if (rental.cancelReason === "payment-declined") {
+    return { kind: "declined", rental, detail: payment?.kind === "declined" ? payment.detail : undefined };
+  }
+  return { kind: "unavailable", rental, detail: payment?.kind === "unavailable" ? payment.detail : undefined, retryAfter };
+}
+
 export class CannotCancel extends Error {
   override name = "CannotCancel";
 }
@@ -89,7 +106,7 @@ export function cancelByCustomer(rental: Rental, now: string): Decision {
 /**
  * The manager confirmed. Reserved moves to Confirmed; a rental still pending remembers it
  * for when its payment settles; a cancelled or deleted one ignores it (delivery cancels the
- * confirmation when it sees RentalCancelled).
+ * delivery when it sees RentalCancelled).
  */
 export function confirmByManager(rental: Rental, now: string): Rental {
   if (rental.managerConfirmed && rental.status !== "Reserved") return rental;

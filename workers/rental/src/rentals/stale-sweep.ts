@@ -1,20 +1,20 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
-import { stalePending } from "./rental-store.ts";
-import type { Reservations } from "./reservations.ts";
+import { findStaleRentalIds } from "./rental-store.ts";
+import type { SettleStaleRentals } from "./settle-stale-rentals.ts";
 
 /**
  * A rental stays PaymentPending only while its payment call runs (at most the payment
  * timeout). One older than `maxAgeMs` lost its caller (a crash mid-call); the sweep settles
  * it as payment-unavailable, which refunds whatever payment charged.
  */
-export function createStaleSweep(o: { db: Database; reservations: Reservations; maxAgeMs: number; everyMs: number; logger: Logger }) {
+export function createStaleSweep(o: { db: Database; useCases: { settleStaleRentals: SettleStaleRentals }; maxAgeMs: number; everyMs: number; logger: Logger }) {
   let timer: ReturnType<typeof setInterval> | undefined;
   let running: Promise<unknown> | undefined;
   const sweep = async () => {
     const olderThan = new Date(Date.now() - o.maxAgeMs).toISOString();
-    const ids = await stalePending(o.db, olderThan);
-    if (ids.length > 0) await o.reservations.settleStale(olderThan, ids);
+    const ids = await findStaleRentalIds(o.db, olderThan);
+    if (ids.length > 0) await o.useCases.settleStaleRentals(olderThan, ids);
   };
   return {
     name: "stale-payment-sweep",

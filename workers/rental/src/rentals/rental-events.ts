@@ -1,0 +1,28 @@
+import type { Envelope } from "@rentalnang/shared/events/envelope";
+import { currentVersion, type RentalCancelled, type Rented } from "@rentalnang/shared/events/catalog";
+import { envelopeFor, type Cause } from "@rentalnang/shared/db/outbox";
+import type { RentalEvent } from "./rental.ts";
+
+export const SOURCE = "rental";
+
+/** The rules' events as envelopes for the outbox. */
+export function toEnvelopes(events: RentalEvent[], cause: Cause): Envelope[] {
+  return events.map((e) => {
+    const r = e.rental;
+    const common = { rentalId: r.id, carId: r.carId, rentHour: r.rentHour, price: r.price, customerId: r.customerId };
+    switch (e.type) {
+      case "Rented": {
+        const data: Rented = { ...common, paymentId: r.paymentId! };
+        return envelopeFor({ type: e.type, version: currentVersion.Rented, aggregateId: String(r.id), data }, SOURCE, cause);
+      }
+      case "RentalCancelled": {
+        const data: RentalCancelled = { ...common, paymentId: r.paymentId, reason: r.cancelReason! };
+        return envelopeFor({ type: e.type, version: currentVersion.RentalCancelled, aggregateId: String(r.id), data }, SOURCE, cause);
+      }
+      default: {
+        const _exhaustive: never = e;
+        return _exhaustive;
+      }
+    }
+  });
+}

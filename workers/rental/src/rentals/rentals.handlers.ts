@@ -1,0 +1,87 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Database } from "@rentalnang/shared/db/database";
+import { toPage } from "@rentalnang/shared/http/pagination";
+import { Conflict, NotFound } from "@rentalnang/shared/http/problem";
+import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
+import type { CancelRental } from "./cancel-rental.ts";
+import { reserveIdempotently, type Answered } from "./idempotent-reservation.ts";
+import { present } from "./rental-resource.ts";
+import { findRental, listRentals } from "./rental-store.ts";
+import * as routes from "./rentals.routes.ts";
+import { answerFor, answerHeaders } from "./reservation-answer.ts";
+import type { ReserveRental } from "./reserve-rental.ts";
+
+export interface RentalsDeps {
+  db: Database;
+  useCases: { reserveRental: ReserveRental; cancelRental: CancelRental };
+}
+
+type Handler<R extends "reserve" | "getOne" | "list" | "cancel"> = RouteHandler<(typeof routes)[R], AppEnv>;
+
+const reserve = ({ db, useCases }: RentalsDeps): Handler<"reserve"> => async (c) => {
+  const body = c.req.valid("json");
+  const key = c.req.valid("header")["idempotency-key"];
+  const input = { carId: body.carId, rentHour: body.rentHour, customerId: body.customerId ?? null };
+  const cause = { correlationId: c.get("requestId") };
+  let answered: Answered;
+  if (key) {
+    answered = await reserveIdempotently({ db, reserveRental: useCases.reserveRental }, key, input, cause);
+  } else {
+    const result = await useCases.reserveRental(input, cause);
+    if (result.kind === "duplicate") throw new Error("a reservation without a key cannot be a duplicate");
+    answered = { rentalId: result.rental.id, answer: answerFor(result) };
+  }
+  const { answer, rentalId } = answered;
+  const headers = answerHeaders(answer, rentalId);
+  switch (answer.status) {
+    case 201:
+      return c.json(answer.body, 201, headers);
+    case 402:
+      return c.json(answer.body, 402, headers);
+    case 503:
+      return c.json(answer.body, 503, headers);
+    default: {
+      const _exhaustive: never = answer;
+      return _exhaustive;
+    }
+  }
+};
+
+const getOne = ({ db }: RentalsDeps): Handler<"getOne"> => async (c) => {
+  const { id } = c.req.valid("param");
+  const rental = await findRental(db, id);
+  if (!rental || rental.deletedAt) throw new NotFound(`There is no rental ${id}.`);
+  return c.json(present(rental), 200);
+};
+
+const list = ({ db }: RentalsDeps): Handler<"list"> => async (c) => {
+  const q = c.req.valid("query");
+  const rows = await listRentals(db, { customerId: q.customerId, status: q.status, before: q.cursor, limit: q.limit });
+  return c.json(toPage(rows, q.limit, present), 200);
+};
+
+const cancel = ({ useCases }: RentalsDeps): Handler<"cancel"> => async (c) => {
+  const { id } = c.req.valid("param");
+  const result = await useCases.cancelRental(id, { correlationId: c.get("requestId") });
+  switch (result.kind) {
+    case "cancelled":
+      return c.body(null, 204);
+    case "not-found":
+      throw new NotFound(`There is no rental ${id}.`);
+    case "not-cancellable":
+      throw new Conflict(result.reason, { rentalId: id, status: result.rental.status });
+    default: {
+      const _exhaustive: never = result;
+      return _exhaustive;
+    }
+  }
+};
+
+/** rental's HTTP API: the route definitions of rentals.routes.ts with their handlers. */
+export function rentalsRouter(deps: RentalsDeps) {
+  return newRouter()
+    .openapi(routes.reserve, reserve(deps))
+    .openapi(routes.getOne, getOne(deps))
+    .openapi(routes.list, list(deps))
+    .openapi(routes.cancel, cancel(deps));
+}

@@ -1,0 +1,70 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { RENT_HOURS } from "@rentalnang/shared/domain/tariff";
+import { intLike } from "@rentalnang/shared/http/integers";
+import { idParams, jsonBody, jsonContent, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
+import { PageQuery } from "@rentalnang/shared/http/pagination";
+import { RentalResource, RentalStatus } from "./rental-resource.ts";
+
+const CarId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1..64 of [A-Za-z0-9._-]");
+const CustomerId = z.string().min(1).max(128);
+
+export const ReserveBody = z
+  .object({
+    carId: CarId,
+    rentHour: intLike(RENT_HOURS.min, RENT_HOURS.max),
+    customerId: CustomerId.nullish(),
+    /** Accepted and ignored: the original's clients send `status=rented`. */
+    status: z.unknown().optional(),
+  })
+  .openapi("ReserveRental");
+
+const IdParams = idParams("id");
+
+export const reserve = createRoute({
+  method: "post",
+  path: "/rentals",
+  summary: "Reserve a car and pay for it (synchronously)",
+  request: {
+    headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
+    body: jsonBody(ReserveBody),
+  },
+  responses: {
+    201: jsonContent(RentalResource, "Reserved and paid"),
+    400: problem("Bad input"),
+    402: problem("Payment declined; the rental is kept as Cancelled (payment-declined)"),
+    409: problem("A request with the same Idempotency-Key is in progress"),
+    422: problem("The Idempotency-Key was used with another body"),
+    503: problem("Payment unavailable; the rental is kept as Cancelled (payment-unavailable)"),
+  },
+});
+
+export const getOne = createRoute({
+  method: "get",
+  path: "/rentals/{id}",
+  summary: "One rental",
+  request: { params: IdParams },
+  responses: { 200: jsonContent(RentalResource, "The rental"), 404: problem("Unknown or deleted") },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/rentals",
+  summary: "Rentals, newest first",
+  request: { query: z.object({ customerId: optionalQuery(CustomerId), status: optionalQuery(RentalStatus), ...PageQuery }) },
+  responses: {
+    200: jsonContent(pageOf(RentalResource), "A page of rentals"),
+    400: problem("Bad filter, limit or cursor"),
+  },
+});
+
+export const cancel = createRoute({
+  method: "delete",
+  path: "/rentals/{id}",
+  summary: "The customer cancels: the rental is deleted, its payment refunded, its confirmation cancelled",
+  request: { params: IdParams },
+  responses: {
+    204: { description: "Cancelled and deleted" },
+    404: problem("Unknown or already deleted"),
+    409: problem("Not cancellable in its state (payment pending or already cancelled)"),
+  },
+});

@@ -1,0 +1,86 @@
+import type { Transaction } from "@libsql/client";
+import type { Database } from "@rentalnang/shared/db/database";
+import { appendToOutbox, type Cause } from "@rentalnang/shared/db/outbox";
+import { priceOf } from "@rentalnang/shared/domain/tariff";
+import type { PaymentGateway } from "../payment-client/payment-client.ts";
+import { reservationOf, settlePayment, type PaymentOutcome, type Rental, type Reservation } from "./rental.ts";
+import { toEnvelopes } from "./rental-events.ts";
+import { findRental, insertPendingRental, saveRental } from "./rental-store.ts";
+
+export interface ReserveInput {
+  carId: string;
+  rentHour: number;
+  customerId: string | null;
+}
+
+/**
+ * Writes the caller adds to the reservation's own transactions, so that what it keeps (an
+ * Idempotency-Key and the answer given for it) commits with the rental or not at all.
+ */
+export interface ReservationHooks {
+  /** With the pending rental's insert; false means a concurrent request got there first. */
+  created(tx: Transaction, rental: Rental): Promise<boolean>;
+  /** With the settlement (or with the read that finds the rental settled already). */
+  settled(tx: Transaction, reservation: Reservation): Promise<void>;
+}
+
+/** The reservation's outcome, or `duplicate` when a hook's `created` refused it (nothing was written). */
+export type ReserveResult = Reservation | { kind: "duplicate" };
+
+export interface ReserveRentalDeps {
+  db: Database;
+  payment: PaymentGateway;
+  ratePerHour: number;
+  /** Called after every commit that wrote outbox rows. */
+  publishSoon: () => void;
+  now: () => string;
+}
+
+class Duplicate extends Error {}
+
+/**
+ * The reservation saga's first steps, as rental runs them: record the rental as pending,
+ * call payment synchronously, and settle with the outcome, each state change committed with
+ * its events (outbox).
+ */
+export function createReserveRental(deps: ReserveRentalDeps) {
+  async function settle(pending: Rental, outcome: PaymentOutcome, cause: Cause, hooks?: ReservationHooks): Promise<Reservation> {
+    const retryAfter = deps.payment.retryAfterSeconds();
+    const reservation = await deps.db.write(async (tx) => {
+      const fresh = await findRental(tx, pending.id);
+      if (!fresh) throw new Error(`rental ${pending.id} vanished while its payment was settled`);
+      let settled: Reservation;
+      if (fresh.status === "PaymentPending") {
+        const decision = settlePayment(fresh, outcome, deps.now());
+        await saveRental(tx, decision.rental);
+        await appendToOutbox(tx, toEnvelopes(decision.events, cause));
+        settled = reservationOf(decision.rental, outcome, retryAfter);
+      } else {
+        // The stale-payment sweep settled it first; its outcome stands.
+        settled = reservationOf(fresh, undefined, retryAfter);
+      }
+      await hooks?.settled(tx, settled);
+      return settled;
+    });
+    deps.publishSoon();
+    return reservation;
+  }
+
+  return async function reserveRental(input: ReserveInput, cause: Cause, hooks?: ReservationHooks): Promise<ReserveResult> {
+    const created = await deps.db.write(async (tx) => {
+      const rental = await insertPendingRental(tx, { ...input, price: priceOf(input.rentHour, deps.ratePerHour) }, deps.now());
+      if (hooks && !(await hooks.created(tx, rental))) throw new Duplicate();
+      return rental;
+    }).catch((error) => {
+      if (error instanceof Duplicate) return undefined;
+      throw error;
+    });
+    if (!created) return { kind: "duplicate" };
+    const outcome = await deps.payment.charge(
+      { rentalId: created.id, rentHour: created.rentHour, amount: created.price, carId: created.carId, customerId: created.customerId },
+      cause.correlationId,
+    );
+    return settle(created, outcome, cause, hooks);
+  };
+}
+export type ReserveRental = ReturnType<typeof createReserveRental>;
