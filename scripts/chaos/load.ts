@@ -1,3 +1,4 @@
+import { httpClient } from "@rentalnang/shared/testing/http-client";
 import type { ClientRecord } from "../invariants/invariants.ts";
 
 /**
@@ -9,6 +10,7 @@ import type { ClientRecord } from "../invariants/invariants.ts";
 
 const RETRY_DELAY_MS = 100;
 const MAX_RETRY_DELAY_MS = 1_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export interface LoadStats {
   requests: number;
@@ -33,15 +35,11 @@ export function createLoad(o: LoadOptions) {
   const stats: LoadStats = { requests: 0, retries: 0, answers: {}, cancels: 0, confirms: 0 };
   const lost: string[] = [];
   let stopping = false;
+  const api = httpClient(o.baseUrl, { timeoutMs: REQUEST_TIMEOUT_MS });
 
-  async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  function send(method: string, path: string, json?: unknown, headers: Record<string, string> = {}) {
     stats.requests++;
-    return fetch(`${o.baseUrl()}${path}`, {
-      method,
-      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
+    return api.request(method, path, { json, headers });
   }
 
   /** Retries `attempt` until it returns a value; undefined means "ask again". */
@@ -71,10 +69,9 @@ export function createLoad(o: LoadOptions) {
     const answer = await persist(`reservation ${key}`, async () => {
       const res = await send("POST", "/rentals", { carId: `car-${n}`, rentHour: hours, customerId: `chaos-${n % 7}` }, { "idempotency-key": key });
       if (res.status === 201 || res.status === 402 || res.status === 503) {
-        const body = (await res.json()) as { id?: number; rentalId?: number };
+        const body = res.body as { id?: number; rentalId?: number };
         return { status: res.status as 201 | 402 | 503, rentalId: (body.id ?? body.rentalId)! };
       }
-      await res.body?.cancel();
       return undefined; // 409 in progress, 502/504 from the gateway
     });
     if (!answer) return;
@@ -89,7 +86,6 @@ export function createLoad(o: LoadOptions) {
       const done = await persist(`cancel ${answer.rentalId}`, async () => {
         try {
           const res = await send("DELETE", `/rentals/${answer.rentalId}`);
-          await res.body?.cancel();
           if (res.status === 204 || (res.status === 404 && failedOnce)) return true;
           if (res.status === 404) return false; // never reserved? report it
           return undefined;
@@ -109,11 +105,10 @@ export function createLoad(o: LoadOptions) {
     // The request appears once PaymentApproved went through delivery's queue.
     await persist(`confirm ${rentalId}`, async () => {
       const list = await send("GET", `/deliveries?rentalId=${rentalId}`);
-      if (list.status !== 200) return (await list.body?.cancel(), undefined);
-      const items = ((await list.json()) as { items: { id: number }[] }).items;
+      if (list.status !== 200) return undefined;
+      const items = (list.body as { items: { id: number }[] }).items;
       if (items.length === 0) return stopping ? true : undefined;
       const res = await send("POST", `/deliveries/${items[0]!.id}/confirm`);
-      await res.body?.cancel();
       if (res.status === 200 || res.status === 409) {
         if (res.status === 200) stats.confirms++;
         return true;
