@@ -1,14 +1,16 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
+import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { freePort } from "@rentalnang/shared/testing/redis-server";
 import { createApp } from "./app.ts";
 
 const logger = createLogger("gateway-test", "silent");
 let upstream: ReturnType<typeof Bun.serve>;
 let deadPort: number;
+const cleanup = cleanupAll();
 
 beforeAll(async () => {
   // A stand-in upstream that echoes what it received: a real HTTP server on loopback.
@@ -19,9 +21,9 @@ beforeAll(async () => {
     c.json({ method: c.req.method, path: c.req.path, query: c.req.query(), requestId: c.req.header("x-request-id"), body: await c.req.text() }),
   );
   upstream = Bun.serve({ port: 0, fetch: echo.fetch });
+  cleanup.defer(() => upstream.stop(true));
   deadPort = await freePort();
 });
-afterAll(() => upstream.stop(true));
 
 function gateway(over: Partial<Record<"rental" | "payment" | "delivery" | "mypage", string>> = {}, timeoutMs = 1_000) {
   const url = `http://127.0.0.1:${upstream.port}`;
