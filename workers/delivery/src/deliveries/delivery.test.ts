@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { cancel, confirm, shouldRequest, type Confirmation } from "./confirmation.ts";
+import { cancelWithRental, confirmByManager, shouldRequest, type Delivery } from "./delivery.ts";
 
 const T = "2026-01-01T00:00:00.000Z";
-const request = (status: Confirmation["status"]): Confirmation => ({
+const request = (status: Delivery["status"]): Delivery => ({
   id: 1, rentalId: 1, paymentId: 7, carId: "aaa", rentHour: 3, status, createdAt: T, updatedAt: T,
 });
 
-describe("confirmation rules", () => {
+describe("delivery rules", () => {
   test("a paid rental gets a request once", () => {
     expect(shouldRequest({ cancelled: false })).toBe("create");
     expect(shouldRequest({ existing: request("PendingConfirmation"), cancelled: false })).toBe("exists");
@@ -17,18 +17,18 @@ describe("confirmation rules", () => {
   });
 
   test("the manager confirms a pending request; repeating it changes nothing", () => {
-    const outcome = confirm(request("PendingConfirmation"), T);
+    const outcome = confirmByManager(request("PendingConfirmation"), T);
     expect(outcome.kind).toBe("confirmed");
-    expect(confirm(outcome.confirmation, T)).toEqual({ kind: "already", confirmation: outcome.confirmation });
+    expect(confirmByManager(outcome.delivery, T)).toEqual({ kind: "already", delivery: outcome.delivery });
   });
 
   test("a cancelled request cannot be confirmed", () => {
-    expect(confirm(request("Cancelled"), T).kind).toBe("cancelled");
+    expect(confirmByManager(request("Cancelled"), T).kind).toBe("cancelled");
   });
 
   test("cancelling the rental cancels a pending or confirmed request, once", () => {
-    expect(cancel(request("PendingConfirmation"), T)?.status).toBe("Cancelled");
-    expect(cancel(request("Confirmed"), T)?.status).toBe("Cancelled");
-    expect(cancel(request("Cancelled"), T)).toBeUndefined();
+    expect(cancelWithRental(request("PendingConfirmation"), T)?.status).toBe("Cancelled");
+    expect(cancelWithRental(request("Confirmed"), T)?.status).toBe("Cancelled");
+    expect(cancelWithRental(request("Cancelled"), T)).toBeUndefined();
   });
 });

@@ -1,46 +1,46 @@
-import type { Row, Transaction } from "@libsql/client";
+import type { Row } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
+import type { Executor } from "@rentalnang/shared/db/executor";
 import { pageQuery } from "@rentalnang/shared/db/page-query";
-import type { Confirmation, ConfirmationStatus } from "./confirmation.ts";
+import type { DeliveryStatus } from "@rentalnang/shared/domain/statuses";
+import type { Delivery } from "./delivery.ts";
 
-type Executor = Pick<Transaction, "execute"> | Database;
-
-function rowTo(r: Row): Confirmation {
+function rowToDelivery(r: Row): Delivery {
   return {
     id: Number(r.id),
     rentalId: Number(r.rental_id),
     paymentId: Number(r.payment_id),
     carId: r.car_id === null ? null : String(r.car_id),
     rentHour: Number(r.rent_hour),
-    status: String(r.status) as ConfirmationStatus,
+    status: String(r.status) as DeliveryStatus,
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };
 }
 
-export async function findById(db: Executor, id: number) {
+export async function findDelivery(db: Executor, id: number) {
   const r = await db.execute({ sql: "SELECT * FROM deliveries WHERE id = ?", args: [id] });
-  return r.rows[0] ? rowTo(r.rows[0]) : undefined;
+  return r.rows[0] ? rowToDelivery(r.rows[0]) : undefined;
 }
 
-export async function findByRental(db: Executor, rentalId: number) {
+export async function findDeliveryByRental(db: Executor, rentalId: number) {
   const r = await db.execute({ sql: "SELECT * FROM deliveries WHERE rental_id = ?", args: [rentalId] });
-  return r.rows[0] ? rowTo(r.rows[0]) : undefined;
+  return r.rows[0] ? rowToDelivery(r.rows[0]) : undefined;
 }
 
-export async function isCancelled(db: Executor, rentalId: number): Promise<boolean> {
+export async function isRentalCancelled(db: Executor, rentalId: number): Promise<boolean> {
   const r = await db.execute({ sql: "SELECT 1 FROM cancelled_rentals WHERE rental_id = ?", args: [rentalId] });
   return r.rows.length > 0;
 }
 
-export async function recordCancelled(db: Executor, rentalId: number, now: string) {
+export async function recordCancelledRental(db: Executor, rentalId: number, now: string) {
   await db.execute({
     sql: "INSERT INTO cancelled_rentals (rental_id, cancelled_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
     args: [rentalId, now],
   });
 }
 
-export async function insertPending(
+export async function insertPendingDelivery(
   db: Executor,
   c: { rentalId: number; paymentId: number; carId: string | null; rentHour: number },
   now: string,
@@ -50,16 +50,16 @@ export async function insertPending(
           VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?) RETURNING *`,
     args: [c.rentalId, c.paymentId, c.carId, c.rentHour, now, now],
   });
-  return rowTo(r.rows[0]!);
+  return rowToDelivery(r.rows[0]!);
 }
 
-export async function saveStatus(db: Executor, c: Confirmation) {
+export async function saveDelivery(db: Executor, c: Delivery) {
   await db.execute({ sql: "UPDATE deliveries SET status = ?, updated_at = ? WHERE id = ?", args: [c.status, c.updatedAt, c.id] });
 }
 
-export async function listConfirmations(
+export async function listDeliveries(
   db: Database,
-  f: { status?: ConfirmationStatus; rentalId?: number; before?: number; limit: number },
+  f: { status?: DeliveryStatus; rentalId?: number; before?: number; limit: number },
 ) {
   const r = await db.execute(pageQuery({
     from: "SELECT * FROM deliveries",
@@ -68,5 +68,5 @@ export async function listConfirmations(
     before: f.before,
     limit: f.limit,
   }));
-  return r.rows.map(rowTo);
+  return r.rows.map(rowToDelivery);
 }

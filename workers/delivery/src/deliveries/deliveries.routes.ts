@@ -1,0 +1,40 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { DeliveryStatus } from "@rentalnang/shared/domain/statuses";
+import { intLike } from "@rentalnang/shared/http/integers";
+import { idParams, jsonContent, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
+import { PageQuery } from "@rentalnang/shared/http/pagination";
+import { DeliveryResource } from "./delivery-resource.ts";
+
+const IdParams = idParams("id");
+
+export const list = createRoute({
+  method: "get",
+  path: "/deliveries",
+  summary: "Confirmation requests, newest first",
+  request: {
+    query: z.object({ status: optionalQuery(DeliveryStatus), rentalId: optionalQuery(intLike(1, Number.MAX_SAFE_INTEGER)), ...PageQuery }),
+  },
+  responses: {
+    200: jsonContent(pageOf(DeliveryResource), "A page"),
+    400: problem("Bad filter"),
+  },
+});
+
+export const getOne = createRoute({
+  method: "get",
+  path: "/deliveries/{id}",
+  request: { params: IdParams },
+  responses: { 200: jsonContent(DeliveryResource, "The request"), 404: problem("Unknown") },
+});
+
+export const confirm = createRoute({
+  method: "post",
+  path: "/deliveries/{id}/confirm",
+  summary: "The manager confirms (idempotent)",
+  request: { params: IdParams },
+  responses: {
+    200: jsonContent(DeliveryResource, "Confirmed (now or before)"),
+    404: problem("Unknown"),
+    409: problem("The request was cancelled"),
+  },
+});

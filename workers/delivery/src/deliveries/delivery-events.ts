@@ -1,0 +1,31 @@
+import type { Envelope } from "@rentalnang/shared/events/envelope";
+import {
+  currentVersion, type ConfirmationCancelled, type ConfirmationRequested, type ReservationConfirmed,
+} from "@rentalnang/shared/events/catalog";
+import { envelopeFor, type Cause } from "@rentalnang/shared/db/outbox";
+import type { DeliveryEvent } from "./delivery.ts";
+
+export const SOURCE = "delivery";
+
+/** The rules' events as envelopes for the outbox. */
+export function toEnvelopes(events: DeliveryEvent[], cause: Cause): Envelope[] {
+  return events.map((e) => {
+    const d = e.delivery;
+    const aggregateId = String(d.rentalId);
+    switch (e.type) {
+      case "ConfirmationRequested": {
+        const data: ConfirmationRequested = { deliveryId: d.id, rentalId: d.rentalId, carId: d.carId, rentHour: d.rentHour };
+        return envelopeFor({ type: e.type, version: currentVersion[e.type], aggregateId, data }, SOURCE, cause);
+      }
+      case "ReservationConfirmed":
+      case "ConfirmationCancelled": {
+        const data: ReservationConfirmed | ConfirmationCancelled = { deliveryId: d.id, rentalId: d.rentalId };
+        return envelopeFor({ type: e.type, version: currentVersion[e.type], aggregateId, data }, SOURCE, cause);
+      }
+      default: {
+        const _exhaustive: never = e;
+        return _exhaustive;
+      }
+    }
+  });
+}

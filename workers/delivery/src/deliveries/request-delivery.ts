@@ -1,0 +1,31 @@
+import type { Database } from "@rentalnang/shared/db/database";
+import { appendToOutbox, type Cause } from "@rentalnang/shared/db/outbox";
+import { shouldRequest } from "./delivery.ts";
+import { toEnvelopes } from "./delivery-events.ts";
+import { findDeliveryByRental, insertPendingDelivery, isRentalCancelled } from "./delivery-store.ts";
+
+export interface RequestDeliveryInput {
+  rentalId: number;
+  paymentId: number;
+  carId: string | null;
+  rentHour: number;
+}
+
+/** The confirmation job's work: create the delivery once, unless the rental was cancelled first. */
+export function createRequestDelivery(deps: { db: Database; publishSoon: () => void }) {
+  return async function requestDelivery(input: RequestDeliveryInput, cause: Cause): Promise<"created" | "exists" | "cancelled"> {
+    const outcome = await deps.db.write(async (tx) => {
+      const decision = shouldRequest({
+        existing: await findDeliveryByRental(tx, input.rentalId),
+        cancelled: await isRentalCancelled(tx, input.rentalId),
+      });
+      if (decision !== "create") return decision;
+      const created = await insertPendingDelivery(tx, input, new Date().toISOString());
+      await appendToOutbox(tx, toEnvelopes([{ type: "ConfirmationRequested", delivery: created }], cause));
+      return "created" as const;
+    });
+    if (outcome === "created") deps.publishSoon();
+    return outcome;
+  };
+}
+export type RequestDelivery = ReturnType<typeof createRequestDelivery>;

@@ -1,0 +1,44 @@
+import type { Database } from "@rentalnang/shared/db/database";
+import { handleOnce } from "@rentalnang/shared/db/inbox";
+import { parseDomainEvent } from "@rentalnang/shared/events/catalog";
+import type { Envelope } from "@rentalnang/shared/events/envelope";
+import { cancelDeliveryForRental } from "../deliveries/cancel-delivery.ts";
+import type { ConfirmationQueue } from "../jobs/confirmation-queue.ts";
+
+export const CONSUMER = "delivery";
+
+/**
+ * delivery reads payment's and rental's streams:
+ * - PaymentApproved → a BullMQ job (id = event id) that creates the delivery;
+ * - RentalCancelled → the delivery is cancelled, or never created if it does not exist yet.
+ * Everything else is acked untouched.
+ */
+export function createEventHandler(deps: { db: Database; queue: ConfirmationQueue; publishSoon: () => void }) {
+  return {
+    async handle(envelope: Envelope): Promise<void> {
+      if (envelope.type !== "PaymentApproved" && envelope.type !== "RentalCancelled") return;
+      const event = parseDomainEvent(envelope);
+      switch (event.type) {
+        case "PaymentApproved":
+          await deps.queue.enqueue({
+            eventId: event.id,
+            correlationId: event.correlationId,
+            rentalId: event.data.rentalId,
+            paymentId: event.data.paymentId,
+            carId: event.data.carId,
+            rentHour: event.data.rentHour,
+          });
+          return;
+        case "RentalCancelled": {
+          const wrote = await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
+            cancelDeliveryForRental(tx, event.data.rentalId, { correlationId: event.correlationId, causationId: event.id }),
+          );
+          if (wrote) deps.publishSoon();
+          return;
+        }
+        default:
+          return;
+      }
+    },
+  };
+}
