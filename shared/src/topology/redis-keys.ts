@@ -1,0 +1,16 @@
+import type { StreamName } from "./topology.ts";
+
+/**
+ * The Redis keys built from the topology's names, every one under STREAM_PREFIX so that two
+ * systems (or two test runs) can share one Redis. These are live data: changing a pattern
+ * strands what Redis already holds.
+ */
+
+/** A stream of events: `<prefix>:events:<stream>`. */
+export const streamKey = (prefix: string, stream: StreamName) => `${prefix}:events:${stream}`;
+
+/** A consumer group's dead letters: `<prefix>:dead:<group>`. */
+export const deadLetterKey = (prefix: string, group: string) => `${prefix}:dead:${group}`;
+
+/** The prefix BullMQ puts before every key of the queues (`<prefix>:bull:<queue>:…`). */
+export const queuePrefix = (prefix: string) => `${prefix}:bull`;
