@@ -1,8 +1,8 @@
 /**
  * `npm run check-invariants`: audits a running (or stopped) stack — every worker's database
  * and Redis — and exits 1 on any violation. Settings: REDIS_URL, STREAM_PREFIX, and
- * RENTAL_DATABASE_URL / PAYMENT_DATABASE_URL / DELIVERY_DATABASE_URL / MYPAGE_DATABASE_URL
- * (default file:data/<name>.db, as npm start uses).
+ * <WORKER>_DATABASE_URL for each worker, as RENTAL_DATABASE_URL (default file:data/<worker>.db,
+ * as npm start uses).
  */
 import { z } from "zod";
 import { connectRedis } from "@rentalnang/shared/bus/redis";
@@ -10,25 +10,14 @@ import { databaseUrl, redisUrl, streamPrefix } from "@rentalnang/shared/config/f
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
-import { checkInvariants, formatReport } from "./invariants/invariants.ts";
+import { workerNames, type WorkerName } from "@rentalnang/shared/topology/topology";
+import { checkInvariants, formatReport, type Sources } from "./invariants/invariants.ts";
 
-const Env = z.object({
-  REDIS_URL: redisUrl,
-  STREAM_PREFIX: streamPrefix,
-  RENTAL_DATABASE_URL: databaseUrl("rental"),
-  PAYMENT_DATABASE_URL: databaseUrl("payment"),
-  DELIVERY_DATABASE_URL: databaseUrl("delivery"),
-  MYPAGE_DATABASE_URL: databaseUrl("mypage"),
-  DATABASE_AUTH_TOKEN: z.string().optional(),
-});
-const env = configOrExit(() => loadConfig(Env));
-const open = (url: string) => openDatabase(url, env.DATABASE_AUTH_TOKEN);
-const dbs = {
-  rental: await open(env.RENTAL_DATABASE_URL),
-  payment: await open(env.PAYMENT_DATABASE_URL),
-  delivery: await open(env.DELIVERY_DATABASE_URL),
-  mypage: await open(env.MYPAGE_DATABASE_URL),
-};
+const databaseVariable = (worker: WorkerName) => `${worker.toUpperCase()}_DATABASE_URL`;
+const env = configOrExit(() => loadConfig(z.object({ REDIS_URL: redisUrl, STREAM_PREFIX: streamPrefix, DATABASE_AUTH_TOKEN: z.string().optional() })));
+const databaseUrls = configOrExit(() => loadConfig(z.object(Object.fromEntries(workerNames.map((w) => [databaseVariable(w), databaseUrl(w)])))));
+const open = (worker: WorkerName) => openDatabase(databaseUrls[databaseVariable(worker)]!, env.DATABASE_AUTH_TOKEN);
+const dbs = Object.fromEntries(await Promise.all(workerNames.map(async (w) => [w, await open(w)]))) as Sources["dbs"];
 const redis = connectRedis(env.REDIS_URL, "command", "check-invariants");
 try {
   const report = await checkInvariants({ dbs, redis, prefix: env.STREAM_PREFIX });

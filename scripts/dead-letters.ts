@@ -21,10 +21,10 @@ const { values, positionals } = parseArgs({
 });
 const [command, ...ids] = positionals;
 if (!command || !["list", "redrive", "drop"].includes(command)) {
-  console.error("usage: npm run dead-letters -- list|redrive|drop [--group rental|payment|delivery|mypage] [ID ...] [--all]");
+  console.error(`usage: npm run dead-letters -- list|redrive|drop [--group ${GROUPS.join("|")}] [ID ...] [--all]`);
   process.exit(2);
 }
-if (values.group && !(GROUPS as readonly string[]).includes(values.group)) {
+if (values.group && !GROUPS.includes(values.group)) {
   console.error(`dead-letters: --group must be one of ${GROUPS.join(", ")}`);
   process.exit(2);
 }

@@ -10,11 +10,14 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { prettyFactory } from "pino-pretty";
+import { redisServerArgs } from "@rentalnang/shared/bus/redis-server-args";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
 import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/exit-codes";
+import { startOrder } from "@rentalnang/shared/topology/topology";
+import { redactUrl } from "@rentalnang/shared/config/load-config";
 
 const ROOT = resolve(import.meta.dir, "..");
-const ORDER = ["payment", "rental", "delivery", "mypage", "gateway"];
+const ORDER: string[] = startOrder();
 const STOP_DEADLINE_MS = 25_000;
 const RESTART_DELAY_MS = 1_000;
 const COLORS = ["\x1b[36m", "\x1b[35m", "\x1b[33m", "\x1b[32m", "\x1b[34m", "\x1b[31m"];
@@ -74,7 +77,7 @@ const REDIS_START_TIMEOUT_MS = 60_000;
 
 async function ensureRedis(): Promise<void> {
   if (await redisAnswers(redisUrl)) {
-    say("redis", `using the Redis at ${redisUrl}`);
+    say("redis", `using the Redis at ${redactUrl(redisUrl)}`);
     return;
   }
   const url = new URL(redisUrl);
@@ -90,8 +93,7 @@ async function ensureRedis(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const port = url.port || "6379";
   const proc = Bun.spawn(
-    [binary, "--port", port, "--bind", bind, "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec",
-      "--maxmemory-policy", "noeviction", "--save", ""],
+    [binary, ...redisServerArgs({ port, bind, dir })],
     // Its own process group: a terminal's Ctrl-C must not stop Redis before the workers drain.
     { stdout: "pipe", stderr: "pipe", detached: true },
   );

@@ -2,8 +2,8 @@ import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { startRedisServer, type RedisServer } from "@rentalnang/shared/testing/redis-server";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
-import type { WorkerName } from "@rentalnang/shared/testing/processes";
-import { checkInvariants, formatReport, type Report } from "../invariants/invariants.ts";
+import { startOrder, workerNames, type ProcessName } from "@rentalnang/shared/topology/topology";
+import { checkInvariants, formatReport, type Report, type Sources } from "../invariants/invariants.ts";
 import { createLoad, type LoadStats } from "./load.ts";
 
 export interface ChaosOptions {
@@ -24,8 +24,6 @@ export interface ChaosResult {
   settleMs: number | null;
   report: Report;
 }
-
-const TARGETS: WorkerName[] = ["rental", "payment", "delivery", "mypage", "gateway"];
 
 /**
  * The chaos run: load through the gateway while processes are SIGKILLed and restarted,
@@ -60,7 +58,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     const killer = (async () => {
       let redisKilled = !o.killRedis;
-      const bag: WorkerName[] = [];
+      const bag: ProcessName[] = [];
       while (performance.now() - started < o.durationMs - o.killEveryMs / 2) {
         await Bun.sleep(o.killEveryMs);
         const elapsed = performance.now() - started;
@@ -74,7 +72,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           continue;
         }
         // A shuffled bag: every process is killed once before any is killed twice.
-        if (bag.length === 0) bag.push(...[...TARGETS].sort(() => Math.random() - 0.5));
+        if (bag.length === 0) bag.push(...startOrder().sort(() => Math.random() - 0.5));
         const target = bag.pop()!;
         const proc = target === "gateway" ? s.gateway : s.procs[target];
         await proc.kill();
@@ -91,12 +89,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const loadEnded = performance.now();
     o.log(`chaos: load stopped after ${Math.round((loadEnded - started) / 1000)} s; settling`);
 
-    const dbs = {
-      rental: await openDatabase(s.dbUrl("rental")),
-      payment: await openDatabase(s.dbUrl("payment")),
-      delivery: await openDatabase(s.dbUrl("delivery")),
-      mypage: await openDatabase(s.dbUrl("mypage")),
-    };
+    const dbs = Object.fromEntries(await Promise.all(workerNames.map(async (w) => [w, await openDatabase(s.dbUrl(w))]))) as Sources["dbs"];
     const client = connectRedis(redis.url, "command", "chaos");
     let report: Report;
     let settleMs: number | null = null;

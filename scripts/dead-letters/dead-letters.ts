@@ -1,8 +1,9 @@
 import type { Redis } from "@rentalnang/shared/bus/redis";
-import { deadLetterKey } from "@rentalnang/shared/events/streams";
+import { deadLetterKey } from "@rentalnang/shared/topology/redis-keys";
+import { consumerGroups } from "@rentalnang/shared/topology/topology";
 
 /** The consumer groups that keep dead letters (one stream each). */
-export const GROUPS = ["rental", "payment", "delivery", "mypage"] as const;
+export const GROUPS: readonly string[] = consumerGroups.map((g) => g.group);
 
 export interface DeadLetter {
   group: string;

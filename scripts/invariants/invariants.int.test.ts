@@ -1,8 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
-import { openDatabase, type Database } from "@rentalnang/shared/db/database";
+import { openDatabase } from "@rentalnang/shared/db/database";
 import { migrate } from "@rentalnang/shared/db/migrate";
+import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
+import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
+import { consumersOf } from "@rentalnang/shared/topology/topology";
 import { migrations as deliveryMigrations } from "../../workers/delivery/src/migrations.ts";
 import { migrations as mypageMigrations } from "../../workers/mypage/src/migrations.ts";
 import { migrations as paymentMigrations } from "../../workers/payment/src/migrations.ts";
@@ -13,10 +16,12 @@ import { checkInvariants, type Sources } from "./invariants.ts";
 let dbs: Sources["dbs"];
 let redis: Redis;
 const T = "2026-01-01T00:00:00.000Z";
+const cleanup = cleanupEach();
 
 beforeEach(async () => {
   const open = async (m: Parameters<typeof migrate>[1]) => {
     const db = await openDatabase(":memory:");
+    cleanup.defer(() => db.close());
     await migrate(db, m);
     return db;
   };
@@ -27,10 +32,7 @@ beforeEach(async () => {
     mypage: await open(mypageMigrations),
   };
   redis = connectRedis((await testRedis()).url, "command", "invariants-test");
-});
-afterEach(async () => {
-  redis.disconnect();
-  await Promise.all(Object.values(dbs).map((d: Database) => d.close()));
+  cleanup.defer(() => redis.disconnect());
 });
 
 async function rental(id: number, status: string, reason: string | null = null, deleted = false) {
@@ -101,14 +103,16 @@ describe("invariant checker", () => {
 
   test("dead letters and pending entries in Redis are violations", async () => {
     const prefix = testPrefix("inv");
-    await redis.xadd(`${prefix}:dead:mypage`, "*", "reason", "test");
-    await redis.call("XGROUP", "CREATE", `${prefix}:events:rental`, "payment", "0", "MKSTREAM");
-    await redis.xadd(`${prefix}:events:rental`, "*", "event", "{}");
-    await redis.call("XREADGROUP", "GROUP", "payment", "c", "STREAMS", `${prefix}:events:rental`, ">");
+    const stream = streamKey(prefix, "rental");
+    const [group, deadGroup] = consumersOf("rental");
+    await redis.xadd(deadLetterKey(prefix, deadGroup!), "*", "reason", "test");
+    await redis.call("XGROUP", "CREATE", stream, group!, "0", "MKSTREAM");
+    await redis.xadd(stream, "*", "event", "{}");
+    await redis.call("XREADGROUP", "GROUP", group!, "c", "STREAMS", stream, ">");
     const report = await checkInvariants({ dbs, redis, prefix });
     expect(report.violations).toEqual(expect.arrayContaining([
-      "mypage has 1 dead letters",
-      `payment has 1 pending entries on ${prefix}:events:rental`,
+      `${deadGroup} has 1 dead letters`,
+      `${group} has 1 pending entries on ${stream}`,
     ]));
   });
 });

@@ -1,7 +1,8 @@
 import { Queue } from "bullmq";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import type { Database } from "@rentalnang/shared/db/database";
-import { deadLetterKey, streamKey } from "@rentalnang/shared/events/streams";
+import { deadLetterKey, queuePrefix, streamKey } from "@rentalnang/shared/topology/redis-keys";
+import { consumerGroups, queues, workerNames, workerTopology, type WorkerName } from "@rentalnang/shared/topology/topology";
 import { confirmationStatusOf, paymentStatusOf, statusOf, type Facts } from "../../workers/mypage/src/view/mypage.ts";
 
 /**
@@ -10,7 +11,7 @@ import { confirmationStatusOf, paymentStatusOf, statusOf, type Facts } from "../
  */
 
 export interface Sources {
-  dbs: Record<"rental" | "payment" | "delivery" | "mypage", Database>;
+  dbs: Record<WorkerName, Database>;
   redis: Redis;
   prefix: string;
 }
@@ -28,14 +29,6 @@ export interface Report {
   counts: Record<string, number>;
   violations: string[];
 }
-
-/** Consumer groups and the streams each reads (as the workers' main.ts declare them). */
-const GROUPS = {
-  rental: ["delivery"],
-  payment: ["rental"],
-  delivery: ["payment", "rental"],
-  mypage: ["rental", "payment", "delivery"],
-} as const;
 
 interface RentalRow { id: number; status: string; reason: string | null; paymentId: number | null; deleted: boolean; key: string | null }
 
@@ -97,16 +90,16 @@ export async function checkInvariants(src: Sources, clients?: ClientRecord[]): P
   if (clients) checkClients(clients, rentals, v);
 
   const backlog: Record<string, number> = {};
-  for (const name of ["rental", "payment", "delivery"] as const) {
+  for (const name of workerNames.filter((w) => workerTopology(w).publishes)) {
     const r = await src.dbs[name].execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
     backlog[name] = Number(r.rows[0]!.n);
     if (backlog[name]) v.push(`${name} has ${backlog[name]} unpublished outbox rows`);
   }
   let pending = 0;
   let deadLetters = 0;
-  for (const [group, sources] of Object.entries(GROUPS)) {
-    for (const source of sources) {
-      const stream = streamKey(src.prefix, source);
+  for (const { group, streams } of consumerGroups) {
+    for (const name of streams) {
+      const stream = streamKey(src.prefix, name);
       const summary = (await src.redis.xpending(stream, group).catch(() => [0])) as [number];
       if (Number(summary[0]) > 0) v.push(`${group} has ${summary[0]} pending entries on ${stream}`);
       pending += Number(summary[0]);
@@ -115,12 +108,14 @@ export async function checkInvariants(src: Sources, clients?: ClientRecord[]): P
     if (dead > 0) v.push(`${group} has ${dead} dead letters`);
     deadLetters += dead;
   }
-  const connection = src.redis.duplicate();
-  const queue = new Queue("confirmation-requests", { connection, prefix: `${src.prefix}:bull` });
-  const jobs = await queue.getJobCounts("waiting", "active", "delayed", "failed");
-  await queue.close();
-  connection.disconnect(); // BullMQ does not close a connection it was handed
-  for (const [state, n] of Object.entries(jobs)) if (n > 0) v.push(`${n} confirmation job(s) ${state}`);
+  for (const { name } of queues) {
+    const connection = src.redis.duplicate();
+    const queue = new Queue(name, { connection, prefix: queuePrefix(src.prefix) });
+    const jobs = await queue.getJobCounts("waiting", "active", "delayed", "failed");
+    await queue.close();
+    connection.disconnect(); // BullMQ does not close a connection it was handed
+    for (const [state, n] of Object.entries(jobs)) if (n > 0) v.push(`${n} job(s) ${state} in queue ${name}`);
+  }
 
   return {
     counts: {

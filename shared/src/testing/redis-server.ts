@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { redisServerArgs } from "../bus/redis-server-args.ts";
 
 /** A free TCP port on loopback, as the kernel hands it out. */
 export async function freePort(): Promise<number> {
@@ -26,8 +27,8 @@ export interface RedisServer {
 }
 
 /**
- * Starts a private `redis-server` on a free port, with AOF (`appendfsync everysec`, as in
- * production) and `noeviction`, in a temporary directory. Tests never touch the machine's Redis.
+ * Starts a private `redis-server` on a free port, durable as every Redis of the system is
+ * (redisServerArgs), in a temporary directory. Tests never touch the machine's Redis.
  */
 export async function startRedisServer(fixedPort?: number): Promise<RedisServer> {
   if (!Bun.which("redis-server")) {
@@ -37,14 +38,7 @@ export async function startRedisServer(fixedPort?: number): Promise<RedisServer>
   for (let attempt = 0; ; attempt++) {
     const port = fixedPort ?? (await freePort());
     const spawnIt = () =>
-      Bun.spawn(
-        [
-          "redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", dir,
-          "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-          "--maxmemory-policy", "noeviction", "--protected-mode", "no",
-        ],
-        { stdout: "ignore", stderr: "ignore" },
-      );
+      Bun.spawn(["redis-server", ...redisServerArgs({ port, bind: "127.0.0.1", dir })], { stdout: "ignore", stderr: "ignore" });
     let proc = spawnIt();
     if (await waitForRedis(port, proc)) {
       const server: RedisServer = {

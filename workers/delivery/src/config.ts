@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { drainRules, faultSwitch, positiveInt, refuseFaultsInProduction, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
+import { portOf } from "@rentalnang/shared/topology/topology";
 
 /** delivery's environment; the keys are the variable names (README.md, 'Configuration'). */
 const Fields = z.object({
-  ...workerFields("delivery", 8083),
+  ...workerFields("delivery", portOf("delivery")),
   /** Credentials of the queue board at /admin/queues; without both it answers 503. */
   BOARD_USER: z.string().min(1).optional(),
   BOARD_PASSWORD: z.string().min(1).optional(),

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { drainRules, withRules, workerFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
+import { portOf } from "@rentalnang/shared/topology/topology";
 
 /** mypage's environment; the keys are the variable names (README.md, 'Configuration'). */
 export const Env = withRules(z.object({
-  ...workerFields("mypage", 8084),
+  ...workerFields("mypage", portOf("mypage")),
 }), drainRules);
 export type Config = z.infer<typeof Env>;
 

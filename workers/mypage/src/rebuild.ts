@@ -11,24 +11,26 @@
  * `--keep-rows` asks to replay what the streams hold into the view as it is.
  */
 import { parseArgs } from "node:util";
+import { rewindGroup } from "@rentalnang/shared/bus/consumer-group";
 import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { migrate } from "@rentalnang/shared/db/migrate";
 import { holdsWholeHistory } from "@rentalnang/shared/bus/trimmer";
-import { streamKey } from "@rentalnang/shared/events/streams";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
+import { streamKey } from "@rentalnang/shared/topology/redis-keys";
+import { consumerGroupOf } from "@rentalnang/shared/topology/topology";
 import { readConfig } from "./config.ts";
 import { migrations } from "./migrations.ts";
 import { clearViews } from "./view/mypage-store.ts";
 
-const GROUP = "mypage";
+const { group, streams: sources } = consumerGroupOf("mypage")!;
 const config = configOrExit(() => readConfig());
 const db = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 await migrate(db, migrations);
 const redis = connectRedis(config.REDIS_URL, "command", "mypage-rebuild");
 
 const { values } = parseArgs({ options: { "keep-rows": { type: "boolean", default: false } } });
-const streams = (["rental", "payment", "delivery"] as const).map((source) => streamKey(config.STREAM_PREFIX, source));
+const streams = sources.map((source) => streamKey(config.STREAM_PREFIX, source));
 const trimmed: string[] = [];
 for (const stream of streams) {
   const h = await holdsWholeHistory(redis, stream);
@@ -47,12 +49,7 @@ const before = await db.execute("SELECT count(*) AS n FROM mypages");
 // rewind fails (Redis went away), the script fails loudly and can simply be run again.
 if (!values["keep-rows"]) await clearViews(db);
 for (const stream of streams) {
-  try {
-    await redis.call("XGROUP", "SETID", stream, GROUP, "0");
-  } catch (error) {
-    if (!(error instanceof Error && /NOGROUP|no such key/i.test(error.message))) throw error;
-    await redis.call("XGROUP", "CREATE", stream, GROUP, "0", "MKSTREAM");
-  }
+  await rewindGroup(redis, stream, group);
   console.log(`rebuild: ${stream}: ${await redis.xlen(stream)} entries to replay`);
 }
 console.log(
