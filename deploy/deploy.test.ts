@@ -1,14 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { REDIS_DURABILITY } from "@rentalnang/shared/bus/redis-server-args";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { flyKnownKeysRule, flyUpstreamsRule, flyVolumeOwnerRule, flyWorkerRule, type FlyApp } from "./fly-rules.ts";
+import { container, find, flyApps as apps, flyFiles as files, kubectl, overlay, OVERLAYS, ROOT, written } from "./fixtures.ts";
+import { flyKnownKeysRule, flyUpstreamsRule, flyVolumeOwnerRule, flyWorkerRule } from "./fly-rules.ts";
 import {
   autoscalerRule, imageTagRule, k8sRules, noCommittedSecretsRule, probesRule, readWriteOnceRule,
   resourcesRule, securityRule,
 } from "./k8s-rules.ts";
-import { readResources, renderKustomization, type K8sObject } from "./manifests.ts";
+import type { K8sObject } from "./manifests.ts";
 import { schemaViolations } from "./schemas.ts";
-import { drainRule, everyProcessDeployedRule, kedaStreamsRule, workerEnvRule, workerPortsRule } from "./worker-rules.ts";
+import { drainRule, everyProcessDeployedRule, workerEnvRule, workerPortsRule } from "./worker-rules.ts";
 import { servedHealthPaths, workerOfCommand, workers } from "./workers.ts";
 
 /**
@@ -17,34 +19,11 @@ import { servedHealthPaths, workerOfCommand, workers } from "./workers.ts";
  * fly.io configs; the container image. No cluster, registry or network is needed.
  */
 
-const ROOT = join(import.meta.dir, "..");
-const kubectl = Bun.which("kubectl");
-const OVERLAYS = ["dev", "prod"] as const;
-
 if (!kubectl) {
   console.warn("deploy checks: kubectl is not on PATH, so the overlays were NOT rendered or checked; only the resources as written were.");
 }
 
-const rendered = new Map<string, K8sObject[]>();
-function overlay(name: string): K8sObject[] {
-  if (!rendered.has(name)) rendered.set(name, renderKustomization(kubectl!, join(ROOT, "k8s", "overlays", name)));
-  return structuredClone(rendered.get(name)!);
-}
-
-/** The resources files as written in base and the components (no patches, no generators). */
-const written = () => [
-  ...readResources(join(ROOT, "k8s", "base")),
-  ...["file-databases", "libsql-servers", "autoscaling"].flatMap((c) => readResources(join(ROOT, "k8s", "components", c))),
-];
-
 const servedPaths = await servedHealthPaths(["/healthz", "/readyz"]);
-
-const find = (objects: K8sObject[], kind: string, name: string) => {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`${kind}/${name} is not in the manifests`);
-  return found as K8sObject & { spec: any };
-};
-const container = (objects: K8sObject[], kind: string, name: string) => find(objects, kind, name).spec.template.spec.containers[0];
 
 test("every process serves the health routes the platforms probe (/healthz, /readyz)", () => {
   expect([...servedPaths].sort()).toEqual(["/healthz", "/readyz"]);
@@ -92,10 +71,6 @@ for (const name of OVERLAYS) {
     test("each of the five processes runs in exactly one Deployment", () => {
       expect(everyProcessDeployedRule(overlay(name), workers)).toEqual([]);
     });
-
-    test("KEDA triggers watch the stream and consumer group their worker reads", () => {
-      expect(kedaStreamsRule(overlay(name))).toEqual([]);
-    });
   });
 }
 
@@ -139,6 +114,8 @@ describe.skipIf(!kubectl)("what each overlay is for", () => {
     const args: string[] = container(overlay("prod"), "StatefulSet", "redis").args;
     const flag = (name: string) => args[args.indexOf(name) + 1];
     expect([flag("--appendonly"), flag("--appendfsync"), flag("--maxmemory-policy")]).toEqual(["yes", "everysec", "noeviction"]);
+    // The same settings as the Redis that npm start and the tests run (shared/src/bus/redis-server-args.ts).
+    for (const [name, value] of Object.entries(REDIS_DURABILITY)) expect([name, flag(`--${name}`)]).toEqual([name, value]);
   });
 
   test("the queue board credentials come from an optional Secret, never from the manifests", () => {
@@ -247,17 +224,6 @@ describe("the rules report what they guard against", () => {
       ]);
     });
 
-    test("a KEDA trigger on another stream prefix or consumer group", () => {
-      const objects = overlay("prod");
-      const metadata = find(objects, "ScaledObject", "delivery").spec.triggers[0].metadata;
-      metadata.stream = "orders:events:payment";
-      metadata.consumerGroup = "mypage";
-      expect(kedaStreamsRule(objects)).toEqual([
-        "ScaledObject/delivery trigger redis-streams: stream orders:events:payment is none of rentalnang:events:rental, rentalnang:events:payment, rentalnang:events:delivery",
-        "ScaledObject/delivery trigger redis-streams: consumerGroup mypage, but delivery reads as group delivery",
-      ]);
-    });
-
     test("a committed password", () => {
       const objects = overlay("prod");
       (find(objects, "ConfigMap", objects.find((o) => o.metadata.name.startsWith("delivery-config"))!.metadata.name) as any)
@@ -274,10 +240,6 @@ const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
 const dockerStages = dockerfile.split(/^(?=FROM )/m).slice(1).map((stage) => [/^FROM \S+(?: AS (\S+))?/.exec(stage)?.[1] ?? "", stage] as const);
 
 describe("fly.io", () => {
-  const files = ["fly.toml", ...readdirSync(join(ROOT, "fly")).filter((f) => f.endsWith(".toml")).map((f) => `fly/${f}`)];
-  const apps = (): FlyApp[] =>
-    files.map((file) => ({ file, config: Bun.TOML.parse(readFileSync(join(ROOT, file), "utf8")) as Record<string, unknown> }));
-
   test("one app per process: fly.toml and fly/*.toml cover the five processes once each", () => {
     const runs = apps().map((a) => workerOfCommand(String(Object.values(a.config.processes as object)[0]).split(/\s+/)));
     expect(runs.sort()).toEqual(workers.map((w) => w.name).sort());

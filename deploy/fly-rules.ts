@@ -107,7 +107,7 @@ export function flyWorkerRule({ file, config }: FlyApp, servedPaths: Set<string>
   if (!KILL_SIGNALS.includes(String(config.kill_signal ?? "SIGINT"))) v.push(`${file}: kill_signal ${config.kill_signal} does not start a drain`);
 
   const autoStop = service.auto_stop_machines ?? true;
-  if (worker.consumesStreams && autoStop !== "off" && autoStop !== false) {
+  if (worker.reads.length > 0 && autoStop !== "off" && autoStop !== false) {
     v.push(`${file}: ${worker.name} reads Redis streams but auto_stop_machines is ${JSON.stringify(autoStop)} (must be "off")`);
   }
 

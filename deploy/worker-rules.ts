@@ -1,4 +1,3 @@
-import { sources, streamKey } from "@rentalnang/shared/events/streams";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IService } from "kubernetes-models/v1/Service";
 import { ref, type K8sObject } from "./manifests.ts";
@@ -44,13 +43,13 @@ export function containerEnv(objects: K8sObject[], site: ContainerSite): Contain
   return { literal, names: [...names], problems };
 }
 
-interface WorkerSite extends ContainerSite {
+export interface WorkerSite extends ContainerSite {
   worker: WorkerSpec;
   env: ContainerEnv;
 }
 
 /** Containers that run a worker, with that worker's spec and environment. */
-function workerSites(objects: K8sObject[]): { sites: WorkerSite[]; problems: string[] } {
+export function workerSites(objects: K8sObject[]): { sites: WorkerSite[]; problems: string[] } {
   const sites: WorkerSite[] = [];
   const problems: string[] = [];
   for (const site of containerSites(objects)) {
@@ -63,7 +62,8 @@ function workerSites(objects: K8sObject[]): { sites: WorkerSite[]; problems: str
   return { sites, problems };
 }
 
-function parsedConfig(site: WorkerSite): Readonly<Record<string, unknown>> | undefined {
+/** The worker's config as it would parse its environment; undefined when it would refuse it. */
+export function parsedConfig(site: WorkerSite): Readonly<Record<string, unknown>> | undefined {
   try {
     return site.worker.readConfig(site.env.literal);
   } catch {
@@ -160,45 +160,5 @@ export function everyProcessDeployedRule(objects: K8sObject[], all: WorkerSpec[]
     const deployments = sites.filter((s) => s.worker === worker && isDeployment(s.workload)).map((s) => ref(s.workload));
     if (deployments.length === 1) return [];
     return [`${worker.name} runs in ${deployments.length} Deployments${deployments.length ? `: ${deployments.join(", ")}` : ""}`];
-  });
-}
-
-interface RedisStreamsTrigger {
-  type: string;
-  metadata?: Record<string, string>;
-}
-
-/**
- * A KEDA redis-streams trigger watches the stream and consumer group its target worker
- * really reads, on the Redis that worker uses, and scales on lag.
- */
-export function kedaStreamsRule(objects: K8sObject[]): string[] {
-  const { sites } = workerSites(objects);
-  return objects.filter((o) => o.kind === "ScaledObject").flatMap((so) => {
-    const spec = so.spec as { scaleTargetRef?: { name?: string }; triggers?: RedisStreamsTrigger[] };
-    const target = sites.find((s) => isDeployment(s.workload) && s.workload.metadata.name === spec.scaleTargetRef?.name);
-    if (!target) return [`${ref(so)}: its target runs no rentalnang worker`];
-    const config = parsedConfig(target);
-    const prefix = String(config?.STREAM_PREFIX ?? "");
-    const redisUrl = new URL(String(config?.REDIS_URL ?? "redis://invalid"));
-    return (spec.triggers ?? []).filter((t) => t.type === "redis-streams").flatMap((t) => {
-      const m = t.metadata ?? {};
-      const v: string[] = [];
-      const where = `${ref(so)} trigger redis-streams`;
-      const streams = sources.map((source) => streamKey(prefix, source));
-      if (!streams.includes(m.stream ?? "")) v.push(`${where}: stream ${m.stream} is none of ${streams.join(", ")}`);
-      if (m.consumerGroup !== target.worker.name) v.push(`${where}: consumerGroup ${m.consumerGroup}, but ${target.worker.name} reads as group ${target.worker.name}`);
-      if (!/^\d+$/.test(m.lagCount ?? "")) v.push(`${where}: no lagCount`);
-      const [host = "", port = ""] = (m.address ?? "").split(":");
-      const [service, namespace] = host.split(".");
-      if (service !== redisUrl.hostname.split(".")[0] || port !== (redisUrl.port || "6379")) {
-        v.push(`${where}: watches ${m.address}, but ${target.worker.name} uses ${redisUrl.host}`);
-      }
-      if (so.metadata.namespace && namespace !== so.metadata.namespace) {
-        v.push(`${where}: address names namespace ${namespace}, the ScaledObject lives in ${so.metadata.namespace}`);
-      }
-      if (!byKindAndName(objects, "Service", service ?? "")) v.push(`${where}: no Service ${service}`);
-      return v;
-    });
   });
 }

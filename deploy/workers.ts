@@ -1,41 +1,46 @@
 import { Hono } from "hono";
 import { Health } from "@rentalnang/shared/http/health";
-import * as delivery from "../workers/delivery/src/config.ts";
-import * as gateway from "../workers/gateway/src/config.ts";
-import * as mypage from "../workers/mypage/src/config.ts";
-import * as payment from "../workers/payment/src/config.ts";
-import * as rental from "../workers/rental/src/config.ts";
+import {
+  callsOf, consumerGroupOf, portOf, startOrder, workerTopology, type ProcessName, type StreamName, type WorkerName,
+} from "@rentalnang/shared/topology/topology";
 
-/** What the deploy checks need to know about one process, read from its own code. */
+/** What the deploy checks need to know about one process, read from its own code and the topology. */
 export interface WorkerSpec {
-  name: string;
-  /** Its port (docs/architecture.md, 'Topology'). */
+  name: ProcessName;
+  /** Its port in the topology (shared/src/topology/topology.ts). */
   port: number;
   /** The environment variables its config.ts knows. */
   keys: string[];
   /** Its own config parser: throws a ConfigError naming the first bad variable. */
   readConfig: (env: Record<string, string | undefined>) => Readonly<Record<string, unknown>>;
-  /** Reads Redis streams, so it has work to do with no HTTP traffic at all. */
-  consumesStreams: boolean;
+  /** The stream its outbox publishes to, if any. */
+  publishes?: StreamName;
+  /** The streams its consumer group reads: with any, it has work to do with no HTTP traffic at all. */
+  reads: readonly StreamName[];
+  /** The workers it calls over HTTP, each through `<NAME>_URL`. */
+  calls: readonly WorkerName[];
 }
 
-/** Each process's port (docs/architecture.md, 'Topology'). */
-export const CONTRACT_PORTS = { gateway: 8088, rental: 8081, payment: 8082, delivery: 8083, mypage: 8084 } as const;
+interface ConfigModule {
+  Env: { shape: Record<string, unknown> };
+  readConfig: (env: Record<string, string | undefined>) => unknown;
+}
 
-const configs = { gateway, rental, payment, delivery, mypage };
-
-export const workers: WorkerSpec[] = Object.entries(configs).map(([name, config]) => {
-  const keys = Object.keys(config.Env.shape);
+async function specOf(name: ProcessName): Promise<WorkerSpec> {
+  const config = (await import(`../workers/${name}/src/config.ts`)) as ConfigModule;
   return {
     name,
-    port: CONTRACT_PORTS[name as keyof typeof CONTRACT_PORTS],
-    keys,
+    port: portOf(name),
+    keys: Object.keys(config.Env.shape),
     readConfig: (env) => config.readConfig(env) as Readonly<Record<string, unknown>>,
-    // Every worker that talks to Redis reads its streams (consumer groups are named
-    // after the consuming worker); the gateway talks to no Redis.
-    consumesStreams: keys.includes("REDIS_URL"),
+    publishes: name === "gateway" ? undefined : workerTopology(name).publishes,
+    reads: name === "gateway" ? [] : consumerGroupOf(name)?.streams ?? [],
+    calls: callsOf(name),
   };
-});
+}
+
+/** Every process of the topology. */
+export const workers: WorkerSpec[] = await Promise.all(startOrder().map(specOf));
 
 export const workerNamed = (name: string) => workers.find((w) => w.name === name);
 
