@@ -10,7 +10,6 @@ await runWorker({
   name: "mypage",
   config,
   migrations,
-  consumes: ["rental", "payment", "delivery"],
   build: ({ db, health, logger, metrics }) => {
     const projector = createProjector(db);
     return {
