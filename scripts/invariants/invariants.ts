@@ -3,7 +3,7 @@ import type { Redis } from "@rentalnang/shared/bus/redis";
 import type { Database } from "@rentalnang/shared/db/database";
 import { deadLetterKey, queuePrefix, streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { consumerGroups, queues, workerNames, workerTopology, type WorkerName } from "@rentalnang/shared/topology/topology";
-import { confirmationStatusOf, paymentStatusOf, statusOf, type Facts } from "../../workers/mypage/src/view/mypage.ts";
+import { confirmationStatusOf, paymentStatusOf, statusOf, type Mypage } from "../../workers/mypage/src/mypages/mypage.ts";
 
 /**
  * What must hold across the four databases and Redis once the system has settled
@@ -48,7 +48,7 @@ export async function checkInvariants(src: Sources, clients?: ClientRecord[]): P
   const requests = new Map((await delivery.execute("SELECT id, rental_id, status FROM deliveries")).rows
     .map((r) => [Number(r.rental_id), { id: Number(r.id), status: String(r.status) }]));
   const views = new Map((await mypage.execute("SELECT rental_id, facts FROM mypages")).rows
-    .map((r) => [Number(r.rental_id), JSON.parse(String(r.facts)) as Facts]));
+    .map((r) => [Number(r.rental_id), JSON.parse(String(r.facts)) as Mypage]));
   const known = new Set(rentals.map((r) => r.id));
 
   for (const r of rentals) {

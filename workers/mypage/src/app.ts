@@ -1,12 +1,8 @@
-import type { Database } from "@rentalnang/shared/db/database";
-import type { Health } from "@rentalnang/shared/http/health";
-import { createServiceApp } from "@rentalnang/shared/http/service-app";
-import type { Logger } from "@rentalnang/shared/log/logger";
-import type { Metrics } from "@rentalnang/shared/observability/metrics";
-import { mypageRoutes } from "./view/routes.ts";
+import { createServiceApp, type ServiceFrame } from "@rentalnang/shared/http/service-app";
+import { mypagesRouter, type MypagesDeps } from "./mypages/mypages.handlers.ts";
 
-export function createApp(deps: { db: Database; health: Health; logger: Logger; metrics: Metrics }) {
-  const app = createServiceApp("mypage", deps);
-  app.route("/", mypageRoutes(deps));
-  return app;
+export interface AppDeps extends ServiceFrame, MypagesDeps {}
+
+export function createApp(deps: AppDeps) {
+  return createServiceApp("mypage", deps).route("/", mypagesRouter(deps));
 }

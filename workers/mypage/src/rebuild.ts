@@ -21,7 +21,7 @@ import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { consumerGroupOf } from "@rentalnang/shared/topology/topology";
 import { readConfig } from "./config.ts";
 import { migrations } from "./migrations.ts";
-import { clearViews } from "./view/mypage-store.ts";
+import { clearMypages } from "./mypages/mypage-store.ts";
 
 const { group, streams: sources } = consumerGroupOf("mypage")!;
 const config = configOrExit(() => readConfig());
@@ -47,7 +47,7 @@ if (trimmed.length > 0 && !values["keep-rows"]) {
 const before = await db.execute("SELECT count(*) AS n FROM mypages");
 // Clear first, then rewind: a replay must never start before the view is empty. If the
 // rewind fails (Redis went away), the script fails loudly and can simply be run again.
-if (!values["keep-rows"]) await clearViews(db);
+if (!values["keep-rows"]) await clearMypages(db);
 for (const stream of streams) {
   await rewindGroup(redis, stream, group);
   console.log(`rebuild: ${stream}: ${await redis.xlen(stream)} entries to replay`);

@@ -1,18 +1,17 @@
-import type { Row, Transaction } from "@libsql/client";
+import type { Row } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
+import type { Executor } from "@rentalnang/shared/db/executor";
 import { pageQuery } from "@rentalnang/shared/db/page-query";
-import { statusOf, type Facts, type Status } from "./mypage.ts";
+import { statusOf, type Mypage, type MypageStatus } from "./mypage.ts";
 
-type Executor = Pick<Transaction, "execute"> | Database;
+const rowToMypage = (r: Row) => JSON.parse(String(r.facts)) as Mypage;
 
-const toFacts = (r: Row) => JSON.parse(String(r.facts)) as Facts;
-
-export async function findView(db: Executor, rentalId: number): Promise<Facts | undefined> {
+export async function findMypage(db: Executor, rentalId: number): Promise<Mypage | undefined> {
   const r = await db.execute({ sql: "SELECT facts FROM mypages WHERE rental_id = ?", args: [rentalId] });
-  return r.rows[0] ? toFacts(r.rows[0]) : undefined;
+  return r.rows[0] ? rowToMypage(r.rows[0]) : undefined;
 }
 
-export async function saveView(db: Executor, v: Facts) {
+export async function saveMypage(db: Executor, v: Mypage) {
   await db.execute({
     sql: `INSERT INTO mypages (rental_id, facts, customer_id, status, updated_at) VALUES (?, ?, ?, ?, ?)
           ON CONFLICT (rental_id) DO UPDATE SET facts = excluded.facts, customer_id = excluded.customer_id,
@@ -21,7 +20,7 @@ export async function saveView(db: Executor, v: Facts) {
   });
 }
 
-export async function listViews(db: Database, f: { customerId?: string; status?: Status; before?: number; limit: number }) {
+export async function listMypages(db: Database, f: { customerId?: string; status?: MypageStatus; before?: number; limit: number }) {
   const r = await db.execute(pageQuery({
     from: "SELECT rental_id, facts FROM mypages",
     idColumn: "rental_id",
@@ -29,9 +28,9 @@ export async function listViews(db: Database, f: { customerId?: string; status?:
     before: f.before,
     limit: f.limit,
   }));
-  return r.rows.map((row) => ({ id: Number(row.rental_id), facts: toFacts(row) }));
+  return r.rows.map((row) => ({ id: Number(row.rental_id), mypage: rowToMypage(row) }));
 }
 
-export async function clearViews(db: Database) {
+export async function clearMypages(db: Database) {
   await db.execute("DELETE FROM mypages");
 }

@@ -1,4 +1,5 @@
-import type { DomainEvent } from "@rentalnang/shared/events/catalog";
+import type { DeliveryStatus, PaymentStatus } from "@rentalnang/shared/domain/statuses";
+import type { CancelReason, DomainEvent } from "@rentalnang/shared/events/catalog";
 
 /**
  * The customer's view of one rental, folded from every event of the saga.
@@ -9,7 +10,7 @@ import type { DomainEvent } from "@rentalnang/shared/events/catalog";
  * which events arrive and however often each arrives. No inbox is needed.
  */
 
-export interface Facts {
+export interface Mypage {
   rentalId: number;
   carId: string | null;
   rentHour: number | null;
@@ -24,16 +25,16 @@ export interface Facts {
   confirmed: boolean;
   confirmationCancelled: boolean;
   cancelled: boolean;
-  cancelReason: "customer" | "payment-declined" | "payment-unavailable" | null;
+  cancelReason: CancelReason | null;
   /** The latest occurredAt among the events folded in. */
   updatedAt: string;
 }
 
-export type Status = "Reserved" | "AwaitingConfirmation" | "Confirmed" | "Cancelled";
-export type PaymentStatus = "Approved" | "Refunded" | "Declined" | null;
-export type ConfirmationStatus = "PendingConfirmation" | "Confirmed" | "Cancelled" | null;
+/** mypage's own summary of the rental; the payment's and the delivery's are theirs, as they name them. */
+export const mypageStatuses = ["Reserved", "AwaitingConfirmation", "Confirmed", "Cancelled"] as const;
+export type MypageStatus = (typeof mypageStatuses)[number];
 
-export function empty(rentalId: number): Facts {
+export function empty(rentalId: number): Mypage {
   return {
     rentalId, carId: null, rentHour: null, price: null, customerId: null, paymentId: null, deliveryId: null,
     reserved: false, paymentApproved: false, paymentRefunded: false, confirmationRequested: false,
@@ -44,8 +45,8 @@ export function empty(rentalId: number): Facts {
 /** The rental an event is about. */
 export const rentalIdOf = (event: DomainEvent) => event.data.rentalId;
 
-export function evolve(view: Facts, event: DomainEvent): Facts {
-  const v: Facts = { ...view, updatedAt: event.occurredAt > view.updatedAt ? event.occurredAt : view.updatedAt };
+export function evolve(view: Mypage, event: DomainEvent): Mypage {
+  const v: Mypage = { ...view, updatedAt: event.occurredAt > view.updatedAt ? event.occurredAt : view.updatedAt };
   switch (event.type) {
     case "Rented":
       return { ...v, ...details(v, event.data), paymentId: v.paymentId ?? event.data.paymentId, reserved: true };
@@ -87,7 +88,7 @@ export function evolve(view: Facts, event: DomainEvent): Facts {
   }
 }
 
-function details(v: Facts, d: { carId: string; rentHour: number; price: number; customerId: string | null }) {
+function details(v: Mypage, d: { carId: string; rentHour: number; price: number; customerId: string | null }) {
   return {
     carId: v.carId ?? d.carId,
     rentHour: v.rentHour ?? d.rentHour,
@@ -96,46 +97,23 @@ function details(v: Facts, d: { carId: string; rentHour: number; price: number; 
   };
 }
 
-export function statusOf(v: Facts): Status {
+export function statusOf(v: Mypage): MypageStatus {
   if (v.cancelled) return "Cancelled";
   if (v.confirmed) return "Confirmed";
   if (v.confirmationRequested) return "AwaitingConfirmation";
   return "Reserved";
 }
 
-export function paymentStatusOf(v: Facts): PaymentStatus {
+export function paymentStatusOf(v: Mypage): PaymentStatus | null {
   if (v.paymentRefunded) return "Refunded";
   if (v.paymentApproved) return "Approved";
   if (v.cancelReason === "payment-declined") return "Declined";
   return null;
 }
 
-export function confirmationStatusOf(v: Facts): ConfirmationStatus {
+export function confirmationStatusOf(v: Mypage): DeliveryStatus | null {
   if (v.confirmationCancelled) return "Cancelled";
   if (v.confirmed) return "Confirmed";
   if (v.confirmationRequested) return "PendingConfirmation";
   return null;
-}
-
-/** The view as the API shows it (docs/openapi.json, mypage's `Mypage`). */
-export function present(v: Facts) {
-  return {
-    rentalId: v.rentalId,
-    carId: v.carId,
-    rentHour: v.rentHour,
-    price: v.price,
-    customerId: v.customerId,
-    status: statusOf(v),
-    paymentStatus: paymentStatusOf(v),
-    confirmationStatus: confirmationStatusOf(v),
-    cancelReason: v.cancelReason,
-    paymentId: v.paymentId,
-    deliveryId: v.deliveryId,
-    updatedAt: v.updatedAt,
-    _links: {
-      self: { href: `/mypages/${v.rentalId}` },
-      rental: { href: `/rentals/${v.rentalId}` },
-      ...(v.deliveryId ? { delivery: { href: `/deliveries/${v.deliveryId}` } } : {}),
-    },
-  };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { DomainEvent } from "@rentalnang/shared/events/catalog";
-import { confirmationStatusOf, empty, evolve, paymentStatusOf, present, statusOf, type Facts } from "./mypage.ts";
+import { confirmationStatusOf, empty, evolve, paymentStatusOf, statusOf, type Mypage } from "./mypage.ts";
+import { present } from "./mypage-resource.ts";
 
 const RENTAL = 1;
 let clock = 0;
@@ -36,7 +37,7 @@ const scenarios: Record<string, () => DomainEvent[]> = {
 };
 
 const fold = (events: DomainEvent[]) => events.reduce(evolve, empty(RENTAL));
-const seen = (v: Facts) => present(v);
+const seen = (v: Mypage) => present(v);
 
 describe("mypage view", () => {
   test("a confirmed reservation reads Confirmed / Approved / Confirmed", () => {

@@ -1,0 +1,48 @@
+import { z } from "@hono/zod-openapi";
+import { DeliveryStatus, PaymentStatus } from "@rentalnang/shared/domain/statuses";
+import { CancelReason } from "@rentalnang/shared/events/catalog";
+import { confirmationStatusOf, mypageStatuses, paymentStatusOf, statusOf, type Mypage } from "./mypage.ts";
+
+export const MypageStatus = z.enum(mypageStatuses);
+
+/** The view as the API shows it; `present` builds it, so schema and body cannot drift. */
+export const MypageResource = z
+  .object({
+    rentalId: z.number().int(),
+    carId: z.string().nullable(),
+    rentHour: z.number().int().nullable(),
+    price: z.number().int().nullable(),
+    customerId: z.string().nullable(),
+    status: MypageStatus,
+    paymentStatus: PaymentStatus.nullable(),
+    confirmationStatus: DeliveryStatus.nullable(),
+    cancelReason: CancelReason.nullable(),
+    paymentId: z.number().int().nullable(),
+    deliveryId: z.number().int().nullable(),
+    updatedAt: z.string(),
+    _links: z.record(z.string(), z.object({ href: z.string() })),
+  })
+  .openapi("Mypage");
+export type MypageResource = z.infer<typeof MypageResource>;
+
+export function present(v: Mypage): MypageResource {
+  return {
+    rentalId: v.rentalId,
+    carId: v.carId,
+    rentHour: v.rentHour,
+    price: v.price,
+    customerId: v.customerId,
+    status: statusOf(v),
+    paymentStatus: paymentStatusOf(v),
+    confirmationStatus: confirmationStatusOf(v),
+    cancelReason: v.cancelReason,
+    paymentId: v.paymentId,
+    deliveryId: v.deliveryId,
+    updatedAt: v.updatedAt,
+    _links: {
+      self: { href: `/mypages/${v.rentalId}` },
+      rental: { href: `/rentals/${v.rentalId}` },
+      ...(v.deliveryId ? { delivery: { href: `/deliveries/${v.deliveryId}` } } : {}),
+    },
+  };
+}
