@@ -1,16 +1,16 @@
 import { beforeEach, describe, expect, test } from "bun:test";
-import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
+import type { Redis } from "@rentalnang/shared/bus/redis";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { migrate } from "@rentalnang/shared/db/migrate";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
-import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
+import { connectTestRedis, testPrefix } from "@rentalnang/shared/testing/harness";
 import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { consumersOf } from "@rentalnang/shared/topology/topology";
 import { migrations as deliveryMigrations } from "../../workers/delivery/src/migrations.ts";
 import { migrations as mypageMigrations } from "../../workers/mypage/src/migrations.ts";
 import { migrations as paymentMigrations } from "../../workers/payment/src/migrations.ts";
 import { migrations as rentalMigrations } from "../../workers/rental/src/migrations.ts";
-import { empty, type Facts } from "../../workers/mypage/src/view/mypage.ts";
+import { empty, type Mypage } from "../../workers/mypage/src/mypages/mypage.ts";
 import { checkInvariants, type Sources } from "./invariants.ts";
 
 let dbs: Sources["dbs"];
@@ -31,8 +31,7 @@ beforeEach(async () => {
     delivery: await open(deliveryMigrations),
     mypage: await open(mypageMigrations),
   };
-  redis = connectRedis((await testRedis()).url, "command", "invariants-test");
-  cleanup.defer(() => redis.disconnect());
+  redis = await connectTestRedis(cleanup);
 });
 
 async function rental(id: number, status: string, reason: string | null = null, deleted = false) {
@@ -52,7 +51,7 @@ const request = (rentalId: number, status: string) =>
     sql: "INSERT INTO deliveries (rental_id, payment_id, rent_hour, status, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)",
     args: [rentalId, rentalId, status, T, T],
   });
-const view = (rentalId: number, facts: Partial<Facts>) =>
+const view = (rentalId: number, facts: Partial<Mypage>) =>
   dbs.mypage.execute({
     sql: "INSERT INTO mypages (rental_id, facts, status, updated_at) VALUES (?, ?, 'x', ?)",
     args: [rentalId, JSON.stringify({ ...empty(rentalId), ...facts }), T],

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
-import { testPrefix } from "@rentalnang/shared/testing/harness";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
+import { testPrefix } from "@rentalnang/shared/testing/harness";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { tempDir } from "@rentalnang/shared/testing/temp-dir";
 import { freePort } from "@rentalnang/shared/testing/redis-server";
+import { spawnScript } from "@rentalnang/shared/testing/run-script";
 
 /** `npm start` / `npm run start:<name>`: the launcher in scripts/start.ts, run as a user would. */
 
@@ -12,11 +13,7 @@ const cleanup = cleanupEach();
 
 function launch(args: string[], env: Record<string, string>) {
   const dir = cleanup.use(tempDir("launcher"));
-  const proc = Bun.spawn([process.execPath, "scripts/start.ts", ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATA_DIR: dir.dir, STREAM_PREFIX: testPrefix("launch"), ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const proc = spawnScript("scripts/start.ts", args, { DATA_DIR: dir.dir, STREAM_PREFIX: testPrefix("launch"), ...env });
   // A test that failed halfway leaves no launcher (nor the Redis it started) behind.
   cleanup.defer(async () => {
     if (proc.exitCode === null) proc.kill("SIGINT");

@@ -1,9 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
+import { beforeAll, describe, expect, test } from "bun:test";
+import type { Redis } from "@rentalnang/shared/bus/redis";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
-import { eventually } from "@rentalnang/shared/testing/processes";
+import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
+import { connectTestRedis } from "@rentalnang/shared/testing/harness";
+import { eventually } from "@rentalnang/shared/testing/eventually";
+import { httpClient, type Json } from "@rentalnang/shared/testing/http-client";
+import { runScript } from "@rentalnang/shared/testing/run-script";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
+import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
+import { consumerGroups, type StreamName, type WorkerName } from "@rentalnang/shared/topology/topology";
 
 /**
  * Edge events, dead letters and the graceful drain, against the whole stack.
@@ -12,61 +18,45 @@ import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 
 let stack: Stack;
 let redis: Redis;
-type Json = Record<string, any>;
+const cleanup = cleanupAll();
+const http = httpClient();
+const { get, post } = http;
 
 beforeAll(async () => {
   stack = await startStack({ all: { READINESS_DRAIN_MS: "400" } });
-  redis = connectRedis(stack.redisUrl, "command", "reliability");
-});
-afterAll(async () => {
-  redis?.disconnect();
-  await stack?.stop();
+  cleanup.defer(() => stack.stop());
+  redis = await connectTestRedis(cleanup, stack.redisUrl);
 });
 
-const stream = (source: string) => `${stack.prefix}:events:${source}`;
-const dead = (group: string) => `${stack.prefix}:dead:${group}`;
-async function xadd(source: string, type: string, data: unknown, version = 1) {
+const stream = (source: StreamName) => streamKey(stack.prefix, source);
+const dead = (group: WorkerName) => deadLetterKey(stack.prefix, group);
+async function xadd(source: StreamName, type: string, data: unknown, version = 1) {
   const e = envelopeFor({ type, version, aggregateId: "edge", data }, source, { correlationId: "edge-test" });
   await redis.xadd(stream(source), "*", "event", JSON.stringify(e));
   return e;
 }
-const get = async (url: string) => {
-  const res = await fetch(url);
-  return { status: res.status, body: (await res.json()) as Json };
-};
-const pendingOf = async (source: string, group: string) => Number(((await redis.xpending(stream(source), group)) as [number])[0]);
-const cli = async (...args: string[]) => {
-  const proc = Bun.spawn([process.execPath, "scripts/dead-letters.ts", ...args], {
-    env: { PATH: process.env.PATH ?? "", REDIS_URL: stack.redisUrl, STREAM_PREFIX: stack.prefix },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [code, out] = await Promise.all([proc.exited, new Response(proc.stdout).text()]);
-  return { code, out };
-};
+const pendingOf = async (source: StreamName, group: string) => Number(((await redis.xpending(stream(source), group)) as [number])[0]);
+const cli = (...args: string[]) => runScript("scripts/dead-letters.ts", args, { REDIS_URL: stack.redisUrl, STREAM_PREFIX: stack.prefix });
 async function allAcked() {
   await eventually(async () => {
-    for (const [source, group] of [["rental", "payment"], ["rental", "mypage"], ["delivery", "rental"], ["payment", "delivery"]] as const) {
-      if ((await pendingOf(source, group)) > 0) return undefined;
+    for (const { group, streams } of consumerGroups) {
+      for (const source of streams) if ((await pendingOf(source, group)) > 0) return undefined;
     }
     return true;
-  }, 10_000, "every entry acked");
+  }, { what: "every entry acked", timeoutMs: 10_000 });
 }
 
 describe("edge events", () => {
   test("a malformed entry and an unknown event version go to dead letters; the loop goes on", async () => {
     await redis.xadd(stream("rental"), "*", "event", "{oops");
     await xadd("rental", "Rented", { rentalId: 1 }, 99);
-    await eventually(async () => ((await redis.xlen(dead("mypage"))) === 2 ? true : undefined), 10_000, "two dead letters");
+    await eventually(async () => (await redis.xlen(dead("mypage"))) === 2, { what: "two dead letters", timeoutMs: 10_000 });
     const ready = await get(`${stack.procs.mypage.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.body.checks.consumer.deadLetters).toBe(2);
     // The loop keeps going: a good reservation still reaches the view.
-    const r = await fetch(`${stack.gateway.url}/rentals`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ carId: "after-poison", rentHour: 1 }),
-    });
-    const { id } = (await r.json()) as Json;
-    await eventually(async () => ((await get(`${stack.procs.mypage.url}/mypages/${id}`)).status === 200 ? true : undefined));
+    const { id } = (await post(`${stack.gateway.url}/rentals`, { carId: "after-poison", rentHour: 1 })).body;
+    await eventually(async () => (await get(`${stack.procs.mypage.url}/mypages/${id}`)).status === 200);
   });
 
   test("dead letters can be listed, redriven once the cause is fixed, and dropped", async () => {
@@ -83,7 +73,7 @@ describe("edge events", () => {
     const id = await redis.xadd(dead("mypage"), "*", "stream", stream("rental"), "entryId", "0-1", "group", "mypage",
       "reason", "handler bug", "deliveries", "5", "fields", JSON.stringify({ event: JSON.stringify(fixed) }), "failedAt", new Date().toISOString());
     expect((await cli("redrive", "--group", "mypage", id!)).out).toContain("redrove 1");
-    await eventually(async () => ((await get(`${stack.procs.mypage.url}/mypages/424242`)).status === 200 ? true : undefined), 10_000, "redriven event");
+    await eventually(async () => (await get(`${stack.procs.mypage.url}/mypages/424242`)).status === 200, { what: "redriven event", timeoutMs: 10_000 });
 
     expect((await cli("drop")).code).toBe(2); // drop needs ids or --all
     expect((await cli("drop", "--group", "mypage", "--all")).out).toContain("dropped 2");
@@ -98,10 +88,8 @@ describe("edge events", () => {
   });
 
   test("a confirmation for a deleted rental leaves it deleted", async () => {
-    const r = (await (await fetch(`${stack.procs.rental.url}/rentals`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ carId: "gone", rentHour: 1 }),
-    })).json()) as Json;
-    expect((await fetch(`${stack.procs.rental.url}/rentals/${r.id}`, { method: "DELETE" })).status).toBe(204);
+    const r = (await post(`${stack.procs.rental.url}/rentals`, { carId: "gone", rentHour: 1 })).body;
+    expect((await http.delete(`${stack.procs.rental.url}/rentals/${r.id}`)).status).toBe(204);
     await xadd("delivery", "ReservationConfirmed", { deliveryId: 1, rentalId: r.id });
     await allAcked();
     expect((await get(`${stack.procs.rental.url}/rentals/${r.id}`)).status).toBe(404);
@@ -110,9 +98,7 @@ describe("edge events", () => {
   test("a refund for a payment that never existed leaves a tombstone: a later charge is refused", async () => {
     await xadd("rental", "RentalCancelled", { rentalId: 888888, carId: "x", rentHour: 1, price: 1000, customerId: null, paymentId: null, reason: "payment-unavailable" });
     await allAcked();
-    const late = await fetch(`${stack.procs.payment.url}/payments`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rentalId: 888888, rentHour: 1 }),
-    });
+    const late = await post(`${stack.procs.payment.url}/payments`, { rentalId: 888888, rentHour: 1 });
     expect(late.status).toBe(409);
     expect((await get(`${stack.procs.payment.url}/payments?rentalId=888888`)).body.items).toEqual([]);
     expect((await get(`${stack.procs.delivery.url}/deliveries?rentalId=888888`)).body.items).toEqual([]);
@@ -127,6 +113,7 @@ describe("graceful drain", () => {
         method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify({ carId: `drain-${i}`, rentHour: 1, customerId: "drain" }),
       }).then(
+        // fetch itself, not the test client: only a refused connection is "never accepted", an answer cut short fails.
         async (res) => ({ status: res.status, body: (await res.json()) as Json }),
         () => ({ status: 0, body: {} as Json }), // refused: never accepted
       );
@@ -136,9 +123,9 @@ describe("graceful drain", () => {
     rental.proc.kill("SIGTERM");
     // Readiness turns 503 as soon as the signal is handled, while requests are still served.
     const readyDuringDrain = await eventually(async () => {
-      const res = await fetch(`${rental.url}/readyz`);
-      return res.status === 503 ? ((await res.json()) as Json) : undefined;
-    }, 1_000, "readiness 503 during the drain");
+      const res = await get(`${rental.url}/readyz`);
+      return res.status === 503 && res.body;
+    }, { what: "readiness 503 during the drain", timeoutMs: 1_000 });
     expect(readyDuringDrain.status).toBe("draining");
     const during = await send(100); // still served while draining
     const answers = [...(await Promise.all(inFlight)), during];
@@ -159,31 +146,23 @@ describe("graceful drain", () => {
     for (const a of accepted) {
       await eventually(async () => {
         const v = await get(`${stack.procs.mypage.url}/mypages/${a.body.id}`);
-        return v.status === 200 && v.body.status === "AwaitingConfirmation" ? true : undefined;
-      }, 15_000, `rental ${a.body.id} on mypage`);
+        return v.status === 200 && v.body.status === "AwaitingConfirmation";
+      }, { what: `rental ${a.body.id} on mypage`, timeoutMs: 15_000 });
     }
   });
 });
 
 describe("check-invariants", () => {
   test("audits the stack's databases and Redis, reports what it finds, and exits", async () => {
-    const proc = Bun.spawn([process.execPath, "scripts/check-invariants.ts"], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        REDIS_URL: stack.redisUrl,
-        STREAM_PREFIX: stack.prefix,
-        RENTAL_DATABASE_URL: stack.dbUrl("rental"),
-        PAYMENT_DATABASE_URL: stack.dbUrl("payment"),
-        DELIVERY_DATABASE_URL: stack.dbUrl("delivery"),
-        MYPAGE_DATABASE_URL: stack.dbUrl("mypage"),
-      },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const exited = await Promise.race([proc.exited, Bun.sleep(15_000).then(() => "hung" as const)]);
-    if (exited === "hung") proc.kill();
-    expect(exited).toBe(1); // the edge events above left rows for rentals nobody reserved
-    const out = await new Response(proc.stdout).text();
+    const { code, out } = await runScript("scripts/check-invariants.ts", [], {
+      REDIS_URL: stack.redisUrl,
+      STREAM_PREFIX: stack.prefix,
+      RENTAL_DATABASE_URL: stack.dbUrl("rental"),
+      PAYMENT_DATABASE_URL: stack.dbUrl("payment"),
+      DELIVERY_DATABASE_URL: stack.dbUrl("delivery"),
+      MYPAGE_DATABASE_URL: stack.dbUrl("mypage"),
+    }, 15_000);
+    expect(code).toBe(1); // the edge events above left rows for rentals nobody reserved
     expect(out).toContain("mypage row for unknown rental 424242");
     expect(out).toContain("rentals");
   });

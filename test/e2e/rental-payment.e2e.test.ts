@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
+import type { Redis } from "@rentalnang/shared/bus/redis";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
-import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
+import { connectTestRedis, testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { expectProblem } from "@rentalnang/shared/testing/expect-problem";
 import { httpClient, type Reply } from "@rentalnang/shared/testing/http-client";
 import { spawnWorker, type RunningProcess } from "@rentalnang/shared/testing/processes";
 import { tempDir, type TempDir } from "@rentalnang/shared/testing/temp-dir";
+import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 
 /**
  * The first half of the saga with real processes: rental and payment spawned as `npm start`
@@ -28,8 +29,7 @@ const http = httpClient();
 
 beforeAll(async () => {
   const server = await testRedis();
-  redis = connectRedis(server.url, "command", "e2e");
-  cleanup.defer(() => redis.disconnect());
+  redis = await connectTestRedis(cleanup);
   prefix = testPrefix("e2e");
   dir = cleanup.use(tempDir("e2e"));
   const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix };
@@ -69,8 +69,8 @@ describe("reserve and pay", () => {
 
     const published = await eventually(async () => {
       const types = [
-        ...(await redis.xrange(`${prefix}:events:rental`, "-", "+")),
-        ...(await redis.xrange(`${prefix}:events:payment`, "-", "+")),
+        ...(await redis.xrange(streamKey(prefix, "rental"), "-", "+")),
+        ...(await redis.xrange(streamKey(prefix, "payment"), "-", "+")),
       ].map(([, f]) => JSON.parse(f[1]!))
         .filter((e) => e.aggregateId === String(body.id))
         .map((e) => `${e.type}:${e.correlationId}`);
@@ -107,10 +107,7 @@ describe("reserve and pay", () => {
     expect(del.status).toBe(204);
     expect((await http.get(`${rental.url}/rentals/${body.id}`)).status).toBe(404);
     expect((await http.delete(`${rental.url}/rentals/${body.id}`)).status).toBe(404);
-    await eventually(async () => {
-      const p = await http.get(`${payment.url}/payments/${body.paymentId}`);
-      return p.body.status === "Refunded";
-    }, { what: "refund", timeoutMs: 10_000 });
+    await eventually(async () => (await http.get(`${payment.url}/payments/${body.paymentId}`)).body.status === "Refunded", { what: "refund", timeoutMs: 10_000 });
   });
 
   test("ReservationConfirmed from delivery's stream moves the rental to Confirmed", async () => {
@@ -120,11 +117,8 @@ describe("reserve and pay", () => {
       "delivery",
       { correlationId: "manager" },
     );
-    await redis.xadd(`${prefix}:events:delivery`, "*", "event", JSON.stringify(event));
-    await eventually(async () => {
-      const r = await http.get(`${rental.url}/rentals/${body.id}`);
-      return r.body.status === "Confirmed";
-    }, { what: "Confirmed", timeoutMs: 10_000 });
+    await redis.xadd(streamKey(prefix, "delivery"), "*", "event", JSON.stringify(event));
+    await eventually(async () => (await http.get(`${rental.url}/rentals/${body.id}`)).body.status === "Confirmed", { what: "Confirmed", timeoutMs: 10_000 });
   });
 
   test("rentals are listed newest first with filters and a cursor", async () => {

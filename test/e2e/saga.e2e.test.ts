@@ -5,6 +5,8 @@ import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { httpClient, type Json } from "@rentalnang/shared/testing/http-client";
 import { runScript } from "@rentalnang/shared/testing/run-script";
+import { streamKey } from "@rentalnang/shared/topology/redis-keys";
+import { topology } from "@rentalnang/shared/topology/topology";
 
 /**
  * The requirements, end to end through the gateway, with all five processes spawned.
@@ -18,6 +20,7 @@ let G: string;
 const cleanup = cleanupAll();
 const gateway = httpClient(() => G);
 const boardAuth = { authorization: `Basic ${btoa(`${BOARD.user}:${BOARD.password}`)}` };
+const CONFIRMATIONS = topology.workers.delivery.queues.confirmationRequests;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -129,7 +132,7 @@ describe("the saga through the gateway", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<title>Bull Dashboard</title>");
     const api = await fetch(`${G}/admin/queues/api/queues`, { headers: boardAuth });
-    expect(((await api.json()) as Json).queues.map((q: Json) => q.name)).toContain("confirmation-requests");
+    expect(((await api.json()) as Json).queues.map((q: Json) => q.name)).toContain(CONFIRMATIONS);
   });
 
   test("each service describes its API at /openapi.json", async () => {
@@ -221,8 +224,8 @@ describe("FR6: the manager's side and the view may be down", () => {
 
   test("a job that exhausts its attempts stays failed on the board, and a retry from the board completes it", async () => {
     const failedCount = async () => {
-      const res = await fetch(`${G}/admin/queues/api/queues?activeQueue=confirmation-requests&status=failed`, { headers: boardAuth });
-      const queue = ((await res.json()) as Json).queues.find((q: Json) => q.name === "confirmation-requests");
+      const res = await fetch(`${G}/admin/queues/api/queues?activeQueue=${CONFIRMATIONS}&status=failed`, { headers: boardAuth });
+      const queue = ((await res.json()) as Json).queues.find((q: Json) => q.name === CONFIRMATIONS);
       return queue.counts.failed as number;
     };
     const before = await failedCount();
@@ -235,7 +238,7 @@ describe("FR6: the manager's side and the view may be down", () => {
     } finally {
       await stack.restartWith("delivery");
     }
-    const retry = await fetch(`${G}/admin/queues/api/queues/confirmation-requests/retry/failed`, { method: "PUT", headers: boardAuth });
+    const retry = await fetch(`${G}/admin/queues/api/queues/${CONFIRMATIONS}/retry/failed`, { method: "PUT", headers: boardAuth });
     expect(retry.status).toBe(200);
     const request = await requestOf(rentalId);
     expect(request.status).toBe("PendingConfirmation");
@@ -265,7 +268,7 @@ describe("rebuild:mypage", () => {
 
   test("refuses to drop the view once the streams were trimmed, and --keep-rows replays into it", async () => {
     const redis = connectRedis(stack.redisUrl, "command", "rebuild-test");
-    await redis.call("XTRIM", `${stack.prefix}:events:rental`, "MAXLEN", "1");
+    await redis.call("XTRIM", streamKey(stack.prefix, "rental"), "MAXLEN", "1");
     redis.disconnect();
     const count = async () => ((await gateway.get("/mypages?limit=100")).body.items as Json[]).length;
     const rows = await count();

@@ -1,19 +1,21 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { createLogger } from "../log/logger.ts";
-import { testPrefix, testRedis } from "../testing/harness.ts";
-import { connectRedis, type Redis } from "./redis.ts";
+import { cleanupEach } from "../testing/cleanup.ts";
+import { connectTestRedis, testPrefix } from "../testing/harness.ts";
+import { streamKey } from "../topology/redis-keys.ts";
+import type { Redis } from "./redis.ts";
 import { createStreamTrimmer, holdsWholeHistory } from "./trimmer.ts";
 
 const logger = createLogger("test", "silent");
 const HOUR = 3600 * 1000;
 let redis: Redis;
 let stream: string;
+const cleanup = cleanupEach();
 
 beforeEach(async () => {
-  redis = connectRedis((await testRedis()).url, "command", "test");
-  stream = `${testPrefix("trim")}:events:rental`;
+  redis = await connectTestRedis(cleanup);
+  stream = streamKey(testPrefix("trim"), "rental");
 });
-afterEach(() => redis.disconnect());
 
 const now = Date.now();
 /** Entries 50, 40, 30 hours old and one fresh. */

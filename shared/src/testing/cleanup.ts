@@ -34,15 +34,13 @@ export class Cleanup {
 }
 
 /** A Cleanup run after each test of the file (or describe block) that calls it. */
-export function cleanupEach(): Cleanup {
-  const cleanup = new Cleanup();
-  afterEach(cleanup.run);
-  return cleanup;
-}
+export const cleanupEach = (): Cleanup => runAfter(afterEach);
 
 /** A Cleanup run once, after all the tests of the file (or describe block) that calls it. */
-export function cleanupAll(): Cleanup {
+export const cleanupAll = (): Cleanup => runAfter(afterAll);
+
+function runAfter(hook: (run: () => Promise<void>) => void): Cleanup {
   const cleanup = new Cleanup();
-  afterAll(cleanup.run);
+  hook(cleanup.run);
   return cleanup;
 }

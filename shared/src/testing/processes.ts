@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import { lines } from "../lifecycle/lines.ts";
+import type { ProcessName } from "../topology/topology.ts";
+import { spawnScript } from "./run-script.ts";
 
-const ROOT = resolve(import.meta.dir, "../../..");
 const READY_TIMEOUT_MS = 20_000;
 const MAX_KEPT_LINES = 2_000;
 
-export type WorkerName = "rental" | "payment" | "delivery" | "mypage" | "gateway";
-
-/** A worker process spawned for a test, listening on a port the kernel chose. */
-export interface RunningProcess {
-  name: WorkerName;
+/** A worker process spawned for a test, listening on a port the kernel chose; disposing of it stops it. */
+export interface RunningProcess extends AsyncDisposable {
+  name: ProcessName;
   url: string;
   port: number;
   proc: Subprocess<"ignore", "pipe", "pipe">;
@@ -36,15 +32,9 @@ export interface SpawnOptions {
  * Spawns `bun workers/<name>/src/main.ts` as `npm start` would, with PORT=0 unless given:
  * the port is read from the process's "listening" log line.
  */
-export async function spawnWorker(name: WorkerName, options: SpawnOptions): Promise<RunningProcess> {
+export async function spawnWorker(name: ProcessName, options: SpawnOptions): Promise<RunningProcess> {
   const env = { LOG_LEVEL: "info", PORT: "0", NODE_ENV: "test", READINESS_DRAIN_MS: "0", ...options.env };
-  const proc = Bun.spawn([process.execPath, join(ROOT, "workers", name, "src", "main.ts")], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const proc = spawnScript(`workers/${name}/src/main.ts`, [], env);
   const output: string[] = [];
   let resolvePort: (port: number) => void;
   const portSeen = new Promise<number>((r) => (resolvePort = r));
@@ -73,6 +63,9 @@ export async function spawnWorker(name: WorkerName, options: SpawnOptions): Prom
       return proc.exited;
     },
     restart: () => spawnWorker(name, { ...options, env: { ...options.env, PORT: String(port) } }),
+    async [Symbol.asyncDispose]() {
+      await running.stop();
+    },
   };
   if (options.ready !== false) await waitUntilReady(running);
   return running;
@@ -87,31 +80,6 @@ export async function waitUntilReady(p: RunningProcess, timeoutMs = READY_TIMEOU
     await Bun.sleep(50);
   }
   throw new Error(`${p.name} was not ready within ${timeoutMs} ms:\n${p.output.slice(-30).join("\n")}`);
-}
-
-/** A temporary directory for a test's databases; `cleanup()` removes it. */
-export function tempDir(label: string) {
-  const dir = mkdtempSync(join(tmpdir(), `rentalnang-${label}-`));
-  return { dir, db: (name: string) => `file:${join(dir, `${name}.db`)}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/**
- * Polls `probe` until it returns a value other than undefined (tests wait for conditions,
- * they do not sleep).
- */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await Bun.sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
 async function collect(stream: ReadableStream<Uint8Array>, into: string[], onLine: (line: string) => void) {
