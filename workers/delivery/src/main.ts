@@ -1,9 +1,10 @@
 import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
+import { queuePrefix } from "@rentalnang/shared/topology/redis-keys";
 import { createApp } from "./app.ts";
 import { readConfig } from "./config.ts";
-import { createConfirmations } from "./confirmations/confirmations.ts";
-import { createDeliveryEventHandler } from "./events/handlers.ts";
+import { createDeliveryUseCases } from "./deliveries/delivery-use-cases.ts";
+import { createEventHandler } from "./events/event-handler.ts";
 import { createConfirmationQueue } from "./jobs/confirmation-queue.ts";
 import { migrations } from "./migrations.ts";
 
@@ -13,18 +14,16 @@ await runWorker({
   name: "delivery",
   config,
   migrations,
-  publishes: "delivery",
-  consumes: ["payment", "rental"],
   build: ({ db, health, logger, metrics, publishSoon }) => {
     if (config.FAULT_JOB_FAILURES > 0) logger.warn({ failures: config.FAULT_JOB_FAILURES }, "FAULT: every job fails its first attempts");
-    const confirmations = createConfirmations(db, publishSoon);
+    const useCases = createDeliveryUseCases({ db, publishSoon });
     const queue = createConfirmationQueue({
       connection: () => connectRedis(config.REDIS_URL, "bullmq", "delivery"),
-      prefix: `${config.STREAM_PREFIX}:bull`,
+      prefix: queuePrefix(config.STREAM_PREFIX),
       attempts: config.JOB_ATTEMPTS,
       backoffMs: config.JOB_BACKOFF_MS,
       concurrency: config.JOB_CONCURRENCY,
-      confirmations,
+      requestDelivery: useCases.requestDelivery,
       logger,
       failFirstAttempts: config.FAULT_JOB_FAILURES,
     });
@@ -33,10 +32,10 @@ await runWorker({
     }, ["state"]);
     return {
       app: createApp({
-        db, confirmations, queues: [queue.queue], health, logger, metrics,
+        db, useCases, queues: [queue.queue], health, logger, metrics,
         board: { user: config.BOARD_USER, password: config.BOARD_PASSWORD },
       }),
-      handle: createDeliveryEventHandler(db, queue, publishSoon),
+      ...createEventHandler({ db, queue, publishSoon }),
       checks: { queue: async () => ({ jobs: await queue.counts() }) },
       services: [{ name: "confirmation-queue", start: () => queue.start(), stop: () => queue.stop() }],
     };

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { drainRules, faultSwitch, positiveInt, refuseFaultsInProduction, withRules, workerFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
+import { DEFAULT_RATE_PER_HOUR } from "@rentalnang/shared/domain/tariff";
+import { portOf } from "@rentalnang/shared/topology/topology";
 
 /** payment's environment; the keys are the variable names (README.md, 'Configuration'). */
 export const Env = refuseFaultsInProduction(withRules(z.object({
-  ...workerFields("payment", 8082),
-  RATE_PER_HOUR: positiveInt(1_000),
+  ...workerFields("payment", portOf("payment")),
+  RATE_PER_HOUR: positiveInt(DEFAULT_RATE_PER_HOUR),
   PAYMENT_LIMIT: positiveInt(500_000),
   /**
    * Test-only: answer every charge this many ms late (after taking it), as a slow payment

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { drainRules, httpUrl, positiveInt, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
+import { DEFAULT_RATE_PER_HOUR } from "@rentalnang/shared/domain/tariff";
+import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
 
 /** rental's environment; the keys are the variable names (README.md, 'Configuration'). */
 const Fields = z.object({
-  ...workerFields("rental", 8081),
-  PAYMENT_URL: httpUrl("http://127.0.0.1:8082"),
+  ...workerFields("rental", portOf("rental")),
+  PAYMENT_URL: httpUrl(localUrl("payment")),
   PAYMENT_TIMEOUT_MS: positiveInt(2_000),
-  RATE_PER_HOUR: positiveInt(1_000),
+  RATE_PER_HOUR: positiveInt(DEFAULT_RATE_PER_HOUR),
   /** Concurrent payment calls before further ones queue (cockatiel bulkhead). */
   PAYMENT_CONCURRENCY: positiveInt(64),
   /** Consecutive payment failures that open the circuit. */

@@ -1,10 +1,10 @@
 import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { createApp } from "./app.ts";
 import { readConfig } from "./config.ts";
-import { createRentalEventHandler } from "./events/on-reservation-confirmed.ts";
+import { createEventHandler } from "./events/event-handler.ts";
 import { migrations } from "./migrations.ts";
 import { createPaymentClient } from "./payment-client/payment-client.ts";
-import { createReservations } from "./rentals/reservations.ts";
+import { createRentalUseCases } from "./rentals/rental-use-cases.ts";
 import { createStaleSweep } from "./rentals/stale-sweep.ts";
 
 /** A pending rental older than this many payment timeouts has lost its caller. */
@@ -18,8 +18,6 @@ await runWorker({
   name: "rental",
   config,
   migrations,
-  publishes: "rental",
-  consumes: ["delivery"],
   build: ({ db, health, logger, metrics, publishSoon }) => {
     const paymentCalls = metrics.histogram("payment_call_duration_seconds", "Payment calls by outcome (approved, declined, unavailable)", ["outcome"]);
     const payment = createPaymentClient({
@@ -32,15 +30,15 @@ await runWorker({
       observe: (outcome, seconds) => paymentCalls.observe({ outcome }, seconds),
     });
     metrics.gauge("payment_circuit_open", "1 while the payment circuit is open or half-open", (set) => set(payment.circuit === "closed" ? 0 : 1));
-    const reservations = createReservations({ db, payment, ratePerHour: config.RATE_PER_HOUR, onCommit: publishSoon, logger });
+    const useCases = createRentalUseCases({ db, payment, ratePerHour: config.RATE_PER_HOUR, publishSoon, logger });
     return {
-      app: createApp({ db, reservations, health, logger, metrics }),
-      handle: createRentalEventHandler(db, logger),
+      app: createApp({ db, useCases, health, logger, metrics }),
+      ...createEventHandler({ db, logger }),
       // Reported, not required: rental stays ready while payment is down (it answers 503 fast).
       checks: { paymentCircuit: async () => ({ circuit: payment.circuit }) },
       services: [
         createStaleSweep({
-          db, reservations, logger,
+          db, useCases, logger,
           maxAgeMs: staleAfterMs,
           everyMs: Math.max(250, Math.floor(staleAfterMs / 4)),
         }),

@@ -2,9 +2,10 @@ import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { withLogContext } from "@rentalnang/shared/log/context";
-import type { Confirmations, RequestInput } from "../confirmations/confirmations.ts";
+import { topology } from "@rentalnang/shared/topology/topology";
+import type { RequestDelivery, RequestDeliveryInput } from "../deliveries/request-delivery.ts";
 
-export const QUEUE_NAME = "confirmation-requests";
+export const QUEUE_NAME = topology.workers.delivery.queues.confirmationRequests;
 
 /** Keep finished jobs long enough that a redelivered event finds its job id taken. */
 const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
@@ -19,7 +20,7 @@ const CLOSE_DEADLINE_MS = 5_000;
 const LOCK_DURATION_MS = 5_000;
 const STALLED_INTERVAL_MS = 2_000;
 
-export interface JobData extends RequestInput {
+export interface JobData extends RequestDeliveryInput {
   eventId: string;
   correlationId: string;
 }
@@ -30,7 +31,7 @@ export interface QueueOptions {
   attempts: number;
   backoffMs: number;
   concurrency: number;
-  confirmations: Confirmations;
+  requestDelivery: RequestDelivery;
   logger: Logger;
   /** Test-only: the first N attempts of every job fail (FAULT_JOB_FAILURES). */
   failFirstAttempts?: number;
@@ -64,7 +65,7 @@ export function createConfirmationQueue(o: QueueOptions) {
       throw new Error(`FAULT_JOB_FAILURES: attempt ${job.attemptsMade + 1} fails on purpose`);
     }
     const { eventId, correlationId, ...input } = job.data;
-    const outcome = await o.confirmations.request(input, { correlationId, causationId: eventId });
+    const outcome = await o.requestDelivery(input, { correlationId, causationId: eventId });
     o.logger.info({ rentalId: input.rentalId, outcome }, "confirmation request job done");
     return outcome;
   }
