@@ -1,3 +1,4 @@
+import { decodeDeadLetter, type DeadLetterRecord } from "@rentalnang/shared/bus/dead-letter";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import { deadLetterKey } from "@rentalnang/shared/topology/redis-keys";
 import { consumerGroups } from "@rentalnang/shared/topology/topology";
@@ -5,37 +6,14 @@ import { consumerGroups } from "@rentalnang/shared/topology/topology";
 /** The consumer groups that keep dead letters (one stream each). */
 export const GROUPS: readonly string[] = consumerGroups.map((g) => g.group);
 
-export interface DeadLetter {
-  group: string;
-  id: string;
-  stream: string;
-  entryId: string;
-  reason: string;
-  deliveries: number;
-  failedAt: string;
-  fields: Record<string, string>;
-}
-
-function toLetter(group: string, id: string, list: string[]): DeadLetter {
-  const f: Record<string, string> = {};
-  for (let i = 0; i + 1 < list.length; i += 2) f[list[i]!] = list[i + 1]!;
-  let fields: Record<string, string> = {};
-  try {
-    fields = JSON.parse(f.fields ?? "{}");
-  } catch {
-    // kept as empty: a redrive of it would carry nothing
-  }
-  return {
-    group, id, stream: f.stream ?? "", entryId: f.entryId ?? "", reason: f.reason ?? "",
-    deliveries: Number(f.deliveries ?? 0), failedAt: f.failedAt ?? "", fields,
-  };
-}
+/** A dead letter as listed: its record, the group whose stream keeps it, and its id there. */
+export type DeadLetter = DeadLetterRecord & { id: string };
 
 export async function listDeadLetters(redis: Redis, prefix: string, groups: readonly string[] = GROUPS): Promise<DeadLetter[]> {
   const all: DeadLetter[] = [];
   for (const group of groups) {
     const entries = await redis.xrange(deadLetterKey(prefix, group), "-", "+");
-    all.push(...entries.map(([id, list]) => toLetter(group, id, list)));
+    all.push(...entries.map(([id, list]) => ({ ...decodeDeadLetter(list), group, id })));
   }
   return all;
 }

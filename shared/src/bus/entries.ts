@@ -1,3 +1,5 @@
+import { fromFlatReply } from "./flat-reply.ts";
+
 /** Decoding of raw stream replies, kept apart from the loop that reads them. */
 
 export interface StreamEntry {
@@ -10,7 +12,7 @@ export interface StreamEntry {
 type RawEntry = [id: string, fields: string[] | null];
 
 export function decodeEntries(stream: string, raw: unknown): StreamEntry[] {
-  return ((raw ?? []) as RawEntry[]).map(([id, list]) => ({ stream, id, fields: list ? pairs(list) : null }));
+  return ((raw ?? []) as RawEntry[]).map(([id, list]) => ({ stream, id, fields: list ? fromFlatReply(list) : null }));
 }
 
 /** XREADGROUP reply: [[stream, [[id, [k, v, ...]], ...]], ...] or null. */
@@ -19,11 +21,8 @@ export function decodeReadReply(reply: unknown): StreamEntry[] {
   return (reply as [string, unknown][]).flatMap(([stream, raw]) => decodeEntries(stream, raw));
 }
 
-function pairs(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < list.length; i += 2) out[list[i]!] = list[i + 1]!;
-  return out;
-}
-
 /** Field under which an entry carries its JSON envelope. */
 export const EVENT_FIELD = "event";
+
+/** How an entry is named where entries of several streams meet (one group reads them all). */
+export const entryKey = (entry: Pick<StreamEntry, "stream" | "id">) => `${entry.stream}/${entry.id}`;

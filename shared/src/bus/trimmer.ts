@@ -1,22 +1,16 @@
 import type { Logger } from "../log/logger.ts";
-import { compareStreamIds } from "../db/outbox.ts";
+import { compareStreamIds } from "../db/outbox/stream-ids.ts";
+import { fromFlatReply } from "./flat-reply.ts";
 import type { Redis } from "./redis.ts";
 
 const EVERY_MS = 10 * 60 * 1000;
-
-/** `XINFO` replies are flat [name, value, name, value, …] lists. */
-function fields(reply: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = reply[i + 1];
-  return out;
-}
 
 /**
  * The oldest entry some consumer group may still need: its oldest pending entry, or what
  * it has yet to read. Undefined while no group exists (nobody has read: keep everything).
  */
 export async function oldestNeededId(redis: Redis, stream: string): Promise<string | undefined> {
-  const groups = ((await redis.call("XINFO", "GROUPS", stream)) as unknown[][]).map(fields);
+  const groups = ((await redis.call("XINFO", "GROUPS", stream)) as unknown[][]).map(fromFlatReply);
   if (groups.length === 0) return undefined;
   let oldest: string | undefined;
   for (const g of groups) {
@@ -64,7 +58,7 @@ export function createStreamTrimmer(o: { redis: Redis; stream: string; retention
 /** Whether a stream still holds every entry ever added to it (nothing trimmed or deleted). */
 export async function holdsWholeHistory(redis: Redis, stream: string): Promise<{ whole: boolean; length: number; added: number }> {
   try {
-    const info = fields((await redis.call("XINFO", "STREAM", stream)) as unknown[]);
+    const info = fromFlatReply((await redis.call("XINFO", "STREAM", stream)) as unknown[]);
     const length = Number(info.length);
     const added = Number(info["entries-added"] ?? length);
     return { whole: added === length, length, added };
