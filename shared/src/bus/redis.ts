@@ -43,3 +43,16 @@ export function connectRedis(
 export function redisErrorCode(error: unknown): string | undefined {
   return error instanceof Error ? /^([A-Z]+)\b/.exec(error.message)?.[1] : undefined;
 }
+
+/**
+ * Whether an error means Redis (or the network to it) is away: a refused, reset or timed-out
+ * connection, a command that found the connection closed. Not a reply error such as WRONGTYPE.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = String((error as { code?: unknown }).code ?? "");
+  if (/^(ECONN\w*|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)$/.test(code)) return true;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket|Connection is closed|Command timed out|MaxRetriesPerRequest|Stream isn't writeable/i.test(
+    `${error.name}: ${error.message}`,
+  );
+}
