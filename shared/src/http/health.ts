@@ -1,7 +1,13 @@
 import type { Hono } from "hono";
 
-/** A named dependency check for `/readyz`; resolves with optional details, throws when down. */
-export type Check = () => Promise<Record<string, unknown> | void>;
+/**
+ * A named dependency check for `/readyz`; resolves with optional details, throws when down.
+ * Details with `degraded: true` report the check as degraded: the dependency works only in
+ * part (a consumer whose handlers wait for the database), which readiness shows but does not
+ * fail on — reads still work, and restarting or unrouting the process would not help.
+ */
+export type Check = () => Promise<CheckDetails | void>;
+export type CheckDetails = Record<string, unknown> & { degraded?: boolean };
 
 const CHECK_TIMEOUT_MS = 1_000;
 
@@ -38,7 +44,7 @@ export class Health {
       Object.entries(this.checks).map(async ([name, check]) => {
         try {
           const details = await withTimeout(check(), CHECK_TIMEOUT_MS);
-          results[name] = { status: "ok", ...(details ?? {}) };
+          results[name] = { status: details?.degraded ? "degraded" : "ok", ...(details ?? {}) };
         } catch (error) {
           if (!this.informational.has(name)) ok = false;
           results[name] = { status: "down", error: error instanceof Error ? error.message : String(error) };

@@ -50,6 +50,20 @@ export class Metrics {
     });
   }
 
+  /** A counter whose total is kept elsewhere and read at scrape time (seconds spent degraded). */
+  counter<L extends string>(name: string, help: string, read: (set: (value: number, labels?: Partial<Record<L, string>>) => void) => void, labelNames: L[] = []) {
+    new client.Counter<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        read((value, labels) => (labels ? this.inc(labels as never, value) : this.inc(value)));
+      },
+    });
+  }
+
   /** A latency histogram with the process's usual buckets. */
   histogram<L extends string>(name: string, help: string, labelNames: L[]) {
     return new client.Histogram<L>({ name, help, labelNames, buckets: BUCKETS, registers: [this.registry] });
