@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { streamKey } from "../topology/redis-keys.ts";
 import { decodeDeadLetter, encodeDeadLetter, type DeadLetterRecord } from "./dead-letter.ts";
 import { fromFlatReply } from "./flat-reply.ts";
 
 const record: DeadLetterRecord = {
-  stream: "p:events:rental",
+  stream: streamKey("p", "rental"),
   entryId: "1700000000000-0",
   group: "payment",
   reason: "TypeError: boom",
