@@ -1,0 +1,98 @@
+import type { Redis } from "../../bus/redis.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { Database } from "../database.ts";
+import { PublishRound } from "./publish-round.ts";
+
+export interface RelayOptions {
+  db: Database;
+  redis: Redis;
+  stream: string;
+  logger: Logger;
+  batchSize?: number;
+  /** Sweep for rows a crash or a Redis outage left behind. */
+  sweepMs?: number;
+  /** Told how many rows each round trip published (for metrics). */
+  onPublished?: (count: number) => void;
+}
+
+/**
+ * Publishes outbox rows in commit order with pipelined XADD, then marks them published.
+ * `wake()` right after a commit puts events on the bus with no polling delay; the sweep
+ * timer catches rows left by a crash between commit and publish, and probes Redis even when
+ * idle, which is how a restarted Redis is noticed (see PublishRound). A crash between XADD
+ * and the mark publishes a row twice: consumers deduplicate by event id.
+ */
+export class OutboxRelay {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private readonly batchSize: number;
+  private readonly round: PublishRound;
+  /** An idle drain asks Redis for its run id only on the sweep (a busy one always does). */
+  private probeDue = true;
+
+  constructor(private readonly o: RelayOptions) {
+    this.batchSize = o.batchSize ?? 256;
+    this.round = new PublishRound({ db: o.db, redis: o.redis, stream: o.stream, logger: o.logger, batchSize: this.batchSize });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.probeDue = true;
+      this.wake();
+    }, this.o.sweepMs ?? 1_000);
+    this.wake();
+  }
+
+  /** Asks for a drain; coalesces with one already running. */
+  wake(): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+      // A wake() that came after the loop's last check must not wait for the next sweep.
+      if (this.again) this.wake();
+    });
+  }
+
+  /** Publishes everything committed so far (used by shutdown and tests). */
+  async flush(): Promise<void> {
+    await this.draining;
+    this.wake();
+    await this.draining;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush().catch(() => {});
+  }
+
+  /** Unpublished rows, for readiness details and invariant checks. */
+  async backlog(): Promise<number> {
+    const r = await this.o.db.execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  private async drainLoop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        while ((await this.publishBatch()) === this.batchSize);
+      } while (this.again);
+    } catch (error) {
+      this.again = false; // the sweep retries; no tight loop while Redis is away
+      this.o.logger.warn({ err: error }, "outbox relay could not publish; will retry");
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    const probe = this.probeDue;
+    this.probeDue = false;
+    const outcome = await this.round.run(probe);
+    if (outcome.more) this.again = true;
+    if (outcome.added > 0) this.o.onPublished?.(outcome.added);
+    return outcome.rows;
+  }
+}
