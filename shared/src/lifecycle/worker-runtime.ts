@@ -7,7 +7,7 @@ import { ConfigError } from "../config/load-config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
 import { messagingMigration, migrate, type Migration } from "../db/migrate.ts";
 import { createRetention } from "../db/retention.ts";
-import { OutboxRelay } from "../db/outbox.ts";
+import { OutboxRelay } from "../db/outbox/relay.ts";
 import { deadLetterKey, streamKey, type Source } from "../events/streams.ts";
 import { Health, type Check } from "../http/health.ts";
 import { serve } from "../http/serve.ts";
