@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { openDatabase, type Database } from "@rentalnang/shared/db/database";
+import { migrate } from "@rentalnang/shared/db/migrate";
+import { envelopeFor } from "@rentalnang/shared/db/outbox";
+import type { Envelope } from "@rentalnang/shared/events/envelope";
+import { createDeliveryUseCases } from "../deliveries/delivery-use-cases.ts";
+import type { ConfirmationQueue, JobData } from "../jobs/confirmation-queue.ts";
+import { migrations } from "../migrations.ts";
+import { createEventHandler } from "./event-handler.ts";
+
+/**
+ * A cancellation and its rental's confirmation request reach delivery in either order. The
+ * order is set by the test, not by timing: the event handler and the confirmation job's use
+ * case run one after the other on a real libSQL database. The queue keeps each job by its id
+ * (the event id), as BullMQ does, and the test runs a job when its step says so.
+ */
+
+const RENTAL_ID = 41;
+
+let db: Database;
+let jobs: Map<string, JobData>;
+let handler: ReturnType<typeof createEventHandler>;
+let useCases: ReturnType<typeof createDeliveryUseCases>;
+
+beforeEach(async () => {
+  db = await openDatabase(":memory:");
+  await migrate(db, migrations);
+  jobs = new Map();
+  const queue = { enqueue: async (data: JobData) => void (jobs.has(data.eventId) || jobs.set(data.eventId, data)) };
+  useCases = createDeliveryUseCases({ db, publishSoon: () => {} });
+  handler = createEventHandler({ db, queue: queue as unknown as ConfirmationQueue, publishSoon: () => {} });
+});
+
+afterEach(() => db.close());
+
+const paymentApproved = envelopeFor(
+  { type: "PaymentApproved", version: 1, aggregateId: String(RENTAL_ID), data: { paymentId: 7, rentalId: RENTAL_ID, amount: 3000, rentHour: 3, carId: "aaa" } },
+  "payment",
+  { correlationId: "order-test" },
+);
+const rentalCancelled = envelopeFor(
+  {
+    type: "RentalCancelled", version: 1, aggregateId: String(RENTAL_ID),
+    data: { rentalId: RENTAL_ID, carId: "aaa", rentHour: 3, price: 3000, customerId: null, paymentId: 7, reason: "customer" },
+  },
+  "rental",
+  { correlationId: "order-test" },
+);
+
+/** The confirmation job's work for the event's job, as the queue's processor runs it. */
+async function runJob(event: Envelope) {
+  const job = jobs.get(event.id);
+  if (!job) throw new Error(`no job for ${event.type} ${event.id}`);
+  const { eventId, correlationId, ...input } = job;
+  return useCases.requestDelivery(input, { correlationId, causationId: eventId });
+}
+
+async function deliveries() {
+  const r = await db.execute({ sql: "SELECT id, status FROM deliveries WHERE rental_id = ?", args: [RENTAL_ID] });
+  return r.rows.map((row) => ({ id: Number(row.id), status: String(row.status) }));
+}
+
+async function outboxTypes() {
+  const r = await db.execute("SELECT envelope FROM outbox ORDER BY seq");
+  return r.rows.map((row) => JSON.parse(String(row.envelope)) as Envelope).map((e) => `${e.type}:${e.causationId}`);
+}
+
+describe("a cancellation before its confirmation request", () => {
+  test("RentalCancelled, then PaymentApproved and its job: no request is ever created", async () => {
+    await handler.handle(rentalCancelled);
+    expect(await deliveries()).toEqual([]);
+    await handler.handle(paymentApproved);
+    expect(await runJob(paymentApproved)).toBe("cancelled");
+    expect(await deliveries()).toEqual([]);
+    expect(await outboxTypes()).toEqual([]);
+  });
+
+  test("duplicates of each, in any interleaving, still create nothing and publish nothing", async () => {
+    await handler.handle(rentalCancelled);
+    await handler.handle(paymentApproved);
+    await handler.handle(rentalCancelled);
+    await handler.handle(paymentApproved);
+    expect(jobs.size).toBe(1); // the job id is the event id
+    expect(await runJob(paymentApproved)).toBe("cancelled");
+    await handler.handle(rentalCancelled);
+    expect(await runJob(paymentApproved)).toBe("cancelled"); // a job BullMQ runs again
+    expect(await deliveries()).toEqual([]);
+    expect(await outboxTypes()).toEqual([]);
+  });
+
+  test("the job already waiting when the cancellation arrives runs after it and creates nothing", async () => {
+    await handler.handle(paymentApproved);
+    await handler.handle(rentalCancelled);
+    expect(await runJob(paymentApproved)).toBe("cancelled");
+    expect(await deliveries()).toEqual([]);
+    expect(await outboxTypes()).toEqual([]);
+  });
+});
+
+describe("a cancellation after its confirmation request", () => {
+  test("PaymentApproved, the request created, then RentalCancelled: Cancelled, with ConfirmationCancelled in the outbox", async () => {
+    await handler.handle(paymentApproved);
+    expect(await runJob(paymentApproved)).toBe("created");
+    const [created] = await deliveries();
+    expect(created).toMatchObject({ status: "PendingConfirmation" });
+    await handler.handle(rentalCancelled);
+    expect(await deliveries()).toEqual([{ id: created!.id, status: "Cancelled" }]);
+    expect(await outboxTypes()).toEqual([`ConfirmationRequested:${paymentApproved.id}`, `ConfirmationCancelled:${rentalCancelled.id}`]);
+  });
+
+  test("duplicates of each: one request, cancelled once, one event of each kind", async () => {
+    await handler.handle(paymentApproved);
+    await handler.handle(paymentApproved);
+    expect(await runJob(paymentApproved)).toBe("created");
+    expect(await runJob(paymentApproved)).toBe("exists");
+    await handler.handle(rentalCancelled);
+    await handler.handle(rentalCancelled);
+    await handler.handle(paymentApproved);
+    expect(await runJob(paymentApproved)).toBe("exists");
+    expect(await deliveries()).toEqual([{ id: expect.any(Number), status: "Cancelled" }]);
+    expect(await outboxTypes()).toEqual([`ConfirmationRequested:${paymentApproved.id}`, `ConfirmationCancelled:${rentalCancelled.id}`]);
+  });
+
+  test("a second cancellation of the same rental under another event id publishes nothing more", async () => {
+    await handler.handle(paymentApproved);
+    await runJob(paymentApproved);
+    await handler.handle(rentalCancelled);
+    await handler.handle({ ...rentalCancelled, id: `${rentalCancelled.id}-again` });
+    expect(await deliveries()).toEqual([{ id: expect.any(Number), status: "Cancelled" }]);
+    expect((await outboxTypes()).filter((t) => t.startsWith("ConfirmationCancelled"))).toHaveLength(1);
+  });
+});
