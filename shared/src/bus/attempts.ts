@@ -1,12 +1,9 @@
 import { entryKey, type StreamEntry } from "./entries.ts";
 import type { Redis } from "./redis.ts";
 
-/** Where a group keeps its attempts: `<prefix>:attempts:<group>`, a hash, live data. */
-export const attemptsKey = (prefix: string, group: string) => `${prefix}:attempts:${group}`;
-
 /** What earlier attempts at an entry left behind. */
 export interface Attempts {
-  /** Processes that died while they held it (counted down by every one that came back). */
+  /** Processes in a row that died while they held it (a process that comes back clears it). */
   crashes: number;
   /** Times its handler failed with an error of its own (not a dependency being away). */
   failures: number;

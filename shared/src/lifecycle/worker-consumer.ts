@@ -1,5 +1,4 @@
 import { hostname } from "node:os";
-import { attemptsKey } from "../bus/attempts.ts";
 import { StreamConsumer } from "../bus/consumer.ts";
 import type { BatchHandler, EventHandler } from "../bus/handlers.ts";
 import { connectRedis, isRedisUnavailable, type Redis } from "../bus/redis.ts";
@@ -7,7 +6,7 @@ import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Check } from "../http/health.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { deadLetterKey, streamKey } from "../topology/redis-keys.ts";
+import { attemptsKey, deadLetterKey, streamKey } from "../topology/redis-keys.ts";
 import type { StreamName } from "../topology/topology.ts";
 
 /**

@@ -12,5 +12,11 @@ export const streamKey = (prefix: string, stream: StreamName) => `${prefix}:even
 /** A consumer group's dead letters: `<prefix>:dead:<group>`. */
 export const deadLetterKey = (prefix: string, group: string) => `${prefix}:dead:${group}`;
 
+/**
+ * A consumer group's attempts hash, `<prefix>:attempts:<group>`: per pending entry, the
+ * processes that died holding it and its handler's own failures (shared/src/bus/attempts.ts).
+ */
+export const attemptsKey = (prefix: string, group: string) => `${prefix}:attempts:${group}`;
+
 /** The prefix BullMQ puts before every key of the queues (`<prefix>:bull:<queue>:…`). */
 export const queuePrefix = (prefix: string) => `${prefix}:bull`;
