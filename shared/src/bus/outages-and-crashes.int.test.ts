@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Envelope } from "../events/envelope.ts";
 import { eventually } from "../testing/eventually.ts";
+import { spawnScript } from "../testing/run-script.ts";
 import { event, numberOf, useConsumerFixture } from "./consumer-fixture.ts";
 
 const f = useConsumerFixture();
@@ -100,6 +101,29 @@ describe("an entry that kills its process", () => {
     const [[, fields]] = (await f.redis.xrange(f.dead, "-", "+")) as [[string, string[]]];
     expect(JSON.parse(fields[fields.indexOf("fields") + 1]!).event).toContain('"n":66');
     expect(fields[fields.indexOf("reason") + 1]).toContain("died 3 times");
+  });
+
+  test("a real process killed mid-handler counts as a death: after maxCrashes of them the entry is dead-lettered", async () => {
+    await f.publish(event(1), event(66), event(2));
+    for (let death = 1; death <= 3; death++) {
+      const child = spawnScript("shared/src/bus/crashing-consumer.fixture.ts", [], { REDIS_URL: f.url, PREFIX: f.prefix, CONSUMER: `child${death}` });
+      const timer = setTimeout(() => child.kill(), 15_000);
+      expect(await child.exited).not.toBe(0);
+      clearTimeout(timer);
+      expect(child.signalCode).toBe("SIGKILL");
+    }
+    const handled = new Set<number>();
+    let starts66 = 0;
+    const survivor = f.consumer(async (e) => {
+      if (numberOf(e) === 66) starts66++;
+      handled.add(numberOf(e));
+    }, { consumer: "survivor", claimIdleMs: 100, maxCrashes: 3 });
+    await survivor.start();
+    await eventually(async () => (await f.pendingCount()) === 0, { what: "settled", timeoutMs: 10_000 });
+    expect(starts66).toBe(0);
+    expect(await f.redis.xlen(f.dead)).toBe(1);
+    // 1 was acked by the second child, which took the suspects one at a time; 2 sat behind 66.
+    expect([...handled]).toEqual([2]);
   });
 
   test("an entry that was merely in the batch of a death is not blamed for it", async () => {
