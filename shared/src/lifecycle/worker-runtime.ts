@@ -1,6 +1,5 @@
-import { hostname } from "node:os";
 import type { Hono } from "hono";
-import { StreamConsumer, type BatchHandler, type EventHandler } from "../bus/consumer.ts";
+import type { BatchHandler, EventHandler } from "../bus/handlers.ts";
 import { createStreamTrimmer } from "../bus/trimmer.ts";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";
@@ -8,13 +7,15 @@ import { openDatabase, type Database } from "../db/database.ts";
 import { messagingMigration, migrate, type Migration } from "../db/migrate.ts";
 import { createRetention } from "../db/retention.ts";
 import { OutboxRelay } from "../db/outbox/relay.ts";
-import { deadLetterKey, streamKey, type Source } from "../events/streams.ts";
 import { Health, type Check } from "../http/health.ts";
 import { serve } from "../http/serve.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { Metrics } from "../observability/metrics.ts";
+import { streamKey } from "../topology/redis-keys.ts";
+import { workerTopology, type WorkerName } from "../topology/topology.ts";
 import { EXIT_CONFIG } from "./exit-codes.ts";
 import { onShutdown, type ShutdownStep } from "./shutdown.ts";
+import { workerConsumer } from "./worker-consumer.ts";
 
 /** The settings every domain worker has (`workerFields` in shared/src/config/fields.ts). */
 export interface WorkerConfig {
@@ -53,13 +54,10 @@ export interface WorkerParts {
 }
 
 export interface WorkerSpec<C extends WorkerConfig> {
-  name: string;
+  /** Its entry in the topology says which stream it publishes and which ones it reads. */
+  name: WorkerName;
   config: C;
   migrations: Migration[];
-  /** The stream this worker's outbox publishes to. */
-  publishes?: Source;
-  /** The streams this worker's consumer group reads (the group is named after the worker). */
-  consumes?: Source[];
   build: (ctx: WorkerContext) => WorkerParts | Promise<WorkerParts>;
 }
 
@@ -73,6 +71,7 @@ const HTTP_DRAIN_SHARE = 0.5;
  */
 export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   const { config, name } = spec;
+  const { publishes, consumes } = workerTopology(name);
   const logger = createLogger(name, config.LOG_LEVEL);
   const db = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
   const applied = await migrate(db, spec.migrations);
@@ -80,28 +79,18 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
 
   const redis = connectRedis(config.REDIS_URL, "command", name);
   const metrics = new Metrics(name);
-  const relay = spec.publishes
+  const relay = publishes
     ? new OutboxRelay({
-        db, redis, stream: streamKey(config.STREAM_PREFIX, spec.publishes), logger,
+        db, redis, stream: streamKey(config.STREAM_PREFIX, publishes), logger,
         onPublished: (n) => metrics.outboxPublished.inc(n),
       })
     : undefined;
-  const deadLetters = deadLetterKey(config.STREAM_PREFIX, name);
   if (relay) metrics.gauge("outbox_unpublished", "Outbox rows committed but not yet published", async (set) => set(await relay.backlog()));
-  if (spec.consumes) metrics.gauge("dead_letters", "Entries in this consumer group's dead-letter stream", async (set) => set(await redis.xlen(deadLetters)));
-
-  let consumer: StreamConsumer | undefined;
+  const consumer = consumes ? workerConsumer({ name, config, consumes, redis, metrics, logger }) : undefined;
   const health = new Health({
     database: () => db.ping(),
     redis: async () => void (await redis.ping()),
-    ...(spec.consumes
-      ? {
-          consumer: async () => {
-            if (!consumer?.running) throw new Error("consumer is not running");
-            return { group: name, deadLetters: await redis.xlen(deadLetters) };
-          },
-        }
-      : {}),
+    ...(consumer ? { consumer: consumer.check } : {}),
     ...(relay ? { outbox: async () => ({ unpublished: await relay.backlog() }) } : {}),
   });
   const parts = await spec.build({ logger, db, redis, health, metrics, publishSoon: () => relay?.wake() });
@@ -109,30 +98,16 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
 
   const http = serve(parts.app.fetch, config.PORT, logger);
   relay?.start();
-  if (spec.consumes && parts.handle) {
-    consumer = new StreamConsumer({
-      redis,
-      openBlocking: () => connectRedis(config.REDIS_URL, "blocking", name),
-      streams: spec.consumes.map((s) => streamKey(config.STREAM_PREFIX, s)),
-      group: name,
-      consumer: config.HOSTNAME ?? hostname(),
-      deadLetterStream: deadLetters,
-      handle: parts.handle,
-      handleMany: parts.handleMany,
-      logger,
-      observe: (outcome, type) => metrics.eventsHandled.inc({ group: name, type, outcome }),
-    });
-    await consumer.start();
-  }
+  if (consumer && parts.handle) await consumer.start(parts.handle, parts.handleMany);
   const services = [
-    ...(spec.publishes
+    ...(publishes
       ? [createStreamTrimmer({
-          redis, stream: streamKey(config.STREAM_PREFIX, spec.publishes),
+          redis, stream: streamKey(config.STREAM_PREFIX, publishes),
           retentionMs: config.STREAM_RETENTION_HOURS * 3600 * 1000, logger,
         })]
       : []),
     ...(spec.migrations.includes(messagingMigration)
-      ? [createRetention(db, logger, { outbox: spec.publishes !== undefined, inbox: spec.consumes !== undefined })]
+      ? [createRetention(db, logger, { outbox: publishes !== undefined, inbox: consumes !== undefined })]
       : []),
     ...(parts.services ?? []),
   ];
