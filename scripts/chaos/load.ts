@@ -88,6 +88,7 @@ export function createLoad(o: LoadOptions) {
           const res = await send("DELETE", `/rentals/${answer.rentalId}`);
           if (res.status === 204 || (res.status === 404 && failedOnce)) return true;
           if (res.status === 404) return false; // never reserved? report it
+          failedOnce = true; // a 502/504 may come after rental deleted it: a later 404 is then the answer
           return undefined;
         } catch (error) {
           failedOnce = true;
