@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
+import { workerNames } from "@rentalnang/shared/topology/topology";
 import { describeApis, OPENAPI_FILE } from "./openapi.ts";
 
 test("docs/openapi.json matches what the workers serve", async () => {
@@ -8,5 +9,5 @@ test("docs/openapi.json matches what the workers serve", async () => {
   if (committed !== current) {
     throw new Error(`${OPENAPI_FILE} no longer matches the apps: run \`npm run openapi\` and commit the result`);
   }
-  expect(JSON.parse(committed)).toContainAllKeys(["rental", "payment", "delivery", "mypage"]);
+  expect(Object.keys(JSON.parse(committed)).sort()).toEqual([...workerNames].sort());
 });

@@ -1,6 +1,7 @@
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
+import type { WorkerName } from "@rentalnang/shared/topology/topology";
 import { createApp as deliveryApp } from "../../workers/delivery/src/app.ts";
 import { createApp as mypageApp } from "../../workers/mypage/src/app.ts";
 import { createApp as paymentApp } from "../../workers/payment/src/app.ts";
@@ -12,10 +13,11 @@ export const OPENAPI_FILE = "docs/openapi.json";
 type AppFactory = (deps: never) => { request(path: string): Response | Promise<Response> };
 
 /**
- * The workers that describe their API, each by its public createApp. The gateway has no
- * description of its own: it forwards these paths (see workers/gateway/src/routing/routes.ts).
+ * Every worker of the topology, each by its public createApp (a worker added there and not
+ * here is a type error). The gateway has no description of its own: it forwards these paths
+ * (see workers/gateway/src/routing/routes.ts).
  */
-const WORKERS: Record<string, AppFactory> = {
+const WORKERS: Record<WorkerName, AppFactory> = {
   rental: rentalApp,
   payment: paymentApp,
   delivery: deliveryApp,
