@@ -4,7 +4,8 @@ import { cleanupEach } from "../testing/cleanup.ts";
 import { connectTestRedis, testPrefix } from "../testing/harness.ts";
 import { streamKey } from "../topology/redis-keys.ts";
 import type { Redis } from "./redis.ts";
-import { createStreamTrimmer, holdsWholeHistory } from "./trimmer.ts";
+import type { RedisMemory } from "./redis-memory.ts";
+import { createStreamTrimmer, holdsWholeHistory, type TrimmerOptions } from "./trimmer.ts";
 
 const logger = createLogger("test", "silent");
 const HOUR = 3600 * 1000;
@@ -24,6 +25,15 @@ async function history() {
   await redis.xadd(stream, `${now}-0`, "event", "{}");
 }
 const ids = async () => (await redis.xrange(stream, "-", "+")).map(([id]) => id);
+const trimmer = (groups: string[], retentionMs: number, more: Partial<TrimmerOptions> = {}) =>
+  createStreamTrimmer({ redis, stream, groups, retentionMs, logger, ...more });
+/** A memory reading that says Redis is over its budget. */
+const overBudget = { read: async () => ({ overBudget: true }) } as unknown as RedisMemory;
+/** Reads and acks everything for `group`. */
+async function readAll(group: string) {
+  await redis.call("XREADGROUP", "GROUP", group, "c", "STREAMS", stream, ">");
+  await redis.xack(stream, group, ...(await ids()));
+}
 
 describe("stream trimming", () => {
   test("drops what is older than the retention and acked by every group, and nothing else", async () => {
@@ -36,23 +46,51 @@ describe("stream trimming", () => {
     const [[, [first, second]]] = (await redis.call("XREADGROUP", "GROUP", "slow", "c", "COUNT", "2", "STREAMS", stream, ">")) as [[string, [string, string[]][]]];
     await redis.xack(stream, "slow", first![0]);
 
-    const trimmer = createStreamTrimmer({ redis, stream, retentionMs: 24 * HOUR, logger });
-    expect(await trimmer.trim(now)).toBe(1);
+    const kept24h = trimmer(["fast", "slow"], 24 * HOUR);
+    expect(await kept24h.trim(now)).toBe(1);
     expect((await ids())[0]).toBe(second![0]); // still pending for "slow"
 
     await redis.xack(stream, "slow", second![0]);
-    await redis.call("XREADGROUP", "GROUP", "slow", "c", "STREAMS", stream, ">");
-    await redis.xack(stream, "slow", ...(await ids()));
-    await trimmer.trim(now);
+    await readAll("slow");
+    await kept24h.trim(now);
     expect(await ids()).toEqual([`${now}-0`]); // the fresh one is within the retention
   });
 
-  test("keeps everything while no group has read the stream, or with a retention of 0", async () => {
+  test("with a retention of 0, what every group acked goes at once; what one has not read stays", async () => {
     await history();
-    expect(await createStreamTrimmer({ redis, stream, retentionMs: HOUR, logger }).trim(now)).toBe(0);
+    await redis.call("XGROUP", "CREATE", stream, "fast", "0");
+    await redis.call("XGROUP", "CREATE", stream, "slow", "0");
+    await readAll("fast");
+    const [[, read]] = (await redis.call("XREADGROUP", "GROUP", "slow", "c", "COUNT", "2", "STREAMS", stream, ">")) as [[string, [string, string[]][]]];
+    await redis.xack(stream, "slow", read[0]![0], read[1]![0]);
+    expect(await trimmer(["fast", "slow"], 0).trim(now)).toBe(1);
+    // The entry "slow" read last stays (MINID keeps it), and the two it has not read.
+    expect(await ids()).toEqual([read[1]![0], `${now - 30 * HOUR}-0`, `${now}-0`]);
+  });
+
+  test("over the memory budget, acked entries go whatever the retention; unacked ones stay", async () => {
+    await history();
+    await redis.call("XGROUP", "CREATE", stream, "fast", "0");
+    await readAll("fast");
+    await redis.call("XGROUP", "CREATE", stream, "slow", "0");
+    await redis.call("XREADGROUP", "GROUP", "slow", "c", "COUNT", "3", "STREAMS", stream, ">"); // read, not acked
+    expect(await trimmer(["fast", "slow"], 24 * HOUR, { memory: overBudget }).trim(now)).toBe(0);
+    await redis.xack(stream, "slow", ...(await ids()).slice(0, 3));
+    expect(await trimmer(["fast", "slow"], 24 * HOUR).trim(now)).toBe(1); // within budget: the retention holds
+    expect(await trimmer(["fast", "slow"], 24 * HOUR, { memory: overBudget }).trim(now)).toBe(1);
+    expect(await ids()).toEqual([`${now - 30 * HOUR}-0`, `${now}-0`]);
+  });
+
+  test("keeps everything while a group the topology declares does not exist, or no group has read the stream", async () => {
+    await history();
+    expect(await trimmer(["g"], HOUR).trim(now)).toBe(0);
+    expect(await trimmer([], 0).trim(now)).toBe(0);
     await redis.call("XGROUP", "CREATE", stream, "g", "$");
-    expect(await createStreamTrimmer({ redis, stream, retentionMs: 0, logger }).trim(now)).toBe(0);
-    expect(await ids()).toHaveLength(4);
+    expect(await trimmer(["g"], 0).trim(now)).toBe(3);
+    await redis.xadd(stream, `${now + 1}-0`, "event", "{}");
+    // "late" never started: it will read from the start, so nothing more goes.
+    expect(await trimmer(["g", "late"], 0).trim(now)).toBe(0);
+    expect(await ids()).toEqual([`${now}-0`, `${now + 1}-0`]);
   });
 
   test("a trimmed stream no longer holds its whole history", async () => {

@@ -2,55 +2,65 @@ import type { Logger } from "../log/logger.ts";
 import { compareStreamIds } from "../db/outbox/stream-ids.ts";
 import { fromFlatReply } from "./flat-reply.ts";
 import type { Redis } from "./redis.ts";
+import type { RedisMemory } from "./redis-memory.ts";
+import { oldestNeeded, readStreamState } from "./stream-groups.ts";
 
-const EVERY_MS = 10 * 60 * 1000;
+/** How often a publisher trims its stream: what every group acked goes within about this long. */
+const EVERY_MS = 1_000;
 
-/**
- * The oldest entry some consumer group may still need: its oldest pending entry, or what
- * it has yet to read. Undefined while no group exists (nobody has read: keep everything).
- */
-export async function oldestNeededId(redis: Redis, stream: string): Promise<string | undefined> {
-  const groups = ((await redis.call("XINFO", "GROUPS", stream)) as unknown[][]).map(fromFlatReply);
-  if (groups.length === 0) return undefined;
-  let oldest: string | undefined;
-  for (const g of groups) {
-    let needed = String(g["last-delivered-id"]);
-    if (Number(g.pending) > 0) {
-      const [, minPending] = (await redis.xpending(stream, String(g.name))) as [number, string];
-      if (minPending && compareStreamIds(minPending, needed) < 0) needed = minPending;
-    }
-    if (oldest === undefined || compareStreamIds(needed, oldest) < 0) oldest = needed;
-  }
-  return oldest;
+export interface TrimmerOptions {
+  redis: Redis;
+  stream: string;
+  /** The consumer groups the topology says read this stream: a missing one needs everything. */
+  groups: readonly string[];
+  /** How long acked entries may be kept for replay (0: trimmed at once). */
+  retentionMs: number;
+  /** Over the memory budget, acked entries go at once whatever the retention. */
+  memory?: RedisMemory;
+  logger: Logger;
+  everyMs?: number;
 }
 
 /**
- * Keeps a stream from growing without bound (Redis runs with `noeviction`, so a full Redis
- * refuses every write): every ten minutes it drops entries older than `retentionMs` that
- * every consumer group has read and acked. A retention of 0 keeps everything.
+ * Keeps a stream to what some consumer group still needs (Redis runs with `noeviction`, so a
+ * full Redis refuses every write). Every second it drops, with one XTRIM MINID, the entries
+ * every group has read and acked — kept at most `retentionMs` for replay, and not at all
+ * while Redis is over its memory budget. An entry still pending for a group, or not yet read
+ * by it, is never dropped; nor is anything while a group the topology declares for the
+ * stream does not exist yet (its consumer never started, and will read from the start).
  */
-export function createStreamTrimmer(o: { redis: Redis; stream: string; retentionMs: number; logger: Logger }) {
+export function createStreamTrimmer(o: TrimmerOptions) {
   let timer: ReturnType<typeof setInterval> | undefined;
+  let running: Promise<number> | undefined;
+
   async function trim(now = Date.now()): Promise<number> {
-    if (o.retentionMs === 0) return 0;
-    const needed = await oldestNeededId(o.redis, o.stream).catch(() => undefined);
+    const needed = oldestNeeded(await readStreamState(o.redis, o.stream, o.groups));
     if (needed === undefined) return 0;
-    const cutoff = `${Math.max(0, now - o.retentionMs)}-0`;
-    const minId = compareStreamIds(needed, cutoff) < 0 ? needed : cutoff;
-    // MINID keeps entries >= minId; the entry `needed` itself is still needed, so it stays.
+    const overBudget = o.retentionMs > 0 && (await o.memory?.read().catch(() => undefined))?.overBudget === true;
+    const keepFrom = o.retentionMs > 0 && !overBudget ? `${Math.max(0, now - o.retentionMs)}-0` : needed;
+    const minId = compareStreamIds(needed, keepFrom) < 0 ? needed : keepFrom;
+    // MINID keeps entries >= minId; the entry `needed` itself may still be needed, so it stays.
     const removed = Number(await o.redis.call("XTRIM", o.stream, "MINID", minId));
-    if (removed > 0) o.logger.info({ stream: o.stream, removed, minId }, "trimmed the stream");
+    if (removed > 0) o.logger.debug({ stream: o.stream, removed, minId }, "trimmed the stream");
     return removed;
   }
-  const run = () => void trim().catch((error) => o.logger.warn({ err: error }, "trimming the stream failed"));
+  const run = () => {
+    running ??= trim()
+      .catch((error) => {
+        o.logger.warn({ err: error }, "trimming the stream failed");
+        return 0;
+      })
+      .finally(() => (running = undefined));
+  };
   return {
     name: "stream-trimmer",
     trim,
     start() {
-      timer = setInterval(run, EVERY_MS);
+      timer = setInterval(run, o.everyMs ?? EVERY_MS);
     },
-    stop() {
+    async stop() {
       clearInterval(timer);
+      await running;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
-import { StreamConsumer } from "../bus/consumer.ts";
-import type { BatchHandler, EventHandler } from "../bus/handlers.ts";
+import { StreamConsumer } from "../bus/consumer/consumer.ts";
+import type { BatchHandler, EventHandler } from "../bus/consumer/handlers.ts";
 import { connectRedis, isRedisUnavailable, type Redis } from "../bus/redis.ts";
 import { isDatabaseUnavailable } from "../db/errors.ts";
 import type { Check } from "../http/health.ts";

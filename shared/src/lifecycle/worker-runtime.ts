@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import type { BatchHandler, EventHandler } from "../bus/handlers.ts";
+import type { BatchHandler, EventHandler } from "../bus/consumer/handlers.ts";
 import { createStreamTrimmer } from "../bus/trimmer.ts";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";

@@ -14,7 +14,7 @@ export const deadLetterKey = (prefix: string, group: string) => `${prefix}:dead:
 
 /**
  * A consumer group's attempts hash, `<prefix>:attempts:<group>`: per pending entry, the
- * processes that died holding it and its handler's own failures (shared/src/bus/attempts.ts).
+ * processes that died holding it and its handler's own failures (shared/src/bus/consumer/attempts.ts).
  */
 export const attemptsKey = (prefix: string, group: string) => `${prefix}:attempts:${group}`;
 

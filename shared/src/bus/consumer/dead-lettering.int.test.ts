@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { parseDomainEvent } from "../events/catalog.ts";
-import type { Envelope } from "../events/envelope.ts";
-import { eventually } from "../testing/eventually.ts";
-import { attemptsKey } from "../topology/redis-keys.ts";
+import { parseDomainEvent } from "../../events/catalog.ts";
+import type { Envelope } from "../../events/envelope.ts";
+import { eventually } from "../../testing/eventually.ts";
+import { attemptsKey } from "../../topology/redis-keys.ts";
 import { event, useConsumerFixture } from "./consumer-fixture.ts";
-import { decodeDeadLetter } from "./dead-letter.ts";
-import { EVENT_FIELD } from "./entries.ts";
+import { decodeDeadLetter } from "../dead-letter.ts";
+import { EVENT_FIELD } from "../entries.ts";
 
 /** What goes to dead letters: poison at once, an entry's own failures after maxDeliveries. */
 const f = useConsumerFixture();

@@ -1,4 +1,4 @@
-import type { Envelope } from "../events/envelope.ts";
+import type { Envelope } from "../../events/envelope.ts";
 
 /** What a handler is told about the entry an event came in. */
 export interface Delivery {

@@ -1,8 +1,8 @@
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../../log/logger.ts";
 import type { AttemptLedger, Attempts } from "./attempts.ts";
 import type { DegradedClock } from "./degraded.ts";
 import { dispatch, type Dispatchable, type Handlers, type Outcome } from "./dispatch.ts";
-import { entryKey, type StreamEntry } from "./entries.ts";
+import { entryKey, type StreamEntry } from "../entries.ts";
 import { parseEntry } from "./parse-entry.ts";
 import { describeFailure, isPoison } from "./poison.ts";
 import { emptySettlement, settle, type SettleTarget, type Settlement } from "./settle.ts";

@@ -1,14 +1,14 @@
 import { beforeEach } from "bun:test";
-import { isDatabaseUnavailable } from "../db/errors.ts";
-import { envelopeFor } from "../db/outbox.ts";
-import type { Envelope } from "../events/envelope.ts";
-import { createLogger } from "../log/logger.ts";
-import { cleanupEach } from "../testing/cleanup.ts";
-import { testPrefix, testRedis } from "../testing/harness.ts";
-import { attemptsKey, deadLetterKey, streamKey } from "../topology/redis-keys.ts";
+import { isDatabaseUnavailable } from "../../db/errors.ts";
+import { envelopeFor } from "../../db/outbox.ts";
+import type { Envelope } from "../../events/envelope.ts";
+import { createLogger } from "../../log/logger.ts";
+import { cleanupEach } from "../../testing/cleanup.ts";
+import { testPrefix, testRedis } from "../../testing/harness.ts";
+import { attemptsKey, deadLetterKey, streamKey } from "../../topology/redis-keys.ts";
 import { StreamConsumer, type ConsumerOptions } from "./consumer.ts";
-import { publishAll } from "./publisher.ts";
-import { connectRedis, isRedisUnavailable, type Redis } from "./redis.ts";
+import { publishAll } from "../publisher.ts";
+import { connectRedis, isRedisUnavailable, type Redis } from "../redis.ts";
 
 /**
  * What the consumer's integration tests share: the run's redis-server, a fresh STREAM_PREFIX

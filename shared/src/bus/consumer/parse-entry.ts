@@ -1,5 +1,5 @@
-import { Envelope } from "../events/envelope.ts";
-import { EVENT_FIELD, type StreamEntry } from "./entries.ts";
+import { Envelope } from "../../events/envelope.ts";
+import { EVENT_FIELD, type StreamEntry } from "../entries.ts";
 
 export type ParsedEntry = { ok: true; event: Envelope } | { ok: false; reason: string };
 

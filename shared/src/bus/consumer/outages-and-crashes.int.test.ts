@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import type { Envelope } from "../events/envelope.ts";
-import { eventually } from "../testing/eventually.ts";
-import { spawnScript } from "../testing/run-script.ts";
+import type { Envelope } from "../../events/envelope.ts";
+import { eventually } from "../../testing/eventually.ts";
+import { spawnScript } from "../../testing/run-script.ts";
 import { event, numberOf, useConsumerFixture } from "./consumer-fixture.ts";
 
 const f = useConsumerFixture();
@@ -106,7 +106,7 @@ describe("an entry that kills its process", () => {
   test("a real process killed mid-handler counts as a death: after maxCrashes of them the entry is dead-lettered", async () => {
     await f.publish(event(1), event(66), event(2));
     for (let death = 1; death <= 3; death++) {
-      const child = spawnScript("shared/src/bus/crashing-consumer.fixture.ts", [], { REDIS_URL: f.url, PREFIX: f.prefix, CONSUMER: `child${death}` });
+      const child = spawnScript("shared/src/bus/consumer/crashing-consumer.fixture.ts", [], { REDIS_URL: f.url, PREFIX: f.prefix, CONSUMER: `child${death}` });
       const timer = setTimeout(() => child.kill(), 15_000);
       expect(await child.exited).not.toBe(0);
       clearTimeout(timer);

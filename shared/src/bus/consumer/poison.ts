@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { UnknownEventError } from "../events/catalog.ts";
+import { UnknownEventError } from "../../events/catalog.ts";
 
 /** Thrown by a handler for an event that can never succeed: it goes to dead letters at once. */
 export class PoisonEventError extends Error {

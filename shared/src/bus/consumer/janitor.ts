@@ -1,6 +1,6 @@
-import type { Logger } from "../log/logger.ts";
-import { decodeEntries, type StreamEntry } from "./entries.ts";
-import type { Redis } from "./redis.ts";
+import type { Logger } from "../../log/logger.ts";
+import { decodeEntries, type StreamEntry } from "../entries.ts";
+import type { Redis } from "../redis.ts";
 
 export interface JanitorOptions {
   redis: Redis;

@@ -1,14 +1,14 @@
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../../log/logger.ts";
 import { AttemptLedger } from "./attempts.ts";
 import { BatchProcessor, type Observe } from "./batch-processor.ts";
-import { ensureGroup } from "./consumer-group.ts";
+import { ensureGroup } from "../consumer-group.ts";
 import { DegradedClock, type DegradedState } from "./degraded.ts";
 import { deliveryCounts } from "./delivery-counts.ts";
-import type { StreamEntry } from "./entries.ts";
+import type { StreamEntry } from "../entries.ts";
 import type { BatchHandler, EventHandler, TransientTest } from "./handlers.ts";
 import { Janitor } from "./janitor.ts";
 import { runReadLoop } from "./read-loop.ts";
-import type { Redis } from "./redis.ts";
+import type { Redis } from "../redis.ts";
 
 export interface ConsumerOptions {
   /** For short commands: XACK, XAUTOCLAIM, dead letters, attempts. */

@@ -1,6 +1,6 @@
-import type { Envelope } from "../events/envelope.ts";
-import { withLogContext } from "../log/context.ts";
-import type { StreamEntry } from "./entries.ts";
+import type { Envelope } from "../../events/envelope.ts";
+import { withLogContext } from "../../log/context.ts";
+import type { StreamEntry } from "../entries.ts";
 import type { BatchHandler, EventHandler, TransientTest } from "./handlers.ts";
 
 export interface Dispatchable {

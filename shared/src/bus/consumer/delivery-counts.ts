@@ -1,5 +1,5 @@
-import { entryKey, type StreamEntry } from "./entries.ts";
-import type { Redis } from "./redis.ts";
+import { entryKey, type StreamEntry } from "../entries.ts";
+import type { Redis } from "../redis.ts";
 
 /** Enough to cover a batch's range even when older pending entries of ours sit inside it. */
 const XPENDING_PAGE = 10_000;

@@ -1,12 +1,12 @@
 /**
  * A process for the crash test (outages-and-crashes.int.test.ts): it consumes the test's
  * stream and kills itself with SIGKILL, mid-handler, when it meets the event numbered CRASH_ON.
- * Run as `bun shared/src/bus/crashing-consumer.fixture.ts` with REDIS_URL, PREFIX, CONSUMER.
+ * Run as `bun shared/src/bus/consumer/crashing-consumer.fixture.ts` with REDIS_URL, PREFIX, CONSUMER.
  */
-import { createLogger } from "../log/logger.ts";
-import { attemptsKey, deadLetterKey, streamKey } from "../topology/redis-keys.ts";
+import { createLogger } from "../../log/logger.ts";
+import { attemptsKey, deadLetterKey, streamKey } from "../../topology/redis-keys.ts";
 import { StreamConsumer } from "./consumer.ts";
-import { connectRedis } from "./redis.ts";
+import { connectRedis } from "../redis.ts";
 
 const { REDIS_URL = "", PREFIX = "", CONSUMER = "child", CRASH_ON = "66" } = process.env;
 const consumer = new StreamConsumer({

@@ -1,5 +1,5 @@
-import { entryKey, type StreamEntry } from "./entries.ts";
-import type { Redis } from "./redis.ts";
+import { entryKey, type StreamEntry } from "../entries.ts";
+import type { Redis } from "../redis.ts";
 
 /** What earlier attempts at an entry left behind. */
 export interface Attempts {

@@ -1,8 +1,8 @@
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../../log/logger.ts";
 import type { AttemptLedger } from "./attempts.ts";
-import { encodeDeadLetter } from "./dead-letter.ts";
-import type { StreamEntry } from "./entries.ts";
-import type { Redis } from "./redis.ts";
+import { encodeDeadLetter } from "../dead-letter.ts";
+import type { StreamEntry } from "../entries.ts";
+import type { Redis } from "../redis.ts";
 
 export interface DeadEntry {
   entry: StreamEntry;

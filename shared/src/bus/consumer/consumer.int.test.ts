@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { openDatabase } from "../db/database.ts";
-import { handleOnce } from "../db/inbox.ts";
-import { messagingMigration, migrate } from "../db/migrate.ts";
-import { eventually } from "../testing/eventually.ts";
-import { freePort, startRedisServer } from "../testing/redis-server.ts";
+import { openDatabase } from "../../db/database.ts";
+import { handleOnce } from "../../db/inbox.ts";
+import { messagingMigration, migrate } from "../../db/migrate.ts";
+import { eventually } from "../../testing/eventually.ts";
+import { freePort, startRedisServer } from "../../testing/redis-server.ts";
 import { event, numberOf, useConsumerFixture } from "./consumer-fixture.ts";
-import { publishAll } from "./publisher.ts";
-import { connectRedis } from "./redis.ts";
+import { publishAll } from "../publisher.ts";
+import { connectRedis } from "../redis.ts";
 
 /** The read loop and the janitor: what is read, when, and what happens to what was in hand. */
 const f = useConsumerFixture();

@@ -1,6 +1,6 @@
-import type { Logger } from "../log/logger.ts";
-import { decodeReadReply, type StreamEntry } from "./entries.ts";
-import { redisErrorCode, type Redis } from "./redis.ts";
+import type { Logger } from "../../log/logger.ts";
+import { decodeReadReply, type StreamEntry } from "../entries.ts";
+import { redisErrorCode, type Redis } from "../redis.ts";
 
 export interface ReadLoopOptions {
   /** The dedicated connection that XREADGROUP ... BLOCK ties up. */
