@@ -20,6 +20,11 @@ const Fields = z.object({
    * Refused when NODE_ENV=production.
    */
   FAULT_JOB_FAILURES: faultSwitch,
+  /**
+   * Test-only: every job attempt waits this long before its work, as a slow job would, so a
+   * test can kill the process holding it. Refused when NODE_ENV=production.
+   */
+  FAULT_JOB_DELAY_MS: faultSwitch,
 });
 
 const rules: ConfigRule<z.infer<typeof Fields>>[] = [
@@ -31,7 +36,7 @@ const rules: ConfigRule<z.infer<typeof Fields>>[] = [
   },
 ];
 
-export const Env = refuseFaultsInProduction(withRules(Fields, rules), ["FAULT_JOB_FAILURES"]);
+export const Env = refuseFaultsInProduction(withRules(Fields, rules), ["FAULT_JOB_FAILURES", "FAULT_JOB_DELAY_MS"]);
 export type Config = z.infer<typeof Env>;
 
 export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

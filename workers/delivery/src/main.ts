@@ -16,6 +16,7 @@ await runWorker({
   migrations,
   build: ({ db, health, logger, metrics, publishSoon }) => {
     if (config.FAULT_JOB_FAILURES > 0) logger.warn({ failures: config.FAULT_JOB_FAILURES }, "FAULT: every job fails its first attempts");
+    if (config.FAULT_JOB_DELAY_MS > 0) logger.warn({ delayMs: config.FAULT_JOB_DELAY_MS }, "FAULT: every job attempt is delayed");
     const useCases = createDeliveryUseCases({ db, publishSoon });
     const queue = createConfirmationQueue({
       connection: () => connectRedis(config.REDIS_URL, "bullmq", "delivery"),
@@ -26,6 +27,7 @@ await runWorker({
       requestDelivery: useCases.requestDelivery,
       logger,
       failFirstAttempts: config.FAULT_JOB_FAILURES,
+      delayEachAttemptMs: config.FAULT_JOB_DELAY_MS,
     });
     metrics.gauge("confirmation_jobs", "Confirmation-request jobs by state", async (set) => {
       for (const [state, n] of Object.entries(await queue.counts())) set(n, { state });

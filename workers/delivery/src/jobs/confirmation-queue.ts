@@ -35,6 +35,8 @@ export interface QueueOptions {
   logger: Logger;
   /** Test-only: the first N attempts of every job fail (FAULT_JOB_FAILURES). */
   failFirstAttempts?: number;
+  /** Test-only: every attempt waits this long before its work (FAULT_JOB_DELAY_MS). */
+  delayEachAttemptMs?: number;
 }
 
 /**
@@ -61,9 +63,7 @@ export function createConfirmationQueue(o: QueueOptions) {
   }
 
   async function run(job: Job<JobData>) {
-    if (o.failFirstAttempts && job.attemptsMade < o.failFirstAttempts) {
-      throw new Error(`FAULT_JOB_FAILURES: attempt ${job.attemptsMade + 1} fails on purpose`);
-    }
+    await testFaults(o, job);
     const { eventId, correlationId, ...input } = job.data;
     const outcome = await o.requestDelivery(input, { correlationId, causationId: eventId });
     o.logger.info({ rentalId: input.rentalId, outcome }, "confirmation request job done");
@@ -101,3 +101,14 @@ export function createConfirmationQueue(o: QueueOptions) {
   };
 }
 export type ConfirmationQueue = ReturnType<typeof createConfirmationQueue>;
+
+/** The test-only faults an attempt meets before its work; both are off unless a test sets them. */
+async function testFaults(o: QueueOptions, job: Job<JobData>) {
+  if (o.failFirstAttempts && job.attemptsMade < o.failFirstAttempts) {
+    throw new Error(`FAULT_JOB_FAILURES: attempt ${job.attemptsMade + 1} fails on purpose`);
+  }
+  if (o.delayEachAttemptMs) {
+    o.logger.warn({ delayMs: o.delayEachAttemptMs }, "FAULT_JOB_DELAY_MS: the job waits before its work");
+    await Bun.sleep(o.delayEachAttemptMs);
+  }
+}
