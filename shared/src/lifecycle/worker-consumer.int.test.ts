@@ -30,7 +30,7 @@ describe("a worker's consumer", () => {
     const event = envelopeFor({ type: "Rented", version: 1, aggregateId: "1", data: {} }, "rental", { correlationId: "c1" });
     await publishAll(redis, streamKey(prefix, "rental"), [JSON.stringify(event)]);
 
-    // Recovery is the consumer's own business (shared/src/bus/outages-and-crashes.int.test.ts).
+    // Recovery is the consumer's own business (shared/src/bus/consumer/outages-and-crashes.int.test.ts).
     const details = await eventually(async () => ((await wired.check()) ?? {}).degraded && (await wired.check()), { what: "degraded" });
     expect(details).toMatchObject({ group: "payment", deadLetters: 0, degraded: true, reason: expect.stringContaining("SQLITE_BUSY") });
     await Bun.sleep(200);
