@@ -1,5 +1,5 @@
 import { httpClient } from "@rentalnang/shared/testing/http-client";
-import type { ClientRecord } from "../invariants/invariants.ts";
+import type { ClientRecord } from "../invariants/client-invariants.ts";
 
 /**
  * A careful client: every reservation carries an Idempotency-Key, and a connection error,

@@ -5,7 +5,7 @@ import { migrate } from "@rentalnang/shared/db/migrate";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { connectTestRedis, testPrefix } from "@rentalnang/shared/testing/harness";
 import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
-import { consumersOf } from "@rentalnang/shared/topology/topology";
+import { consumerGroups, consumersOf } from "@rentalnang/shared/topology/topology";
 import { migrations as deliveryMigrations } from "../../workers/delivery/src/migrations.ts";
 import { migrations as mypageMigrations } from "../../workers/mypage/src/migrations.ts";
 import { migrations as paymentMigrations } from "../../workers/payment/src/migrations.ts";
@@ -41,21 +41,28 @@ async function rental(id: number, status: string, reason: string | null = null, 
     args: [id, status, status === "Cancelled" && reason !== "customer" ? null : id, reason, T, T, deleted ? T : null],
   });
 }
-const payment = (rentalId: number, status: string) =>
+const payment = (rentalId: number, status: string, amount = 1000) =>
   dbs.payment.execute({
-    sql: "INSERT INTO payments (id, rental_id, amount, rent_hour, status, created_at, updated_at) VALUES (?, ?, 1000, 1, ?, ?, ?)",
-    args: [rentalId, rentalId, status, T, T],
+    sql: "INSERT INTO payments (id, rental_id, amount, rent_hour, status, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
+    args: [rentalId, rentalId, amount, status, T, T],
   });
-const request = (rentalId: number, status: string) =>
+const request = (rentalId: number, status: string, carId: string | null = null) =>
   dbs.delivery.execute({
-    sql: "INSERT INTO deliveries (rental_id, payment_id, rent_hour, status, created_at, updated_at) VALUES (?, ?, 1, ?, ?, ?)",
-    args: [rentalId, rentalId, status, T, T],
+    sql: "INSERT INTO deliveries (rental_id, payment_id, car_id, rent_hour, status, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
+    args: [rentalId, rentalId, carId, status, T, T],
   });
+/** A view with the details rental() writes (car 'a', 1 hour, price 1000, no customer) unless `facts` says otherwise. */
 const view = (rentalId: number, facts: Partial<Mypage>) =>
   dbs.mypage.execute({
     sql: "INSERT INTO mypages (rental_id, facts, status, updated_at) VALUES (?, ?, 'x', ?)",
-    args: [rentalId, JSON.stringify({ ...empty(rentalId), ...facts }), T],
+    args: [rentalId, JSON.stringify({ ...empty(rentalId), carId: "a", rentHour: 1, price: 1000, ...facts }), T],
   });
+/** Every consumer group the topology declares, as running consumers create them. */
+async function createGroups(prefix: string) {
+  for (const { group, streams } of consumerGroups) {
+    for (const name of streams) await redis.call("XGROUP", "CREATE", streamKey(prefix, name), group, "0", "MKSTREAM");
+  }
+}
 
 describe("invariant checker", () => {
   test("a consistent system has no violations", async () => {
@@ -67,7 +74,9 @@ describe("invariant checker", () => {
     await payment(2, "Refunded");
     await request(2, "Cancelled");
     await view(2, { paymentApproved: true, paymentRefunded: true, confirmationRequested: true, confirmationCancelled: true, cancelled: true, cancelReason: "customer" });
-    const report = await checkInvariants({ dbs, redis, prefix: testPrefix("inv") });
+    const prefix = testPrefix("inv");
+    await createGroups(prefix);
+    const report = await checkInvariants({ dbs, redis, prefix });
     expect(report.violations).toEqual([]);
     expect(report.counts).toMatchObject({ rentals: 2, live: 1, cancelled: 1 });
   });
@@ -113,5 +122,45 @@ describe("invariant checker", () => {
       `${deadGroup} has 1 dead letters`,
       `${group} has 1 pending entries on ${stream}`,
     ]));
+  });
+
+  test("a view whose customer, car or price differs from what the owners hold is reported", async () => {
+    const consistent = { reserved: true, paymentApproved: true, confirmationRequested: true };
+    const reserved = async (id: number, amount = 1000, requestCar = "a") => {
+      await rental(id, "Reserved");
+      await payment(id, "Approved", amount);
+      await request(id, "PendingConfirmation", requestCar);
+    };
+    await reserved(1);
+    await view(1, { ...consistent, price: 999 });
+    await reserved(2);
+    await view(2, { ...consistent, customerId: "someone-else" });
+    await reserved(3);
+    await view(3, { ...consistent, carId: "b" });
+    await reserved(4, 1200, "z");
+    await view(4, consistent);
+    const prefix = testPrefix("inv");
+    await createGroups(prefix);
+    const report = await checkInvariants({ dbs, redis, prefix });
+    expect(report.violations.toSorted()).toEqual([
+      "rental 1: mypage says price 999, payment charged 1000",
+      "rental 1: mypage says price 999, rental says 1000",
+      'rental 2: mypage says customerId "someone-else", rental says null',
+      'rental 3: mypage says carId "b", delivery says "a"',
+      'rental 3: mypage says carId "b", rental says "a"',
+      'rental 4: mypage says carId "a", delivery says "z"',
+      "rental 4: mypage says price 1000, payment charged 1200",
+    ]);
+  });
+
+  test("a consumer group the topology declares but Redis does not hold is a violation, not zero pending", async () => {
+    const prefix = testPrefix("inv");
+    const everyGroup = consumerGroups.flatMap(({ group, streams }) => streams.map((name) => `${group} has no consumer group on ${streamKey(prefix, name)}`));
+    expect((await checkInvariants({ dbs, redis, prefix })).violations.toSorted()).toEqual(everyGroup.toSorted());
+
+    await createGroups(prefix);
+    const [group] = consumersOf("rental");
+    await redis.call("XGROUP", "DESTROY", streamKey(prefix, "rental"), group!);
+    expect((await checkInvariants({ dbs, redis, prefix })).violations).toEqual([`${group} has no consumer group on ${streamKey(prefix, "rental")}`]);
   });
 });

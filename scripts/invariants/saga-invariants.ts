@@ -1,0 +1,71 @@
+import { confirmationStatusOf, paymentStatusOf, statusOf, type Mypage } from "../../workers/mypage/src/mypages/mypage.ts";
+import type { PaymentRow, RentalRow, RequestRow, SagaRows } from "./saga-rows.ts";
+
+/**
+ * The saga's invariants across the four databases: each rental's payment, confirmation
+ * request and view agree with its status, and nothing exists for a rental that does not.
+ * Pushes one line per violation onto `v`.
+ */
+export function checkSaga(rows: SagaRows, v: string[]): void {
+  const known = new Set(rows.rentals.map((r) => r.id));
+  for (const r of rows.rentals) {
+    const p = rows.payments.get(r.id);
+    const d = rows.requests.get(r.id);
+    const view = rows.views.get(r.id);
+    if (r.status === "PaymentPending") v.push(`rental ${r.id} is stuck in PaymentPending`);
+    if (r.status === "Reserved" || r.status === "Confirmed") checkLive(r, p, d, view, v);
+    if (r.status === "Cancelled") checkCancelled(r, p, d, view, v);
+  }
+  for (const [rentalId, view] of rows.views) {
+    checkViewDetails(view, rows.rentals.find((r) => r.id === rentalId), rows.payments.get(rentalId), rows.requests.get(rentalId), v);
+  }
+  for (const [rentalId, p] of rows.payments) if (!known.has(rentalId)) v.push(`payment ${p.id} (${p.status}) is for unknown rental ${rentalId}`);
+  for (const [rentalId, d] of rows.requests) if (!known.has(rentalId)) v.push(`confirmation request ${d.id} is for unknown rental ${rentalId}`);
+  for (const rentalId of rows.views.keys()) if (!known.has(rentalId)) v.push(`mypage row for unknown rental ${rentalId}`);
+}
+
+function checkLive(r: RentalRow, p: PaymentRow | undefined, d: RequestRow | undefined, view: Mypage | undefined, v: string[]) {
+  if (r.deleted) v.push(`rental ${r.id} is ${r.status} but deleted`);
+  if (p?.status !== "Approved" || p.id !== r.paymentId) v.push(`rental ${r.id} is ${r.status} but its payment is ${p ? `${p.id} ${p.status}` : "missing"}`);
+  const want = r.status === "Confirmed" ? "Confirmed" : "PendingConfirmation";
+  if (d?.status !== want) v.push(`rental ${r.id} is ${r.status} but its confirmation request is ${d?.status ?? "missing"}`);
+  const wantView = r.status === "Confirmed" ? "Confirmed" : "AwaitingConfirmation";
+  if (!view) v.push(`rental ${r.id} has no mypage row`);
+  else if (statusOf(view) !== wantView || paymentStatusOf(view) !== "Approved" || confirmationStatusOf(view) !== want) {
+    v.push(`rental ${r.id} is ${r.status} but mypage shows ${statusOf(view)}/${paymentStatusOf(view)}/${confirmationStatusOf(view)}`);
+  }
+}
+
+function checkCancelled(r: RentalRow, p: PaymentRow | undefined, d: RequestRow | undefined, view: Mypage | undefined, v: string[]) {
+  if (p?.status === "Approved") v.push(`cancelled rental ${r.id} (${r.reason}) keeps an Approved charge (payment ${p.id})`);
+  if (d && d.status !== "Cancelled") v.push(`cancelled rental ${r.id} keeps a live confirmation request (${d.status})`);
+  if ((r.reason === "customer") !== r.deleted) v.push(`rental ${r.id} cancelled for ${r.reason} has deleted=${r.deleted}`);
+  if (!view) {
+    v.push(`cancelled rental ${r.id} has no mypage row`);
+    return;
+  }
+  if (statusOf(view) !== "Cancelled" || view.cancelReason !== r.reason) {
+    v.push(`cancelled rental ${r.id} (${r.reason}) shows ${statusOf(view)} (${view.cancelReason}) on mypage`);
+  }
+  const paid = p?.status ?? (r.reason === "payment-declined" ? "Declined" : null);
+  if (paymentStatusOf(view) !== paid) v.push(`rental ${r.id}: mypage says payment ${paymentStatusOf(view)}, payment says ${paid}`);
+  if (d && confirmationStatusOf(view) !== "Cancelled") v.push(`rental ${r.id}: mypage says request ${confirmationStatusOf(view)}, delivery says Cancelled`);
+}
+
+/**
+ * The view copies its details from the events; each must equal what the detail's owner
+ * holds: customer, car and price from the rental, the amount charged from the payment, the
+ * car of the confirmation request from delivery.
+ */
+function checkViewDetails(view: Mypage, r: RentalRow | undefined, p: PaymentRow | undefined, d: RequestRow | undefined, v: string[]) {
+  const differs = (what: string, shown: unknown, owner: string, held: unknown) => {
+    if (shown !== held) v.push(`rental ${view.rentalId}: mypage says ${what} ${JSON.stringify(shown)}, ${owner} ${JSON.stringify(held)}`);
+  };
+  if (r) {
+    differs("customerId", view.customerId, "rental says", r.customerId);
+    differs("carId", view.carId, "rental says", r.carId);
+    differs("price", view.price, "rental says", r.price);
+  }
+  if (p) differs("price", view.price, "payment charged", p.amount);
+  if (d?.carId != null) differs("carId", view.carId, "delivery says", d.carId);
+}
