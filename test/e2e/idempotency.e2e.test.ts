@@ -17,6 +17,8 @@ import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 
 const BURST = 20;
 const PAYMENT_DELAY_MS = 400;
+/** Set here: a run of many files does not always apply test/setup.ts's default to each. */
+const STARTUP_TIMEOUT_MS = 25_000;
 
 let redis: Redis;
 let prefix: string;
@@ -37,7 +39,7 @@ beforeAll(async () => {
   rental = cleanup.use(await spawnWorker("rental", {
     env: { ...common, DATABASE_URL: dir.db("rental"), PAYMENT_URL: payment.url, PAYMENT_TIMEOUT_MS: "5000" },
   }));
-});
+}, STARTUP_TIMEOUT_MS);
 
 const reserve = (key: string, customerId: string) =>
   http.post(`${rental.url}/rentals`, { carId: "same", rentHour: 2, customerId }, { "idempotency-key": key });

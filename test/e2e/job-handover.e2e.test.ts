@@ -18,6 +18,8 @@ import { topology } from "@rentalnang/shared/topology/topology";
  */
 
 const RENTAL_ID = 4242;
+/** Set here: a run of many files does not always apply test/setup.ts's default to each. */
+const TEST_TIMEOUT_MS = 25_000;
 const cleanup = cleanupEach();
 const http = httpClient();
 
@@ -65,4 +67,4 @@ test("a job held by a SIGKILLed delivery is taken over by another and makes one 
       .filter((e) => e.type === "ConfirmationRequested" && e.data.rentalId === RENTAL_ID);
   await eventually(async () => (await requested()).length > 0, { what: "ConfirmationRequested published" });
   expect(await requested()).toHaveLength(1);
-});
+}, TEST_TIMEOUT_MS);

@@ -20,6 +20,8 @@ const STALE_AFTER_MS = 3_500;
 /** Payment answers long after rental is gone: the charge is committed first. */
 const PAYMENT_DELAY_MS = 6_000;
 
+/** Set here: a run of many files does not always apply test/setup.ts's default to each. */
+const TEST_TIMEOUT_MS = 25_000;
 const cleanup = cleanupEach();
 const http = httpClient();
 
@@ -74,4 +76,4 @@ test("a rental whose caller died mid-payment ends Cancelled (payment-unavailable
   expect(retry.body.rentalId).toBe(charge.rentalId);
   expect(retry.headers.get("retry-after")).toMatch(/^\d+$/);
   expect((await http.get(`${payment.url}/payments`)).body.items).toHaveLength(1);
-});
+}, TEST_TIMEOUT_MS);
