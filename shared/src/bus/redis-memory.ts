@@ -1,11 +1,11 @@
 import type { Redis } from "./redis.ts";
 
-/** How long a reading is reused while memory is well under the budget. */
+/** How long a reading is reused while this process has written little since. */
 const FRESH_MS = 1_000;
-/** Near the budget a reading is reused only this long: a second of publishing could overshoot it. */
-const NEAR_FRESH_MS = 50;
-/** "Near": used memory above this share of the budget. */
-const NEAR_SHARE = 0.9;
+/** Over the budget, how often to look whether there is room again. */
+const OVER_FRESH_MS = 50;
+/** A reading is stale once this process wrote this share of the headroom it left (three publishers share it). */
+const HEADROOM_SHARE = 0.25;
 
 export interface MemoryReading {
   /** INFO memory `used_memory`, in bytes. */
@@ -37,19 +37,24 @@ export function memoryReading(info: string, budgetShare: number): MemoryReading 
 
 /**
  * Redis memory against its budget (REDIS_MEMORY_BUDGET, a share of `maxmemory`), read with
- * INFO memory and cached so that every publish round and every reservation can ask: at most
- * one INFO a second while far from the budget, and one per 50 ms near it. Concurrent callers
- * share one read. A failed read rejects (the caller decides; the relay retries on its sweep).
+ * INFO memory and cached so that every publish round and every reservation can ask. A reading
+ * is reused for a second, but no longer than this process's own writes (`wrote`) stay within a
+ * quarter of the headroom it showed — a burst of events re-reads as it nears the budget, so
+ * the publishers stop at it rather than a second past it — and over the budget for 50 ms.
+ * Concurrent callers share one read. A failed read rejects (the relay retries on its sweep).
  */
 export function createRedisMemory(redis: Redis, budgetShare: number) {
   let last: { reading: MemoryReading; at: number } | undefined;
   let reading: Promise<MemoryReading> | undefined;
+  let written = 0;
 
   const fresh = (now: number) => {
     if (!last) return false;
     const { usedBytes, budgetBytes } = last.reading;
-    const near = budgetBytes !== undefined && usedBytes >= budgetBytes * NEAR_SHARE;
-    return now - last.at < (near ? NEAR_FRESH_MS : FRESH_MS);
+    if (budgetBytes === undefined) return now - last.at < FRESH_MS;
+    const headroom = budgetBytes - usedBytes;
+    if (headroom <= 0) return now - last.at < OVER_FRESH_MS;
+    return written < headroom * HEADROOM_SHARE && now - last.at < FRESH_MS;
   };
 
   async function read(): Promise<MemoryReading> {
@@ -58,18 +63,26 @@ export function createRedisMemory(redis: Redis, budgetShare: number) {
       .info("memory")
       .then((info) => {
         last = { reading: memoryReading(info, budgetShare), at: Date.now() };
+        written = 0;
         return last.reading;
       })
       .finally(() => (reading = undefined));
     return reading;
   }
 
-  return {
-    read,
-    /** The last reading, without asking Redis (undefined before the first). */
-    get last(): MemoryReading | undefined {
-      return last?.reading;
-    },
-  };
+  /**
+   * The last reading without waiting for Redis, refreshed in the background when stale; only
+   * the very first call waits. For a request path: a Redis that is away or slow adds nothing.
+   */
+  async function recent(): Promise<MemoryReading> {
+    if (!last) return read();
+    if (!fresh(Date.now())) read().catch(() => {});
+    return last.reading;
+  }
+
+  /** Tells the reading that this process just added about `bytes` to Redis. */
+  const wrote = (bytes: number) => void (written += bytes);
+
+  return { read, recent, wrote };
 }
 export type RedisMemory = ReturnType<typeof createRedisMemory>;

@@ -16,10 +16,13 @@ export interface LocalRedis {
   bind: string;
   /** Where its AOF lives. */
   dir: string;
+  /** A memory limit (`12mb`); none unless given. With `noeviction`, writes past it fail with OOM. */
+  maxmemory?: string;
 }
 
 /** The arguments after `redis-server` for a local Redis: durable, and with no RDB snapshots (the AOF is enough). */
-export function redisServerArgs({ port, bind, dir }: LocalRedis): string[] {
+export function redisServerArgs({ port, bind, dir, maxmemory }: LocalRedis): string[] {
   const durability = Object.entries(REDIS_DURABILITY).flatMap(([flag, value]) => [`--${flag}`, value]);
-  return ["--port", String(port), "--bind", bind, "--dir", dir, ...durability, "--save", ""];
+  const limit = maxmemory ? ["--maxmemory", maxmemory] : [];
+  return ["--port", String(port), "--bind", bind, "--dir", dir, ...durability, ...limit, "--save", ""];
 }

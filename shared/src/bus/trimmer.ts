@@ -8,11 +8,28 @@ import { oldestNeeded, readStreamState } from "./stream-groups.ts";
 /** How often a publisher trims its stream: what every group acked goes within about this long. */
 const EVERY_MS = 1_000;
 
+/**
+ * XTRIM MINID, and in the same atomic step the trim point recorded under this Redis process's
+ * run id (only ever raised), so that AOF or a replica keeps both or neither.
+ */
+const TRIM_AND_RECORD = `
+local removed = redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1])
+local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
+local function parts(id) local ms, seq = string.match(id, '^(%d+)-(%d+)$') return tonumber(ms), tonumber(seq) end
+local before = redis.call('HGET', KEYS[2], run)
+local ms, seq = parts(ARGV[1])
+local bms, bseq = 0, 0
+if before then bms, bseq = parts(before) end
+if ms > bms or (ms == bms and seq > bseq) then redis.call('HSET', KEYS[2], run, ARGV[1]) end
+return removed`;
+
 export interface TrimmerOptions {
   redis: Redis;
   stream: string;
   /** The consumer groups the topology says read this stream: a missing one needs everything. */
   groups: readonly string[];
+  /** Where the trim point is recorded (trimmedToKey); without it, only the XTRIM. */
+  trimmedToKey?: string;
   /** How long acked entries may be kept for replay (0: trimmed at once). */
   retentionMs: number;
   /** Over the memory budget, acked entries go at once whatever the retention. */
@@ -40,7 +57,11 @@ export function createStreamTrimmer(o: TrimmerOptions) {
     const keepFrom = o.retentionMs > 0 && !overBudget ? `${Math.max(0, now - o.retentionMs)}-0` : needed;
     const minId = compareStreamIds(needed, keepFrom) < 0 ? needed : keepFrom;
     // MINID keeps entries >= minId; the entry `needed` itself may still be needed, so it stays.
-    const removed = Number(await o.redis.call("XTRIM", o.stream, "MINID", minId));
+    const removed = Number(
+      o.trimmedToKey
+        ? await o.redis.eval(TRIM_AND_RECORD, 2, o.stream, o.trimmedToKey, minId)
+        : await o.redis.call("XTRIM", o.stream, "MINID", minId),
+    );
     if (removed > 0) o.logger.debug({ stream: o.stream, removed, minId }, "trimmed the stream");
     return removed;
   }

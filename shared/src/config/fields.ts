@@ -47,6 +47,16 @@ export const shutdownTimeoutMs = positiveInt(20_000);
  */
 export const readinessDrainMs = z.coerce.number({ error: "must be a number" }).int().nonnegative().default(1_000);
 
+/**
+ * The share of Redis `maxmemory` the system may fill: at it the outbox relays stop publishing
+ * (events wait in the databases). No budget when Redis has no maxmemory.
+ */
+export const redisMemoryBudget = z.coerce
+  .number({ error: "must be a number" })
+  .gt(0, "must be a share of maxmemory, above 0 and at most 1")
+  .max(1, "must be a share of maxmemory, above 0 and at most 1")
+  .default(0.8);
+
 /** Fields of every domain worker (one that owns a database and talks to Redis). */
 export const workerFields = (process: string, defaultPort: number) => ({
   PORT: port(defaultPort),
@@ -58,8 +68,12 @@ export const workerFields = (process: string, defaultPort: number) => ({
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
   READINESS_DRAIN_MS: readinessDrainMs,
-  /** Stream entries every group has acked are dropped after this many hours (0 keeps all). */
-  STREAM_RETENTION_HOURS: z.coerce.number({ error: "must be a number" }).nonnegative().default(168),
+  /**
+   * The longest stream entries every group has acked are kept for replay, in hours: 0 trims
+   * them within a second; over the memory budget they go at once whatever this says.
+   */
+  STREAM_RETENTION_HOURS: z.coerce.number({ error: "must be a number" }).nonnegative().default(0),
+  REDIS_MEMORY_BUDGET: redisMemoryBudget,
   HOSTNAME: z.string().optional(),
 });
 

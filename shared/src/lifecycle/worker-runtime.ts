@@ -1,21 +1,20 @@
 import type { Hono } from "hono";
 import type { BatchHandler, EventHandler } from "../bus/consumer/handlers.ts";
-import { createStreamTrimmer } from "../bus/trimmer.ts";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
 import { messagingMigration, migrate, type Migration } from "../db/migrate.ts";
 import { createRetention } from "../db/retention.ts";
-import { OutboxRelay } from "../db/outbox/relay.ts";
 import { Health, type Check } from "../http/health.ts";
 import { serve } from "../http/serve.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { Metrics } from "../observability/metrics.ts";
-import { streamKey } from "../topology/redis-keys.ts";
 import { workerTopology, type WorkerName } from "../topology/topology.ts";
+import type { BusPressure } from "./bus-pressure.ts";
 import { EXIT_CONFIG } from "./exit-codes.ts";
 import { onShutdown, type ShutdownStep } from "./shutdown.ts";
 import { workerConsumer } from "./worker-consumer.ts";
+import { workerOutbox } from "./worker-outbox.ts";
 
 /** The settings every domain worker has (`workerFields` in shared/src/config/fields.ts). */
 export interface WorkerConfig {
@@ -28,6 +27,7 @@ export interface WorkerConfig {
   SHUTDOWN_TIMEOUT_MS: number;
   READINESS_DRAIN_MS: number;
   STREAM_RETENTION_HOURS: number;
+  REDIS_MEMORY_BUDGET: number;
   HOSTNAME?: string | undefined;
 }
 
@@ -40,6 +40,8 @@ export interface WorkerContext {
   metrics: Metrics;
   /** Wakes the outbox relay after a commit that wrote events. */
   publishSoon: () => void;
+  /** Redis memory against its budget and the outbox backlog, cached: cheap to ask per request. */
+  pressure: BusPressure;
 }
 
 export interface WorkerParts {
@@ -79,33 +81,23 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
 
   const redis = connectRedis(config.REDIS_URL, "command", name);
   const metrics = new Metrics(name);
-  const relay = publishes
-    ? new OutboxRelay({
-        db, redis, stream: streamKey(config.STREAM_PREFIX, publishes), logger,
-        onPublished: (n) => metrics.outboxPublished.inc(n),
-      })
-    : undefined;
-  if (relay) metrics.gauge("outbox_unpublished", "Outbox rows committed but not yet published", async (set) => set(await relay.backlog()));
+  const outbox = workerOutbox({ name, config, db, redis, metrics, logger });
+  const relay = outbox.relay;
   const consumer = consumes ? workerConsumer({ name, config, consumes, redis, metrics, logger }) : undefined;
   const health = new Health({
     database: () => db.ping(),
     redis: async () => void (await redis.ping()),
     ...(consumer ? { consumer: consumer.check } : {}),
-    ...(relay ? { outbox: async () => ({ unpublished: await relay.backlog() }) } : {}),
+    ...outbox.checks,
   });
-  const parts = await spec.build({ logger, db, redis, health, metrics, publishSoon: () => relay?.wake() });
+  const parts = await spec.build({ logger, db, redis, health, metrics, publishSoon: () => relay?.wake(), pressure: outbox.pressure });
   for (const [checkName, check] of Object.entries(parts.checks ?? {})) health.add(checkName, check);
 
   const http = serve(parts.app.fetch, config.PORT, logger);
   relay?.start();
   if (consumer && parts.handle) await consumer.start(parts.handle, parts.handleMany);
   const services = [
-    ...(publishes
-      ? [createStreamTrimmer({
-          redis, stream: streamKey(config.STREAM_PREFIX, publishes),
-          retentionMs: config.STREAM_RETENTION_HOURS * 3600 * 1000, logger,
-        })]
-      : []),
+    ...outbox.services,
     ...(spec.migrations.includes(messagingMigration)
       ? [createRetention(db, logger, { outbox: publishes !== undefined, inbox: consumes !== undefined })]
       : []),

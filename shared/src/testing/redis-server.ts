@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { redisServerArgs } from "../bus/redis-server-args.ts";
+import { restoreAofSnapshot, snapshotAof } from "./aof-snapshot.ts";
 
 /** A free TCP port on loopback, as the kernel hands it out. */
 export async function freePort(): Promise<number> {
@@ -23,14 +24,31 @@ export interface RedisServer {
   restart(): Promise<void>;
   /** SIGKILL, then start again with nothing on disk: a crash that lost every write. */
   restartEmpty(): Promise<void>;
+  /** Copies the AOF as it is now (aof-snapshot.ts), for restartFromSnapshot. */
+  snapshotAof(): Promise<void>;
+  /**
+   * SIGKILL, put the snapshot back as the AOF, start again: a crash whose last writes never
+   * reached the disk (with `appendfsync everysec`, up to a second of them). Killing the
+   * process alone loses nothing, the kernel still holds what it wrote.
+   */
+  restartFromSnapshot(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /** A port to start on (a restart test's), rather than a free one. */
+  port?: number;
+  /** A memory limit such as `12mb` (see redisServerArgs); none unless given. */
+  maxmemory?: string;
 }
 
 /**
  * Starts a private `redis-server` on a free port, durable as every Redis of the system is
  * (redisServerArgs), in a temporary directory. Tests never touch the machine's Redis.
+ * A number is the port to start on (the older form of `{ port }`).
  */
-export async function startRedisServer(fixedPort?: number): Promise<RedisServer> {
+export async function startRedisServer(options: number | RedisServerOptions = {}): Promise<RedisServer> {
+  const { port: fixedPort, maxmemory } = typeof options === "number" ? { port: options, maxmemory: undefined } : options;
   if (!Bun.which("redis-server")) {
     throw new Error("redis-server is not on PATH: the integration tests start their own (apt-get install redis-server)");
   }
@@ -38,7 +56,7 @@ export async function startRedisServer(fixedPort?: number): Promise<RedisServer>
   for (let attempt = 0; ; attempt++) {
     const port = fixedPort ?? (await freePort());
     const spawnIt = () =>
-      Bun.spawn(["redis-server", ...redisServerArgs({ port, bind: "127.0.0.1", dir })], { stdout: "ignore", stderr: "ignore" });
+      Bun.spawn(["redis-server", ...redisServerArgs({ port, bind: "127.0.0.1", dir, maxmemory })], { stdout: "ignore", stderr: "ignore" });
     let proc = spawnIt();
     if (await waitForRedis(port, proc)) {
       const server: RedisServer = {
@@ -58,6 +76,12 @@ export async function startRedisServer(fixedPort?: number): Promise<RedisServer>
           await server.kill();
           rmSync(dir, { recursive: true, force: true });
           mkdirSync(dir);
+          await server.restart();
+        },
+        snapshotAof: () => snapshotAof(dir),
+        async restartFromSnapshot() {
+          await server.kill();
+          restoreAofSnapshot(dir);
           await server.restart();
         },
         async stop() {

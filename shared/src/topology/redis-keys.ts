@@ -20,3 +20,10 @@ export const attemptsKey = (prefix: string, group: string) => `${prefix}:attempt
 
 /** The prefix BullMQ puts before every key of the queues (`<prefix>:bull:<queue>:…`). */
 export const queuePrefix = (prefix: string) => `${prefix}:bull`;
+
+/**
+ * Where a stream's trimmer records, per Redis process (its run id), the id below which it
+ * trimmed `<prefix>:events:<stream>` (written with the XTRIM, atomically): after a restart the
+ * outbox relay tells an entry trimmed because every group acked it from one Redis lost.
+ */
+export const trimmedToKey = (prefix: string, stream: StreamName) => `${prefix}:trimmed:${stream}`;

@@ -21,6 +21,11 @@ const Fields = z.object({
    * settled as payment-unavailable. Default: three payment timeouts, at least 5 s.
    */
   STALE_PAYMENT_AFTER_MS: z.coerce.number().int().positive().optional(),
+  /**
+   * Unpublished outbox rows (events waiting while Redis is at its memory budget) past which
+   * POST /rentals answers 503 before charging.
+   */
+  OUTBOX_BACKLOG_LIMIT: positiveInt(10_000),
 });
 
 const rules: ConfigRule<z.infer<typeof Fields>>[] = [

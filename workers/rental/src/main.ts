@@ -18,7 +18,7 @@ await runWorker({
   name: "rental",
   config,
   migrations,
-  build: ({ db, health, logger, metrics, publishSoon }) => {
+  build: ({ db, health, logger, metrics, publishSoon, pressure }) => {
     const paymentCalls = metrics.histogram("payment_call_duration_seconds", "Payment calls by outcome (approved, declined, unavailable)", ["outcome"]);
     const payment = createPaymentClient({
       baseUrl: config.PAYMENT_URL,
@@ -30,7 +30,10 @@ await runWorker({
       observe: (outcome, seconds) => paymentCalls.observe({ outcome }, seconds),
     });
     metrics.gauge("payment_circuit_open", "1 while the payment circuit is open or half-open", (set) => set(payment.circuit === "closed" ? 0 : 1));
-    const useCases = createRentalUseCases({ db, payment, ratePerHour: config.RATE_PER_HOUR, publishSoon, logger });
+    const useCases = createRentalUseCases({
+      db, payment, ratePerHour: config.RATE_PER_HOUR, publishSoon, logger,
+      bus: { pressure, backlogLimit: config.OUTBOX_BACKLOG_LIMIT },
+    });
     return {
       app: createApp({ db, useCases, health, logger, metrics }),
       ...createEventHandler({ db, logger }),

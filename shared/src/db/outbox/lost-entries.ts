@@ -4,11 +4,14 @@ import type { Logger } from "../../log/logger.ts";
 import type { Database } from "../database.ts";
 import { outboxRows } from "./outbox-rows.ts";
 import { beginCheck, endCheck, readRunRecord } from "./redis-run.ts";
+import { compareStreamIds } from "./stream-ids.ts";
 
 export interface LossCheckOptions {
   db: Database;
   redis: Redis;
   stream: string;
+  /** Where the stream's trimmer records what it trimmed (trimmedToKey); without it nothing is taken as trimmed. */
+  trimmedToKey?: string | undefined;
   logger: Logger;
 }
 
@@ -19,9 +22,10 @@ export interface LossCheckOptions {
  *
  * A Redis that comes back (restart, failover) holds a prefix of the stream's history: AOF or
  * a replica loses only the newest writes. So one look decides: the newest entry this
- * database published is looked up in the stream; if it is there, nothing of ours was lost;
- * if not, the newest entry the stream holds at or before it marks where the surviving
- * history ends, and our rows after that point are the lost ones. Entries added since the
+ * database published is looked up in the stream; if it is there, or was trimmed (acked by
+ * every group), nothing of ours was lost; if not, the newest entry the stream holds or
+ * trimmed at or before it marks where the surviving history ends, and our rows after that
+ * point are the lost ones. Entries added since the
  * restart (our own XADDs whose commit failed, another replica's, a redriven dead letter) get
  * ids after every entry of the old history, so they never move that point.
  *
@@ -43,25 +47,42 @@ export async function republishLost(o: LossCheckOptions, runId: string): Promise
 }
 
 /**
- * The newest entry id of the stream at or before our newest entry, as the process `runId`
- * holds it ("0-0" when it holds none). Our own entry is told from a newer one that took its
- * id (a clock gone back) by its event id; then nothing of ours is trusted to be there.
+ * Where the history the process `runId` holds ends, at or before our newest entry: the newest
+ * entry id it holds there, or the point up to which earlier processes trimmed it (an entry is
+ * trimmed only once every group acked it, so it is not lost), "0-0" when neither.
+ * Our own entry is told from a newer one that took its id (a clock gone back) by its event
+ * id; then nothing of ours is trusted to be there.
  */
 async function survivingHistoryEnd(
   o: LossCheckOptions,
   runId: string,
   newest: { eventId: string; streamId: string },
 ): Promise<string> {
-  const replies = (await o.redis.pipeline().info("server").xrevrange(o.stream, newest.streamId, "-", "COUNT", 1).exec()) ?? [];
+  const pipeline = o.redis.pipeline().info("server").xrevrange(o.stream, newest.streamId, "-", "COUNT", 1);
+  if (o.trimmedToKey) pipeline.hgetall(o.trimmedToKey);
+  const replies = (await pipeline.exec()) ?? [];
   const failed = replies.find(([error]) => error);
   if (failed) throw failed[0];
-  const [[, info], [, range]] = replies as [[null, string], [null, [string, string[]][]]];
+  const [[, info], [, range], marks] = replies as [[null, string], [null, [string, string[]][]], [null, Record<string, string>]?];
   if (/run_id:(\w+)/.exec(info)?.[1] !== runId) throw new Error("Redis restarted again while its entries were being checked");
+  const trimmedTo = trimmedBefore(marks?.[1] ?? {}, runId);
+  if (compareStreamIds(trimmedTo, newest.streamId) >= 0) return newest.streamId;
   const [entry] = range;
-  if (!entry) return "0-0";
+  if (!entry) return trimmedTo;
   const [id, fields] = entry;
-  if (id !== newest.streamId) return id;
+  if (id !== newest.streamId) return compareStreamIds(id, trimmedTo) > 0 ? id : trimmedTo;
   return eventIdOf(fields) === newest.eventId ? id : "0-0";
+}
+
+/**
+ * How far the history the restarted process inherited was trimmed: the highest trim point
+ * recorded by earlier processes. The process `runId`'s own trims are left out: it may have
+ * trimmed entries added since the restart, past a point where entries were lost.
+ */
+function trimmedBefore(marks: Record<string, string>, runId: string): string {
+  let highest = "0-0";
+  for (const [run, id] of Object.entries(marks)) if (run !== runId && compareStreamIds(id, highest) > 0) highest = id;
+  return highest;
 }
 
 function eventIdOf(fields: string[]): string | undefined {

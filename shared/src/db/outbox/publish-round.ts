@@ -7,6 +7,8 @@ export interface RoundOutcome {
   rows: number;
   /** Entries it added to the stream. */
   added: number;
+  /** Bytes of the envelopes it added. */
+  bytes: number;
   /** Rows are waiting that the next round should take at once. */
   more: boolean;
 }
@@ -27,7 +29,7 @@ export class PublishRound {
   /** With `probe`, asks Redis even when nothing waits (that is how an idle relay sees a restart). */
   async run(probe: boolean): Promise<RoundOutcome> {
     const rows = await outboxRows.unpublished(this.o.db, this.o.batchSize);
-    if (rows.length === 0 && !probe) return { rows: 0, added: 0, more: false };
+    if (rows.length === 0 && !probe) return { rows: 0, added: 0, bytes: 0, more: false };
     const { runId, ids } = await publishWithProbe(this.o.redis, this.o.stream, rows.map((r) => r.envelope));
     let republishing = 0;
     if (runId !== this.checkedRun) {
@@ -38,6 +40,7 @@ export class PublishRound {
     const marked = await outboxRows.markPublished(this.o.db, rows, ids, runId);
     // Fewer marks: a check began meanwhile (another replica saw a restart); go round again.
     if (marked < rows.length) this.checkedRun = undefined;
-    return { rows: rows.length, added: ids.length, more: republishing > 0 || marked < rows.length };
+    const bytes = rows.reduce((sum, row) => sum + row.envelope.length, 0);
+    return { rows: rows.length, added: ids.length, bytes, more: republishing > 0 || marked < rows.length };
   }
 }

@@ -1,4 +1,5 @@
-import type { Redis } from "../../bus/redis.ts";
+import { redisErrorCode, type Redis } from "../../bus/redis.ts";
+import type { RedisMemory } from "../../bus/redis-memory.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { Database } from "../database.ts";
 import { PublishRound } from "./publish-round.ts";
@@ -13,7 +14,17 @@ export interface RelayOptions {
   sweepMs?: number;
   /** Told how many rows each round trip published (for metrics). */
   onPublished?: (count: number) => void;
+  /** Redis memory against its budget: over it, nothing is published and rows wait here. */
+  memory?: RedisMemory | undefined;
+  /** Where the stream's trimmer records what it trimmed, for the check after a Redis restart. */
+  trimmedToKey?: string | undefined;
 }
+
+/** What a stream entry takes in Redis beyond its envelope (id, field name, listpack), roughly. */
+const ENTRY_OVERHEAD_BYTES = 100;
+
+/** Why the relay holds its rows back, while it does. */
+export type PauseReason = "over-memory-budget" | "redis-out-of-memory";
 
 /**
  * Publishes outbox rows in commit order with pipelined XADD, then marks them published.
@@ -30,10 +41,13 @@ export class OutboxRelay {
   private readonly round: PublishRound;
   /** An idle drain asks Redis for its run id only on the sweep (a busy one always does). */
   private probeDue = true;
+  private pause: PauseReason | undefined;
 
   constructor(private readonly o: RelayOptions) {
     this.batchSize = o.batchSize ?? 256;
-    this.round = new PublishRound({ db: o.db, redis: o.redis, stream: o.stream, logger: o.logger, batchSize: this.batchSize });
+    this.round = new PublishRound({
+      db: o.db, redis: o.redis, stream: o.stream, trimmedToKey: o.trimmedToKey, logger: o.logger, batchSize: this.batchSize,
+    });
   }
 
   start(): void {
@@ -69,6 +83,11 @@ export class OutboxRelay {
     await this.flush().catch(() => {});
   }
 
+  /** Why rows are held back now, or undefined while the relay publishes. */
+  get paused(): PauseReason | undefined {
+    return this.pause;
+  }
+
   /** Unpublished rows, for readiness details and invariant checks. */
   async backlog(): Promise<number> {
     const r = await this.o.db.execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
@@ -83,14 +102,36 @@ export class OutboxRelay {
       } while (this.again);
     } catch (error) {
       this.again = false; // the sweep retries; no tight loop while Redis is away
-      this.o.logger.warn({ err: error }, "outbox relay could not publish; will retry");
+      // A full Redis refused the XADDs: nothing is lost, the rows wait here like over the budget.
+      if (redisErrorCode(error) === "OOM") this.setPause("redis-out-of-memory");
+      else this.o.logger.warn({ err: error }, "outbox relay could not publish; will retry");
     }
   }
 
+  private setPause(reason: PauseReason | undefined): void {
+    if (reason === this.pause) return;
+    if (reason) this.o.logger.warn({ reason }, "Redis memory is at its budget: events wait in the outbox until it has room");
+    else this.o.logger.info({ was: this.pause }, "Redis has room again: publishing the outbox");
+    this.pause = reason;
+  }
+
+  /** Holds rows back while Redis is over its memory budget (checked on a cached reading). */
+  private async held(): Promise<boolean> {
+    const reading = await this.o.memory?.read();
+    if (reading?.overBudget) {
+      this.setPause(reading.outOfMemory ? "redis-out-of-memory" : "over-memory-budget");
+      return true;
+    }
+    return false;
+  }
+
   private async publishBatch(): Promise<number> {
+    if (await this.held()) return 0;
     const probe = this.probeDue;
     this.probeDue = false;
     const outcome = await this.round.run(probe);
+    this.o.memory?.wrote(outcome.bytes + outcome.added * ENTRY_OVERHEAD_BYTES);
+    this.setPause(undefined);
     if (outcome.more) this.again = true;
     if (outcome.added > 0) this.o.onPublished?.(outcome.added);
     return outcome.rows;

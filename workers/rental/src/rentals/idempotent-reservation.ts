@@ -5,7 +5,7 @@ import { reservationOf } from "./rental.ts";
 import { findRental } from "./rental-store.ts";
 import { answerFor, type ReservationAnswer } from "./reservation-answer.ts";
 import { claimIdempotencyKey, findIdempotencyKey, recordAnswer } from "./idempotency-store.ts";
-import type { ReserveInput, ReserveRental } from "./reserve-rental.ts";
+import type { Busy, ReserveInput, ReserveRental } from "./reserve-rental.ts";
 
 /** Seconds a client waits before asking again about a reservation still in progress. */
 const IN_PROGRESS_RETRY_AFTER = 1;
@@ -21,13 +21,14 @@ export interface Answered {
  * POST /rentals with an Idempotency-Key: the first request reserves, and every retry with the
  * same key and body gets the first answer back byte for byte. The key is claimed with the
  * pending rental and the answer recorded with its settlement, in the same transactions.
+ * `busy` claims nothing: the key is free for the retry.
  */
 export async function reserveIdempotently(
   deps: { db: Database; reserveRental: ReserveRental },
   key: string,
   input: ReserveInput,
   cause: Cause,
-): Promise<Answered> {
+): Promise<Answered | Busy> {
   const fingerprint = JSON.stringify([input.carId, input.rentHour, input.customerId]);
   const replay = await replayOf(deps.db, key, fingerprint);
   if (replay) return replay;
@@ -36,6 +37,7 @@ export async function reserveIdempotently(
     settled: (tx, reservation) => recordAnswer(tx, reservation.rental.id, answerFor(reservation)),
   });
   if (result.kind === "duplicate") return (await replayOf(deps.db, key, fingerprint))!;
+  if (result.kind === "busy") return result;
   return { rentalId: result.rental.id, answer: answerFor(result) };
 }
 

@@ -2,7 +2,7 @@ import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
 import { createCancelRental } from "./cancel-rental.ts";
-import { createReserveRental } from "./reserve-rental.ts";
+import { createReserveRental, type BusCapacity } from "./reserve-rental.ts";
 import { createSettleStaleRentals } from "./settle-stale-rentals.ts";
 
 export interface RentalUseCasesDeps {
@@ -13,6 +13,8 @@ export interface RentalUseCasesDeps {
   publishSoon: () => void;
   logger: Logger;
   now?: () => string;
+  /** What a reservation checks before it charges (README.md, OUTBOX_BACKLOG_LIMIT). */
+  bus?: BusCapacity;
 }
 
 /** rental's use cases, built once by main.ts and shared by the routes and the stale sweep. */

@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Database } from "@rentalnang/shared/db/database";
 import { toPage } from "@rentalnang/shared/http/pagination";
-import { Conflict, NotFound } from "@rentalnang/shared/http/problem";
+import { Conflict, HttpProblem, NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
 import type { CancelRental } from "./cancel-rental.ts";
 import { reserveIdempotently, type Answered } from "./idempotent-reservation.ts";
@@ -9,7 +9,7 @@ import { present } from "./rental-resource.ts";
 import { findRental, listRentals } from "./rental-store.ts";
 import * as routes from "./rentals.routes.ts";
 import { answerFor, answerHeaders } from "./reservation-answer.ts";
-import type { ReserveRental } from "./reserve-rental.ts";
+import type { Busy, ReserveRental } from "./reserve-rental.ts";
 
 export interface RentalsDeps {
   db: Database;
@@ -23,14 +23,15 @@ const reserve = ({ db, useCases }: RentalsDeps): Handler<"reserve"> => async (c)
   const key = c.req.valid("header")["idempotency-key"];
   const input = { carId: body.carId, rentHour: body.rentHour, customerId: body.customerId ?? null };
   const cause = { correlationId: c.get("requestId") };
-  let answered: Answered;
+  let answered: Answered | Busy;
   if (key) {
     answered = await reserveIdempotently({ db, reserveRental: useCases.reserveRental }, key, input, cause);
   } else {
     const result = await useCases.reserveRental(input, cause);
     if (result.kind === "duplicate") throw new Error("a reservation without a key cannot be a duplicate");
-    answered = { rentalId: result.rental.id, answer: answerFor(result) };
+    answered = result.kind === "busy" ? result : { rentalId: result.rental.id, answer: answerFor(result) };
   }
+  if ("kind" in answered) throw busyProblem(answered);
   const { answer, rentalId } = answered;
   const headers = answerHeaders(answer, rentalId);
   switch (answer.status) {
@@ -46,6 +47,15 @@ const reserve = ({ db, useCases }: RentalsDeps): Handler<"reserve"> => async (c)
     }
   }
 };
+
+/** 503 before anything was written or charged: no rental, so no rentalId. */
+const busyProblem = (busy: Busy) =>
+  new HttpProblem(
+    503, "Service Unavailable",
+    "Reservations are paused while earlier events wait to be delivered; nothing was charged. Try again later.",
+    { reason: busy.reason, retryAfter: busy.retryAfter },
+    { "Retry-After": String(busy.retryAfter) },
+  );
 
 const getOne = ({ db }: RentalsDeps): Handler<"getOne"> => async (c) => {
   const { id } = c.req.valid("param");

@@ -34,7 +34,10 @@ export const reserve = createRoute({
     402: problem("Payment declined; the rental is kept as Cancelled (payment-declined)"),
     409: problem("A request with the same Idempotency-Key is in progress"),
     422: problem("The Idempotency-Key was used with another body"),
-    503: problem("Payment unavailable; the rental is kept as Cancelled (payment-unavailable)"),
+    503: problem(
+      "Payment unavailable: the rental is kept as Cancelled (payment-unavailable), the body has its rentalId; " +
+        "or the event bus is full (an outbox backlog over its limit, Redis out of memory): nothing was written or charged",
+    ),
   },
 });
 

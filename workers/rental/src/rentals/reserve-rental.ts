@@ -2,6 +2,7 @@ import type { Transaction } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
 import { appendToOutbox, type Cause } from "@rentalnang/shared/db/outbox";
 import { priceOf } from "@rentalnang/shared/domain/tariff";
+import type { BusPressure } from "@rentalnang/shared/lifecycle/bus-pressure";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
 import { reservationOf, settlePayment, type PaymentOutcome, type Rental, type Reservation } from "./rental.ts";
 import { toEnvelopes } from "./rental-events.ts";
@@ -24,8 +25,48 @@ export interface ReservationHooks {
   settled(tx: Transaction, reservation: Reservation): Promise<void>;
 }
 
-/** The reservation's outcome, or `duplicate` when a hook's `created` refused it (nothing was written). */
-export type ReserveResult = Reservation | { kind: "duplicate" };
+/**
+ * The event bus cannot take a reservation's events now: Redis is out of memory, or so many
+ * events already wait in the outbox (Redis at its memory budget) that more would only pile up.
+ * Nothing was written and nothing charged.
+ */
+export interface Busy {
+  kind: "busy";
+  reason: "outbox-backlog" | "redis-out-of-memory";
+  /** Seconds to wait before trying again. */
+  retryAfter: number;
+}
+
+/**
+ * The reservation's outcome; `duplicate` when a hook's `created` refused it, `busy` when the
+ * bus is full (nothing was written in either case).
+ */
+export type ReserveResult = Reservation | { kind: "duplicate" } | Busy;
+
+/** How long a client waits after `busy`: a consumer catching up drains the backlog in seconds. */
+const BUSY_RETRY_AFTER = 5;
+
+/** The bus's capacity as the reservation sees it. */
+export interface BusCapacity {
+  pressure: BusPressure;
+  /** Unpublished outbox rows past which a reservation is refused. */
+  backlogLimit: number;
+}
+
+/**
+ * Refuses a reservation, before anything is charged, whose events could not be delivered:
+ * while Redis is only at its budget the outbox is the buffer, up to `backlogLimit` rows.
+ */
+export async function busyOutcome(capacity: BusCapacity | undefined): Promise<Busy | undefined> {
+  if (!capacity) return undefined;
+  const [backlog, memory] = await Promise.all([
+    capacity.pressure.outboxBacklog(),
+    capacity.pressure.memory().catch(() => undefined), // Redis away: the backlog still bounds the wait
+  ]);
+  if (memory?.outOfMemory) return { kind: "busy", reason: "redis-out-of-memory", retryAfter: BUSY_RETRY_AFTER };
+  if (backlog >= capacity.backlogLimit) return { kind: "busy", reason: "outbox-backlog", retryAfter: BUSY_RETRY_AFTER };
+  return undefined;
+}
 
 export interface ReserveRentalDeps {
   db: Database;
@@ -34,6 +75,8 @@ export interface ReserveRentalDeps {
   /** Called after every commit that wrote outbox rows. */
   publishSoon: () => void;
   now: () => string;
+  /** Without it every reservation is taken (a test's, a tool's). */
+  bus?: BusCapacity | undefined;
 }
 
 class Duplicate extends Error {}
@@ -67,6 +110,8 @@ export function createReserveRental(deps: ReserveRentalDeps) {
   }
 
   return async function reserveRental(input: ReserveInput, cause: Cause, hooks?: ReservationHooks): Promise<ReserveResult> {
+    const busy = await busyOutcome(deps.bus);
+    if (busy) return busy;
     const created = await deps.db.write(async (tx) => {
       const rental = await insertPendingRental(tx, { ...input, price: priceOf(input.rentHour, deps.ratePerHour) }, deps.now());
       if (hooks && !(await hooks.created(tx, rental))) throw new Duplicate();
