@@ -1,61 +1,57 @@
 /**
- * `npm run rebuild:mypage [-- --keep-rows]`: drops the view and replays every stream from
- * its start.
+ * `npm run rebuild:mypage [-- --keep-rows] [-- --from-streams]`: rebuilds the customer view.
  *
- * It empties the table and moves mypage's consumer group back to the first entry of each
- * stream; a running mypage (or the next one to start) re-reads everything. Folding is
- * idempotent, so events applied meanwhile do no harm.
+ * By default from the events the view keeps itself (`mypage_events`, written with each fold):
+ * the rows are dropped and refolded from that log, a few hundred rentals per transaction, with
+ * no need for Redis and whatever the streams still hold (they are trimmed once every group
+ * has acked). A running mypage may go on folding meanwhile (rebuild-mypages.ts says why that
+ * is safe).
  *
- * Once streams have been trimmed (STREAM_RETENTION_HOURS) they no longer hold the whole
- * history, and dropping the view would lose the older rentals: then it refuses, unless
- * `--keep-rows` asks to replay what the streams hold into the view as it is.
+ * Rows folded before the log existed (a database older than its migration) have no events
+ * in it, and dropping them would lose those rentals: then it refuses and says what to do.
+ *   --keep-rows     folds the log onto the rows as they are and drops nothing.
+ *   --from-streams  the only way to rebuild such rows: drops the view and moves mypage's
+ *                   consumer group back to the first entry of each stream, so a running
+ *                   mypage (or the next one to start) re-reads everything, folding it and
+ *                   logging it. It refuses once a stream was trimmed (the older rentals
+ *                   would be lost), unless --keep-rows asks to replay what the streams hold
+ *                   into the rows as they are.
  */
 import { parseArgs } from "node:util";
-import { rewindGroup } from "@rentalnang/shared/bus/consumer-group";
-import { connectRedis } from "@rentalnang/shared/bus/redis";
-import { openDatabase } from "@rentalnang/shared/db/database";
+import { openDatabase, type Database } from "@rentalnang/shared/db/database";
 import { migrate } from "@rentalnang/shared/db/migrate";
-import { holdsWholeHistory } from "@rentalnang/shared/bus/trimmer";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
-import { streamKey } from "@rentalnang/shared/topology/redis-keys";
-import { consumerGroupOf } from "@rentalnang/shared/topology/topology";
 import { readConfig } from "./config.ts";
 import { migrations } from "./migrations.ts";
-import { clearMypages } from "./mypages/mypage-store.ts";
+import { createRebuildMypages } from "./mypages/rebuild-mypages.ts";
+import { rebuildFromStreams } from "./rebuild-from-streams.ts";
 
-const { group, streams: sources } = consumerGroupOf("mypage")!;
+const { values } = parseArgs({
+  options: { "keep-rows": { type: "boolean", default: false }, "from-streams": { type: "boolean", default: false } },
+});
+const keepRows = values["keep-rows"];
 const config = configOrExit(() => readConfig());
 const db = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
-await migrate(db, migrations);
-const redis = connectRedis(config.REDIS_URL, "command", "mypage-rebuild");
-
-const { values } = parseArgs({ options: { "keep-rows": { type: "boolean", default: false } } });
-const streams = sources.map((source) => streamKey(config.STREAM_PREFIX, source));
-const trimmed: string[] = [];
-for (const stream of streams) {
-  const h = await holdsWholeHistory(redis, stream);
-  if (!h.whole) trimmed.push(`${stream} holds ${h.length} of the ${h.added} entries ever added`);
-}
-if (trimmed.length > 0 && !values["keep-rows"]) {
-  console.error(`rebuild: refused: the streams were trimmed, so dropping the view would lose older rentals:\n  ${trimmed.join("\n  ")}\n` +
-    "rebuild: run with --keep-rows to replay what they hold into the view without dropping it.");
-  redis.disconnect();
+try {
+  await migrate(db, migrations);
+  process.exitCode = values["from-streams"] ? await rebuildFromStreams(db, config, keepRows) : await fromEventLog(db, keepRows);
+} finally {
   await db.close();
-  process.exit(1);
 }
 
-const before = await db.execute("SELECT count(*) AS n FROM mypages");
-// Clear first, then rewind: a replay must never start before the view is empty. If the
-// rewind fails (Redis went away), the script fails loudly and can simply be run again.
-if (!values["keep-rows"]) await clearMypages(db);
-for (const stream of streams) {
-  await rewindGroup(redis, stream, group);
-  console.log(`rebuild: ${stream}: ${await redis.xlen(stream)} entries to replay`);
+async function fromEventLog(db: Database, keepRows: boolean): Promise<number> {
+  const outcome = await createRebuildMypages({ db })({ keepRows });
+  if (outcome.kind === "refused-rows-before-log") {
+    console.error(
+      `rebuild: refused: ${outcome.rows} view row(s) were folded before the view kept its events, so dropping them would lose those rentals.\n` +
+        "rebuild: run with --keep-rows to fold the kept events onto the rows as they are, or with --from-streams to replay the streams from their start (only while they still hold the whole history).",
+    );
+    return 1;
+  }
+  console.log(
+    keepRows
+      ? `rebuild: folded ${outcome.events} kept event(s) onto the rows of ${outcome.written} rental(s), dropping none`
+      : `rebuild: dropped ${outcome.deleted} view row(s) and wrote ${outcome.written} again from ${outcome.events} kept event(s)`,
+  );
+  return 0;
 }
-console.log(
-  values["keep-rows"]
-    ? `rebuild: kept ${before.rows[0]?.n ?? 0} view rows; mypage replays the streams from the start into them`
-    : `rebuild: dropped ${before.rows[0]?.n ?? 0} view rows; mypage replays the streams from the start`,
-);
-redis.disconnect();
-await db.close();

@@ -31,6 +31,6 @@ export async function listMypages(db: Database, f: { customerId?: string; status
   return r.rows.map((row) => ({ id: Number(row.rental_id), mypage: rowToMypage(row) }));
 }
 
-export async function clearMypages(db: Database) {
+export async function clearMypages(db: Executor) {
   await db.execute("DELETE FROM mypages");
 }
