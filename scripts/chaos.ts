@@ -1,10 +1,13 @@
 /**
- * `npm run chaos [-- --duration 60 --kill-every 5 --clients 4 --no-redis-kill]`
+ * `npm run chaos [-- --duration 60 --kill-every 5 --clients 4 --redis-fault lose-last-second|kill --no-redis-kill]`
  * Runs the chaos test against a private stack and Redis, prints the report, and exits 1 on
- * any violation or if the system did not settle.
+ * any violation or if the system did not settle. Redis crashes once, halfway; by default it
+ * comes back from an AOF one second old (the loss `appendfsync everysec` allows), since a
+ * plain SIGKILL loses nothing and would leave the republishing of lost events untried.
  */
 import { parseArgs } from "node:util";
 import { formatChaos, runChaos } from "./chaos/chaos.ts";
+import { redisFaults, type RedisFault } from "./chaos/redis-fault.ts";
 
 const { values } = parseArgs({
   options: {
@@ -12,9 +15,15 @@ const { values } = parseArgs({
     "kill-every": { type: "string", default: "5" },
     clients: { type: "string", default: "4" },
     settle: { type: "string", default: "30" },
+    "redis-fault": { type: "string", default: "lose-last-second" },
     "no-redis-kill": { type: "boolean", default: false },
   },
 });
+const redisFault = values["redis-fault"] as RedisFault;
+if (!redisFaults.includes(redisFault)) {
+  console.error(`chaos: --redis-fault must be one of ${redisFaults.join(", ")} (got ${JSON.stringify(values["redis-fault"])})`);
+  process.exit(2);
+}
 const seconds = (name: string, v: string | undefined) => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) {
@@ -30,6 +39,7 @@ const result = await runChaos({
   clients: Math.max(1, Math.round(seconds("clients", values.clients) / 1000)),
   settleTimeoutMs: seconds("settle", values.settle),
   killRedis: !values["no-redis-kill"],
+  redisFault,
   log: (line) => console.log(line),
 });
 console.log(formatChaos(result));

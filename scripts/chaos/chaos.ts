@@ -1,16 +1,20 @@
-import { connectRedis } from "@rentalnang/shared/bus/redis";
+import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { startRedisServer, type RedisServer } from "@rentalnang/shared/testing/redis-server";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { startOrder, workerNames, type ProcessName } from "@rentalnang/shared/topology/topology";
+import type { ClientRecord } from "../invariants/client-invariants.ts";
 import { checkInvariants, formatReport, type Report, type Sources } from "../invariants/invariants.ts";
 import { createLoad, type LoadStats } from "./load.ts";
+import { crashRedis, describeRedisFault, type RedisFault, type RedisFaultOutcome } from "./redis-fault.ts";
 
 export interface ChaosOptions {
   durationMs: number;
   killEveryMs: number;
-  /** Kill Redis (SIGKILL) once, halfway through, and restart it from its AOF. */
+  /** Crash Redis once, halfway through (see redisFault). */
   killRedis: boolean;
+  /** How Redis crashes (redis-fault.ts); it loses its last second unless told otherwise. */
+  redisFault?: RedisFault;
   clients: number;
   settleTimeoutMs: number;
   log: (line: string) => void;
@@ -21,6 +25,7 @@ export interface ChaosResult {
   load: LoadStats;
   lostAnswers: string[];
   kills: string[];
+  redis?: RedisFaultOutcome;
   settleMs: number | null;
   report: Report;
 }
@@ -31,7 +36,8 @@ export interface ChaosResult {
  * and Redis. Uses its own redis-server (it gets killed) and its own stack.
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
-  const redis: RedisServer = await startRedisServer();
+  const server = await startRedisServer();
+  const client = connectRedis(server.url, "command", "chaos");
   let stack: Stack | undefined;
   try {
     stack = await startStack(
@@ -40,7 +46,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         delivery: { JOB_BACKOFF_MS: "200" },
         gateway: { UPSTREAM_TIMEOUT_MS: "5000" },
       },
-      redis.url,
+      server.url,
     );
     const s = stack;
     const load = createLoad({
@@ -50,71 +56,78 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       confirmRatio: 0.3,
       answerDeadlineMs: o.settleTimeoutMs + 20_000,
     });
-    const kills: string[] = [];
     const started = performance.now();
     let stopLoad!: () => void;
-    const loadStopped = new Promise<void>((r) => (stopLoad = r));
-    const loadDone = load.run(loadStopped);
-
-    const killer = (async () => {
-      let redisKilled = !o.killRedis;
-      const bag: ProcessName[] = [];
-      while (performance.now() - started < o.durationMs - o.killEveryMs / 2) {
-        await Bun.sleep(o.killEveryMs);
-        const elapsed = performance.now() - started;
-        if (!redisKilled && elapsed > o.durationMs / 2) {
-          redisKilled = true;
-          await redis.kill();
-          kills.push(`redis@${Math.round(elapsed)}ms`);
-          o.log(`chaos: SIGKILL redis at ${Math.round(elapsed / 1000)} s`);
-          await Bun.sleep(300);
-          await redis.restart();
-          continue;
-        }
-        // A shuffled bag: every process is killed once before any is killed twice.
-        if (bag.length === 0) bag.push(...startOrder().sort(() => Math.random() - 0.5));
-        const target = bag.pop()!;
-        const proc = target === "gateway" ? s.gateway : s.procs[target];
-        await proc.kill();
-        kills.push(`${target}@${Math.round(elapsed)}ms`);
-        o.log(`chaos: SIGKILL ${target} at ${Math.round(elapsed / 1000)} s`);
-        if (target === "gateway") await s.restartGateway();
-        else await s.restartWith(target);
-      }
-    })();
+    const loadDone = load.run(new Promise<void>((r) => (stopLoad = r)));
+    const killing = killWhileLoaded(o, { server, client, stack: s, started });
     await Bun.sleep(o.durationMs);
     stopLoad();
-    await killer;
+    const { kills, redis } = await killing;
     await loadDone;
     const loadEnded = performance.now();
     o.log(`chaos: load stopped after ${Math.round((loadEnded - started) / 1000)} s; settling`);
+    const { report, settleMs } = await settle(o, { client, stack: s, records: load.records });
+    if (load.lost.length > 0) report.violations.push(...load.lost.map((l) => `no answer for ${l}`));
+    return { durationMs: Math.round(loadEnded - started), load: load.stats, lostAnswers: load.lost, kills, redis, settleMs, report };
+  } finally {
+    client.disconnect();
+    await stack?.stop();
+    await server.stop();
+  }
+}
 
-    const dbs = Object.fromEntries(await Promise.all(workerNames.map(async (w) => [w, await openDatabase(s.dbUrl(w))]))) as Sources["dbs"];
-    const client = connectRedis(redis.url, "command", "chaos");
-    let report: Report;
-    let settleMs: number | null = null;
-    const settleDeadline = performance.now() + o.settleTimeoutMs;
-    let lastNote = performance.now();
+interface Target {
+  server: RedisServer;
+  client: Redis;
+  stack: Stack;
+  started: number;
+}
+
+/** Every `killEveryMs` SIGKILLs a process (each once before any twice) and restarts it; Redis once, halfway. */
+async function killWhileLoaded(o: ChaosOptions, t: Target): Promise<{ kills: string[]; redis?: RedisFaultOutcome }> {
+  const kills: string[] = [];
+  let redis: RedisFaultOutcome | undefined;
+  const bag: ProcessName[] = [];
+  while (performance.now() - t.started < o.durationMs - o.killEveryMs / 2) {
+    await Bun.sleep(o.killEveryMs);
+    const elapsed = performance.now() - t.started;
+    if (o.killRedis && !redis && elapsed > o.durationMs / 2) {
+      const fault = o.redisFault ?? "lose-last-second";
+      o.log(`chaos: Redis crashes at ${Math.round(elapsed / 1000)} s (${fault})`);
+      redis = await crashRedis(t.server, t.client, t.stack.prefix, fault);
+      kills.push(`redis@${Math.round(elapsed)}ms`);
+      continue;
+    }
+    if (bag.length === 0) bag.push(...startOrder().sort(() => Math.random() - 0.5));
+    const target = bag.pop()!;
+    const proc = target === "gateway" ? t.stack.gateway : t.stack.procs[target];
+    await proc.kill();
+    kills.push(`${target}@${Math.round(elapsed)}ms`);
+    o.log(`chaos: SIGKILL ${target} at ${Math.round(elapsed / 1000)} s`);
+    if (target === "gateway") await t.stack.restartGateway();
+    else await t.stack.restartWith(target);
+  }
+  return { kills, redis };
+}
+
+/** Checks the invariants every 250 ms until they all hold or the settle timeout passes. */
+async function settle(o: ChaosOptions, t: { client: Redis; stack: Stack; records: ClientRecord[] }) {
+  const settleStarted = performance.now();
+  const dbs = Object.fromEntries(await Promise.all(workerNames.map(async (w) => [w, await openDatabase(t.stack.dbUrl(w))]))) as Sources["dbs"];
+  try {
+    let lastNote = settleStarted;
     for (;;) {
-      report = await checkInvariants({ dbs, redis: client, prefix: s.prefix }, load.records);
-      if (report.violations.length === 0) {
-        settleMs = Math.round(performance.now() - loadEnded);
-        break;
-      }
-      if (performance.now() > settleDeadline) break;
+      const report = await checkInvariants({ dbs, redis: t.client, prefix: t.stack.prefix }, t.records);
+      if (report.violations.length === 0) return { report, settleMs: Math.round(performance.now() - settleStarted) };
+      if (performance.now() - settleStarted > o.settleTimeoutMs) return { report, settleMs: null };
       if (performance.now() - lastNote > 1_000) {
         lastNote = performance.now();
         o.log(`chaos: settling, ${report.violations.length} open (${report.violations[0]})`);
       }
       await Bun.sleep(250);
     }
-    client.disconnect();
-    await Promise.all(Object.values(dbs).map((db) => db.close()));
-    if (load.lost.length > 0) report.violations.push(...load.lost.map((l) => `no answer for ${l}`));
-    return { durationMs: Math.round(loadEnded - started), load: load.stats, lostAnswers: load.lost, kills, settleMs, report };
   } finally {
-    await stack?.stop();
-    await redis.stop();
+    await Promise.all(Object.values(dbs).map((db) => db.close()));
   }
 }
 
@@ -128,6 +141,7 @@ export function formatChaos(r: ChaosResult): string {
     `  cancels          ${r.load.cancels}`,
     `  confirms         ${r.load.confirms}`,
     `  kills            ${r.kills.length} (${r.kills.join(", ")})`,
+    `  redis crash      ${r.redis ? describeRedisFault(r.redis) : "none"}`,
     `  settle time      ${r.settleMs === null ? "did not settle" : `${(r.settleMs / 1000).toFixed(1)} s`}`,
     formatReport(r.report),
   ].join("\n");
