@@ -74,6 +74,8 @@ export const workerFields = (process: string, defaultPort: number) => ({
    */
   STREAM_RETENTION_HOURS: z.coerce.number({ error: "must be a number" }).nonnegative().default(0),
   REDIS_MEMORY_BUDGET: redisMemoryBudget,
+  /** Letters a consumer group's dead-letter stream keeps; older ones move to the worker's database. */
+  DEAD_LETTER_STREAM_CAP: z.coerce.number({ error: "must be a number" }).int("must be an integer").nonnegative("must be 0 or more").default(1_000),
   HOSTNAME: z.string().optional(),
 });
 

@@ -28,6 +28,7 @@ export interface WorkerConfig {
   READINESS_DRAIN_MS: number;
   STREAM_RETENTION_HOURS: number;
   REDIS_MEMORY_BUDGET: number;
+  DEAD_LETTER_STREAM_CAP: number;
   HOSTNAME?: string | undefined;
 }
 
@@ -83,7 +84,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   const metrics = new Metrics(name);
   const outbox = workerOutbox({ name, config, db, redis, metrics, logger });
   const relay = outbox.relay;
-  const consumer = consumes ? workerConsumer({ name, config, consumes, redis, metrics, logger }) : undefined;
+  const consumer = consumes ? workerConsumer({ name, config, consumes, redis, db, metrics, logger }) : undefined;
   const health = new Health({
     database: () => db.ping(),
     redis: async () => void (await redis.ping()),

@@ -1,3 +1,4 @@
+import { deadLetterMigration } from "@rentalnang/shared/db/dead-letter-store";
 import { messagingMigration, type Migration } from "@rentalnang/shared/db/migrate";
 
 export const migrations: Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
          cancelled_at TEXT NOT NULL)`,
     ],
   },
+  deadLetterMigration(3),
 ];

@@ -1,3 +1,4 @@
+import { deadLetterMigration } from "@rentalnang/shared/db/dead-letter-store";
 import type { Migration } from "@rentalnang/shared/db/migrate";
 
 export const migrations: Migration[] = [
@@ -42,4 +43,5 @@ export const migrations: Migration[] = [
       "INSERT INTO mypages_before_event_log (rental_id) SELECT rental_id FROM mypages",
     ],
   },
+  deadLetterMigration(3),
 ];

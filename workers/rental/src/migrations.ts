@@ -1,3 +1,4 @@
+import { deadLetterMigration } from "@rentalnang/shared/db/dead-letter-store";
 import { messagingMigration, type Migration } from "@rentalnang/shared/db/migrate";
 
 export const migrations: Migration[] = [
@@ -36,4 +37,5 @@ export const migrations: Migration[] = [
     // Settling a rental records its answer by rental id, on every reservation.
     statements: ["CREATE INDEX idempotency_keys_rental ON idempotency_keys (rental_id)"],
   },
+  deadLetterMigration(4),
 ];
