@@ -6,6 +6,11 @@ const FRESH_MS = 1_000;
 const OVER_FRESH_MS = 50;
 /** A reading is stale once this process wrote this share of the headroom it left (three publishers share it). */
 const HEADROOM_SHARE = 0.25;
+/**
+ * The share of the budget the outbox relays fill; the rest is for what consumers still write
+ * for events already published (a BullMQ job per PaymentApproved, dead letters).
+ */
+const PUBLISH_SHARE = 0.9;
 
 export interface MemoryReading {
   /** INFO memory `used_memory`, in bytes. */
@@ -14,7 +19,9 @@ export interface MemoryReading {
   maxBytes: number;
   /** The configured share of maxBytes; undefined when Redis has no limit (then no budget). */
   budgetBytes: number | undefined;
-  /** Used memory has reached the budget: the outbox relays stop publishing. */
+  /** Where the outbox relays stop publishing: nine tenths of the budget. */
+  publishLimitBytes: number | undefined;
+  /** Used memory has reached the relays' limit: they hold events back, acked entries are trimmed at once. */
   overBudget: boolean;
   /** Used memory has reached maxmemory: with `noeviction`, Redis refuses every write. */
   outOfMemory: boolean;
@@ -26,11 +33,13 @@ export function memoryReading(info: string, budgetShare: number): MemoryReading 
   const usedBytes = field("used_memory");
   const maxBytes = field("maxmemory");
   const budgetBytes = maxBytes > 0 ? Math.floor(maxBytes * budgetShare) : undefined;
+  const publishLimitBytes = budgetBytes === undefined ? undefined : Math.floor(budgetBytes * PUBLISH_SHARE);
   return {
     usedBytes,
     maxBytes,
     budgetBytes,
-    overBudget: budgetBytes !== undefined && usedBytes >= budgetBytes,
+    publishLimitBytes,
+    overBudget: publishLimitBytes !== undefined && usedBytes >= publishLimitBytes,
     outOfMemory: maxBytes > 0 && usedBytes >= maxBytes,
   };
 }
@@ -50,9 +59,9 @@ export function createRedisMemory(redis: Redis, budgetShare: number) {
 
   const fresh = (now: number) => {
     if (!last) return false;
-    const { usedBytes, budgetBytes } = last.reading;
-    if (budgetBytes === undefined) return now - last.at < FRESH_MS;
-    const headroom = budgetBytes - usedBytes;
+    const { usedBytes, publishLimitBytes } = last.reading;
+    if (publishLimitBytes === undefined) return now - last.at < FRESH_MS;
+    const headroom = publishLimitBytes - usedBytes;
     if (headroom <= 0) return now - last.at < OVER_FRESH_MS;
     return written < headroom * HEADROOM_SHARE && now - last.at < FRESH_MS;
   };
@@ -80,9 +89,18 @@ export function createRedisMemory(redis: Redis, budgetShare: number) {
     return last.reading;
   }
 
+  /**
+   * Bytes this process may still publish before Redis reaches the relays' limit, by the latest reading
+   * less what this process wrote since; undefined when there is no budget.
+   */
+  async function room(): Promise<number | undefined> {
+    const { usedBytes, publishLimitBytes } = await read();
+    return publishLimitBytes === undefined ? undefined : Math.max(0, publishLimitBytes - usedBytes - written);
+  }
+
   /** Tells the reading that this process just added about `bytes` to Redis. */
   const wrote = (bytes: number) => void (written += bytes);
 
-  return { read, recent, wrote };
+  return { read, recent, room, wrote };
 }
 export type RedisMemory = ReturnType<typeof createRedisMemory>;

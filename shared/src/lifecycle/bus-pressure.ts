@@ -48,7 +48,8 @@ export function watchBusPressure(o: BusPressureOptions): { pressure: BusPressure
   const checks: Record<string, Check> = {
     redisMemory: async () => {
       const m = await o.memory.read();
-      return { usedBytes: m.usedBytes, budgetBytes: m.budgetBytes ?? null, maxBytes: m.maxBytes, ...(m.overBudget ? { degraded: true } : {}) };
+      const limits = { budgetBytes: m.budgetBytes ?? null, publishLimitBytes: m.publishLimitBytes ?? null, maxBytes: m.maxBytes };
+      return { usedBytes: m.usedBytes, ...limits, ...(m.overBudget ? { degraded: true } : {}) };
     },
   };
   if (o.relay) {

@@ -1,5 +1,5 @@
 import { publishWithProbe } from "../../bus/publisher.ts";
-import { outboxRows } from "./outbox-rows.ts";
+import { outboxRows, type UnpublishedRow } from "./outbox-rows.ts";
 import { republishLost, type LossCheckOptions } from "./lost-entries.ts";
 
 export interface RoundOutcome {
@@ -11,6 +11,8 @@ export interface RoundOutcome {
   bytes: number;
   /** Rows are waiting that the next round should take at once. */
   more: boolean;
+  /** Rows were held back for lack of room under the memory budget. */
+  cut: boolean;
 }
 
 /**
@@ -26,10 +28,15 @@ export class PublishRound {
 
   constructor(private readonly o: LossCheckOptions & { batchSize: number }) {}
 
-  /** With `probe`, asks Redis even when nothing waits (that is how an idle relay sees a restart). */
-  async run(probe: boolean): Promise<RoundOutcome> {
-    const rows = await outboxRows.unpublished(this.o.db, this.o.batchSize);
-    if (rows.length === 0 && !probe) return { rows: 0, added: 0, bytes: 0, more: false };
+  /**
+   * With `probe`, asks Redis even when nothing waits (that is how an idle relay sees a
+   * restart). With `costOf` and `room`, publishes only the oldest rows whose cost fits in it.
+   */
+  async run(probe: boolean, budget?: { room: number; costOf: (envelope: string) => number }): Promise<RoundOutcome> {
+    const waiting = await outboxRows.unpublished(this.o.db, this.o.batchSize);
+    const rows = fitting(waiting, budget);
+    const cut = rows.length < waiting.length;
+    if (rows.length === 0 && (!probe || cut)) return { rows: 0, added: 0, bytes: 0, more: false, cut };
     const { runId, ids } = await publishWithProbe(this.o.redis, this.o.stream, rows.map((r) => r.envelope));
     let republishing = 0;
     if (runId !== this.checkedRun) {
@@ -41,6 +48,15 @@ export class PublishRound {
     // Fewer marks: a check began meanwhile (another replica saw a restart); go round again.
     if (marked < rows.length) this.checkedRun = undefined;
     const bytes = rows.reduce((sum, row) => sum + row.envelope.length, 0);
-    return { rows: rows.length, added: ids.length, bytes, more: republishing > 0 || marked < rows.length };
+    return { rows: rows.length, added: ids.length, bytes, more: republishing > 0 || marked < rows.length, cut };
   }
+}
+
+/** The oldest rows whose summed cost stays within the room (all of them without a budget). */
+function fitting(rows: UnpublishedRow[], budget?: { room: number; costOf: (envelope: string) => number }): UnpublishedRow[] {
+  if (!budget) return rows;
+  let left = budget.room;
+  let n = 0;
+  while (n < rows.length && (left -= budget.costOf(rows[n]!.envelope)) >= 0) n++;
+  return rows.slice(0, n);
 }

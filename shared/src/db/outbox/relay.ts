@@ -23,6 +23,12 @@ export interface RelayOptions {
 /** What a stream entry takes in Redis beyond its envelope (id, field name, listpack), roughly. */
 const ENTRY_OVERHEAD_BYTES = 100;
 
+/**
+ * What publishing an envelope adds to Redis while it happens: the entry, and the command in
+ * the connection's query buffer until Redis has read it.
+ */
+const costInRedis = (envelope: string) => 2 * (envelope.length + ENTRY_OVERHEAD_BYTES);
+
 /** Why the relay holds its rows back, while it does. */
 export type PauseReason = "over-memory-budget" | "redis-out-of-memory";
 
@@ -115,25 +121,34 @@ export class OutboxRelay {
     this.pause = reason;
   }
 
-  /** Holds rows back while Redis is over its memory budget (checked on a cached reading). */
-  private async held(): Promise<boolean> {
-    const reading = await this.o.memory?.read();
-    if (reading?.overBudget) {
-      this.setPause(reading.outOfMemory ? "redis-out-of-memory" : "over-memory-budget");
-      return true;
-    }
-    return false;
+  /**
+   * The room left under the memory budget (undefined: no budget; held, after pausing, when
+   * there is none): a batch goes out only as far as it fits.
+   */
+  private async room(): Promise<{ held: boolean; room?: number }> {
+    if (!this.o.memory) return { held: false };
+    const room = await this.o.memory.room();
+    if (room === undefined || room > 0) return { held: false, room };
+    const reading = await this.o.memory.read();
+    this.setPause(reading.outOfMemory ? "redis-out-of-memory" : "over-memory-budget");
+    return { held: true };
   }
 
   private async publishBatch(): Promise<number> {
-    if (await this.held()) return 0;
+    const { held, room } = await this.room();
+    if (held) return 0;
     const probe = this.probeDue;
     this.probeDue = false;
-    const outcome = await this.round.run(probe);
+    const outcome = await this.round.run(probe, room === undefined ? undefined : { room, costOf: costInRedis });
+    if (outcome.cut && outcome.added === 0) {
+      this.setPause("over-memory-budget"); // not even the oldest row fits
+      return 0;
+    }
     this.o.memory?.wrote(outcome.bytes + outcome.added * ENTRY_OVERHEAD_BYTES);
     this.setPause(undefined);
     if (outcome.more) this.again = true;
     if (outcome.added > 0) this.o.onPublished?.(outcome.added);
-    return outcome.rows;
+    // A batch cut short by the room left goes round again, to pause there if none is left.
+    return outcome.cut ? this.batchSize : outcome.rows;
   }
 }

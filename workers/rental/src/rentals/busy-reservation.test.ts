@@ -24,7 +24,8 @@ let memory: MemoryReading;
 let app: ReturnType<typeof createApp>;
 
 const reading = (usedBytes: number, maxBytes = 100): MemoryReading => ({
-  usedBytes, maxBytes, budgetBytes: maxBytes * 0.8, overBudget: usedBytes >= maxBytes * 0.8, outOfMemory: usedBytes >= maxBytes,
+  usedBytes, maxBytes, budgetBytes: maxBytes * 0.8, publishLimitBytes: maxBytes * 0.72,
+  overBudget: usedBytes >= maxBytes * 0.72, outOfMemory: usedBytes >= maxBytes,
 });
 
 beforeEach(async () => {
