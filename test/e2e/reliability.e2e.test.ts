@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Redis } from "@rentalnang/shared/bus/redis";
+import { databaseVariable } from "@rentalnang/shared/config/worker-database-urls";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
@@ -9,7 +10,7 @@ import { httpClient, type Json } from "@rentalnang/shared/testing/http-client";
 import { runScript } from "@rentalnang/shared/testing/run-script";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
-import { consumerGroups, type StreamName, type WorkerName } from "@rentalnang/shared/topology/topology";
+import { consumerGroups, workerNames, type StreamName, type WorkerName } from "@rentalnang/shared/topology/topology";
 
 /**
  * Edge events, dead letters and the graceful drain, against the whole stack.
@@ -36,7 +37,11 @@ async function xadd(source: StreamName, type: string, data: unknown, version = 1
   return e;
 }
 const pendingOf = async (source: StreamName, group: string) => Number(((await redis.xpending(stream(source), group)) as [number])[0]);
-const cli = (...args: string[]) => runScript("scripts/dead-letters.ts", args, { REDIS_URL: stack.redisUrl, STREAM_PREFIX: stack.prefix });
+// The stack's own databases, never the ones of an `npm start` under ./data.
+const cli = (...args: string[]) => runScript("scripts/dead-letters.ts", args, {
+  REDIS_URL: stack.redisUrl, STREAM_PREFIX: stack.prefix,
+  ...Object.fromEntries(workerNames.map((w) => [databaseVariable(w), stack.dbUrl(w)])),
+});
 async function allAcked() {
   await eventually(async () => {
     for (const { group, streams } of consumerGroups) {
