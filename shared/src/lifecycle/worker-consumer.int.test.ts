@@ -16,6 +16,8 @@ import { deadLetterKey, streamKey } from "../topology/redis-keys.ts";
 import { workerConsumer, type WorkerConsumerOptions } from "./worker-consumer.ts";
 
 const cleanup = cleanupEach();
+/** The group every test wires (a worker's group is named after it). */
+const group = "payment";
 
 async function setUp(label: string, { table = true } = {}) {
   const url = (await testRedis()).url;
@@ -30,7 +32,7 @@ async function setUp(label: string, { table = true } = {}) {
 type SetUp = Awaited<ReturnType<typeof setUp>>;
 const wire = (s: SetUp, extra: Partial<WorkerConsumerOptions> = {}) => {
   const wired = workerConsumer({
-    name: "payment", config: { STREAM_PREFIX: s.prefix, REDIS_URL: s.url, DEAD_LETTER_STREAM_CAP: 1_000 }, consumes: ["rental"],
+    name: group, config: { STREAM_PREFIX: s.prefix, REDIS_URL: s.url, DEAD_LETTER_STREAM_CAP: 1_000 }, consumes: ["rental"],
     redis: s.redis, db: s.db, metrics: s.metrics, logger: createLogger("test", "silent"), ...extra,
   });
   cleanup.defer(() => wired.stop());
@@ -38,7 +40,7 @@ const wire = (s: SetUp, extra: Partial<WorkerConsumerOptions> = {}) => {
 };
 const ignore = async () => {};
 const consumersOf = async (redis: Redis, stream: string) =>
-  ((await redis.call("XINFO", "CONSUMERS", stream, "payment")) as string[][]).map((c) => ({ name: c[1]!, pending: Number(c[3]) }));
+  ((await redis.call("XINFO", "CONSUMERS", stream, group)) as string[][]).map((c) => ({ name: c[1]!, pending: Number(c[3]) }));
 
 describe("a worker's consumer", () => {
   test("while its database is away it stays ready, says it is degraded, and counts the seconds", async () => {
@@ -81,10 +83,10 @@ describe("a worker's consumer", () => {
   test("names left idle by stopped processes leave the group; one still holding entries stays", async () => {
     const s = await setUp("stale");
     const stream = streamKey(s.prefix, "rental");
-    await s.redis.call("XGROUP", "CREATE", stream, "payment", "0", "MKSTREAM");
+    await s.redis.call("XGROUP", "CREATE", stream, group, "0", "MKSTREAM");
     await s.redis.xadd(stream, "*", "event", "{}");
-    await s.redis.call("XREADGROUP", "GROUP", "payment", "gone-holding", "COUNT", "1", "STREAMS", stream, ">");
-    await s.redis.call("XGROUP", "CREATECONSUMER", stream, "payment", "gone-idle");
+    await s.redis.call("XREADGROUP", "GROUP", group, "gone-holding", "COUNT", "1", "STREAMS", stream, ">");
+    await s.redis.call("XGROUP", "CREATECONSUMER", stream, group, "gone-idle");
     await Bun.sleep(150);
 
     const wired = wire(s, { housekeeping: { everyMs: 50, staleConsumerIdleMs: 100 } });
