@@ -20,10 +20,12 @@ import { checkInvariants, type Report, type Sources } from "../../scripts/invari
  * Redis crashes and comes back from an AOF a second old, as after a power cut with
  * `appendfsync everysec`: the stream entries, acks, consumer-group cursors and BullMQ jobs of
  * that second are gone, while the databases kept everything. A real stack runs under load
- * through the restart. Afterwards nothing is lost (every event the restored Redis forgot is
- * in its stream again, published anew from its outbox; every confirmation job it forgot is
- * created again from the redelivered PaymentApproved) and nothing happened twice (each
- * effect's event is in its outbox once), and every invariant of check-invariants holds.
+ * through the restart. Afterwards nothing is lost: every event the restored Redis forgot is
+ * published anew from its outbox and handled (the views of a mypage that was down meanwhile
+ * are complete, the inboxes hold the lost cancellations and confirmations), every
+ * confirmation job it forgot is created again from the redelivered PaymentApproved and run.
+ * Nothing happened twice (each effect's event is in its outbox once), and every invariant of
+ * check-invariants holds. The stream itself is no witness: acked entries are trimmed.
  */
 
 const TEST_TIMEOUT_MS = 150_000;
