@@ -159,8 +159,9 @@ describe("invariant checker", () => {
     expect((await checkInvariants({ dbs, redis, prefix })).violations.toSorted()).toEqual(everyGroup.toSorted());
 
     await createGroups(prefix);
+    const stream = streamKey(prefix, "rental");
     const [group] = consumersOf("rental");
-    await redis.call("XGROUP", "DESTROY", streamKey(prefix, "rental"), group!);
-    expect((await checkInvariants({ dbs, redis, prefix })).violations).toEqual([`${group} has no consumer group on ${streamKey(prefix, "rental")}`]);
+    await redis.call("XGROUP", "DESTROY", stream, group!);
+    expect((await checkInvariants({ dbs, redis, prefix })).violations).toEqual([`${group} has no consumer group on ${stream}`]);
   });
 });
