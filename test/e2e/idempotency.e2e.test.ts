@@ -2,10 +2,9 @@ import { beforeAll, expect, test } from "bun:test";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
-import { connectTestRedis, testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
 import { httpClient, type Reply } from "@rentalnang/shared/testing/http-client";
-import { spawnWorker, type RunningProcess } from "@rentalnang/shared/testing/processes";
-import { tempDir } from "@rentalnang/shared/testing/temp-dir";
+import type { RunningProcess } from "@rentalnang/shared/testing/processes";
+import { spawnRentalAndPayment } from "@rentalnang/shared/testing/rental-and-payment";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 
 /**
@@ -28,16 +27,9 @@ const cleanup = cleanupAll();
 const http = httpClient();
 
 beforeAll(async () => {
-  const server = await testRedis();
-  redis = await connectTestRedis(cleanup);
-  prefix = testPrefix("idem");
-  const dir = cleanup.use(tempDir("idem"));
-  const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix };
-  payment = cleanup.use(await spawnWorker("payment", {
-    env: { ...common, DATABASE_URL: dir.db("payment"), FAULT_PAYMENT_DELAY_MS: String(PAYMENT_DELAY_MS) },
-  }));
-  rental = cleanup.use(await spawnWorker("rental", {
-    env: { ...common, DATABASE_URL: dir.db("rental"), PAYMENT_URL: payment.url, PAYMENT_TIMEOUT_MS: "5000" },
+  ({ redis, prefix, payment, rental } = await spawnRentalAndPayment(cleanup, "idem", {
+    payment: { FAULT_PAYMENT_DELAY_MS: String(PAYMENT_DELAY_MS) },
+    rental: { PAYMENT_TIMEOUT_MS: "5000" },
   }));
 }, STARTUP_TIMEOUT_MS);
 

@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
-import { connectTestRedis, testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { expectProblem } from "@rentalnang/shared/testing/expect-problem";
 import { httpClient, type Reply } from "@rentalnang/shared/testing/http-client";
 import { spawnWorker, type RunningProcess } from "@rentalnang/shared/testing/processes";
-import { tempDir, type TempDir } from "@rentalnang/shared/testing/temp-dir";
+import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
+import { spawnRentalAndPayment, type RentalAndPayment } from "@rentalnang/shared/testing/rental-and-payment";
+import type { TempDir } from "@rentalnang/shared/testing/temp-dir";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 
 /**
@@ -22,30 +23,21 @@ const HALF_OPEN_MS = 1_000;
 let redis: Redis;
 let prefix: string;
 let dir: TempDir;
+let pair: RentalAndPayment;
 let payment: RunningProcess;
 let rental: RunningProcess;
 const cleanup = cleanupAll();
 const http = httpClient();
 
 beforeAll(async () => {
-  const server = await testRedis();
-  redis = await connectTestRedis(cleanup);
-  prefix = testPrefix("e2e");
-  dir = cleanup.use(tempDir("e2e"));
-  const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix };
-  payment = await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("payment") } });
-  cleanup.defer(() => payment.stop()); // the one running by then: a test restarts it
-  rental = await spawnWorker("rental", {
-    env: {
-      ...common,
-      DATABASE_URL: dir.db("rental"),
-      PAYMENT_URL: payment.url,
+  pair = await spawnRentalAndPayment(cleanup, "e2e", {
+    rental: {
       PAYMENT_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS),
       PAYMENT_BREAKER_THRESHOLD: String(BREAKER_THRESHOLD),
       PAYMENT_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),
     },
   });
-  cleanup.use(rental);
+  ({ redis, prefix, dir, payment, rental } = pair);
 });
 
 async function reserve(body: unknown, headers: Record<string, string> = {}, base = rental.url) {
@@ -188,7 +180,7 @@ describe("payment unavailable", () => {
     expect(fast.body.detail).toBe("payment circuit is open");
     expect(performance.now() - started).toBeLessThan(PAYMENT_TIMEOUT_MS);
 
-    payment = await payment.restart();
+    payment = pair.payment = await payment.restart();
     const recovered = await eventually(async () => {
       const r = await reserve({ carId: "back", rentHour: 1 });
       return r.res.status === 201 ? r.body : undefined;
