@@ -20,6 +20,7 @@ await runWorker({
     const useCases = createDeliveryUseCases({ db, publishSoon });
     const queue = createConfirmationQueue({
       connection: () => connectRedis(config.REDIS_URL, "bullmq", "delivery"),
+      db,
       prefix: queuePrefix(config.STREAM_PREFIX),
       attempts: config.JOB_ATTEMPTS,
       backoffMs: config.JOB_BACKOFF_MS,

@@ -24,4 +24,18 @@ export const migrations: Migration[] = [
     ],
   },
   deadLetterMigration(3),
+  {
+    version: 4,
+    name: "failed confirmation jobs",
+    statements: [
+      // A job that exhausted its attempts, moved out of Redis (jobs/failed-jobs.ts).
+      `CREATE TABLE failed_jobs (
+         job_id TEXT PRIMARY KEY,
+         name TEXT NOT NULL,
+         data TEXT NOT NULL,
+         reason TEXT NOT NULL,
+         attempts_made INTEGER NOT NULL,
+         failed_at TEXT NOT NULL)`,
+    ],
+  },
 ];

@@ -45,12 +45,14 @@ export async function insertPendingDelivery(
   c: { rentalId: number; paymentId: number; carId: string | null; rentHour: number },
   now: string,
 ) {
+  // rental_id is unique: a second request for one rental (another event id, a job run again
+  // after its completed job was removed, another replica) inserts nothing.
   const r = await db.execute({
     sql: `INSERT INTO deliveries (rental_id, payment_id, car_id, rent_hour, status, created_at, updated_at)
-          VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?) RETURNING *`,
+          VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?) ON CONFLICT (rental_id) DO NOTHING RETURNING *`,
     args: [c.rentalId, c.paymentId, c.carId, c.rentHour, now, now],
   });
-  return rowToDelivery(r.rows[0]!);
+  return r.rows[0] ? rowToDelivery(r.rows[0]) : undefined;
 }
 
 export async function saveDelivery(db: Executor, c: Delivery) {

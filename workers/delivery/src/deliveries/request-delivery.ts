@@ -21,6 +21,7 @@ export function createRequestDelivery(deps: { db: Database; publishSoon: () => v
       });
       if (decision !== "create") return decision;
       const created = await insertPendingDelivery(tx, input, new Date().toISOString());
+      if (!created) return "exists" as const;
       await appendToOutbox(tx, toEnvelopes([{ type: "ConfirmationRequested", delivery: created }], cause));
       return "created" as const;
     });

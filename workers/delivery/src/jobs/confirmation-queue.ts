@@ -1,14 +1,22 @@
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "@rentalnang/shared/bus/redis";
+import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { withLogContext } from "@rentalnang/shared/log/context";
 import { topology } from "@rentalnang/shared/topology/topology";
 import type { RequestDelivery, RequestDeliveryInput } from "../deliveries/request-delivery.ts";
+import { createFailedJobs } from "./failed-jobs.ts";
 
 export const QUEUE_NAME = topology.workers.delivery.queues.confirmationRequests;
 
-/** Keep finished jobs long enough that a redelivered event finds its job id taken. */
-const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 100_000 };
+/**
+ * Completed jobs are kept an hour, at most 1,000, for the board. A job id found taken saves
+ * a run, nothing more: the unique rental_id of `deliveries` is what keeps a rental to one
+ * request when an event is redelivered after its completed job was removed.
+ */
+const KEEP_COMPLETED = { age: 3600, count: 1_000 };
+/** Catches failed jobs whose move was cut short (a crash between the failure and the move). */
+const FAILED_SWEEP_MS = 60_000;
 const BACKOFF_JITTER = 0.5;
 /** How long `close()` may wait for running jobs before shutdown moves on. */
 const CLOSE_DEADLINE_MS = 5_000;
@@ -27,6 +35,8 @@ export interface JobData extends RequestDeliveryInput {
 
 export interface QueueOptions {
   connection: () => Redis;
+  /** Where jobs that exhausted their attempts are kept (`failed_jobs`). */
+  db: Database;
   prefix: string;
   attempts: number;
   backoffMs: number;
@@ -41,8 +51,8 @@ export interface QueueOptions {
 
 /**
  * The BullMQ queue that turns PaymentApproved into a confirmation request, with retries
- * (attempts, exponential backoff with jitter). A job that exhausts its attempts stays in
- * the failed set, visible and retryable from the board. The processor runs in-process:
+ * (attempts, exponential backoff with jitter). A job that exhausts its attempts moves into
+ * delivery's `failed_jobs` table (failed-jobs.ts), retried with `npm run failed-jobs`. The processor runs in-process:
  * Bun has no sandboxed processors.
  */
 export function createConfirmationQueue(o: QueueOptions) {
@@ -53,10 +63,14 @@ export function createConfirmationQueue(o: QueueOptions) {
       attempts: o.attempts,
       backoff: { type: "exponential", delay: o.backoffMs, jitter: BACKOFF_JITTER },
       removeOnComplete: KEEP_COMPLETED,
+      // Moved to the database by failed-jobs.ts, never dropped unrecorded.
       removeOnFail: false,
     },
   });
+  const failedJobs = createFailedJobs({ queue, db: o.db, logger: o.logger });
   let worker: Worker<JobData> | undefined;
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  const sweep = () => void failedJobs.sweep().catch((error) => o.logger.warn({ err: error }, "moving failed jobs failed"));
 
   function process(job: Job<JobData>) {
     return withLogContext({ correlationId: job.data.correlationId, eventId: job.data.eventId, jobId: job.id }, () => run(job));
@@ -72,6 +86,7 @@ export function createConfirmationQueue(o: QueueOptions) {
 
   return {
     queue,
+    failedJobs,
     /** Idempotent: the job id is the event id, so a redelivered event adds nothing. */
     async enqueue(data: JobData) {
       await queue.add("request-confirmation", data, { jobId: data.eventId });
@@ -84,19 +99,25 @@ export function createConfirmationQueue(o: QueueOptions) {
         lockDuration: LOCK_DURATION_MS,
         stalledInterval: STALLED_INTERVAL_MS,
       });
-      worker.on("failed", (job, error) =>
-        o.logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, "confirmation request job failed"),
-      );
+      worker.on("failed", (job, error) => {
+        o.logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, "confirmation request job failed");
+        failedJobs.onFailed(job).catch((moveError) => o.logger.warn({ err: moveError }, "moving a failed job failed"));
+      });
       worker.on("error", (error) => o.logger.warn({ err: error }, "queue worker error"));
+      sweep();
+      sweeper = setInterval(sweep, FAILED_SWEEP_MS);
     },
     async stop() {
+      clearInterval(sweeper);
       const closing = worker?.close() ?? Promise.resolve();
       // worker.close() has no deadline of its own.
       await Promise.race([closing, Bun.sleep(CLOSE_DEADLINE_MS)]);
       await queue.close();
     },
+    /** Redis's counts, and the jobs that exhausted their attempts, kept in the database. */
     async counts() {
-      return queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");
+      const inRedis = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");
+      return { ...inRedis, failed_in_database: await failedJobs.count() };
     },
   };
 }
