@@ -61,6 +61,8 @@ export interface WorkerSpec<C extends WorkerConfig> {
   name: WorkerName;
   config: C;
   migrations: Migration[];
+  /** Its tombstone tables (rows with `cancelled_at`), trimmed by the retention service. */
+  tombstones?: string[];
   build: (ctx: WorkerContext) => WorkerParts | Promise<WorkerParts>;
 }
 
@@ -100,7 +102,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   const services = [
     ...outbox.services,
     ...(spec.migrations.includes(messagingMigration)
-      ? [createRetention(db, logger, { outbox: publishes !== undefined, inbox: consumes !== undefined })]
+      ? [createRetention(db, logger, { outbox: publishes !== undefined, inbox: consumes !== undefined, tombstones: spec.tombstones })]
       : []),
     ...(parts.services ?? []),
   ];

@@ -14,6 +14,7 @@ await runWorker({
   name: "delivery",
   config,
   migrations,
+  tombstones: ["cancelled_rentals"],
   build: ({ db, health, logger, metrics, publishSoon }) => {
     if (config.FAULT_JOB_FAILURES > 0) logger.warn({ failures: config.FAULT_JOB_FAILURES }, "FAULT: every job fails its first attempts");
     if (config.FAULT_JOB_DELAY_MS > 0) logger.warn({ delayMs: config.FAULT_JOB_DELAY_MS }, "FAULT: every job attempt is delayed");

@@ -11,6 +11,7 @@ await runWorker({
   name: "payment",
   config,
   migrations,
+  tombstones: ["cancelled_rentals"],
   build: ({ db, health, logger, metrics, publishSoon }) => {
     if (config.FAULT_PAYMENT_DELAY_MS > 0) logger.warn({ delayMs: config.FAULT_PAYMENT_DELAY_MS }, "FAULT: every charge is delayed");
     const useCases = createPaymentUseCases({
