@@ -1,0 +1,54 @@
+/**
+ * `npm run failed-jobs -- list|retry [JOB_ID ...]`
+ *
+ *   list    print the confirmation jobs that exhausted their attempts
+ *   retry   add them back to the queue with fresh attempts (all, or the job ids given)
+ *
+ * Such jobs leave Redis for delivery's `failed_jobs` table (workers/delivery/src/jobs/
+ * failed-jobs.ts), so the queue board no longer shows them: this command and delivery's
+ * readiness details (`queue.jobs.failed_in_database`) do. Settings: delivery's own (REDIS_URL,
+ * STREAM_PREFIX, JOB_ATTEMPTS …); DATABASE_URL names its database, else DELIVERY_DATABASE_URL
+ * or where `npm start` puts it (DATA_DIR).
+ */
+import { connectRedis } from "@rentalnang/shared/bus/redis";
+import { workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
+import { openDatabase } from "@rentalnang/shared/db/database";
+import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
+import { createLogger } from "@rentalnang/shared/log/logger";
+import { queuePrefix } from "@rentalnang/shared/topology/redis-keys";
+import { readConfig } from "../workers/delivery/src/config.ts";
+import { createRequestDelivery } from "../workers/delivery/src/deliveries/request-delivery.ts";
+import { createConfirmationQueue } from "../workers/delivery/src/jobs/confirmation-queue.ts";
+import { listFailedJobs } from "../workers/delivery/src/jobs/failed-job-store.ts";
+
+const [command, ...ids] = process.argv.slice(2);
+if (command !== "list" && command !== "retry") {
+  console.error("usage: npm run failed-jobs -- list|retry [JOB_ID ...]");
+  process.exit(2);
+}
+const databaseUrl = process.env.DATABASE_URL || configOrExit(() => workerDatabaseUrls()).delivery;
+const config = configOrExit(() => readConfig({ ...process.env, DATABASE_URL: databaseUrl }));
+const db = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+// Never started: only its queue (with the worker's job options) and its failed jobs are used.
+const queue = createConfirmationQueue({
+  connection: () => connectRedis(config.REDIS_URL, "bullmq", "failed-jobs"),
+  db,
+  prefix: queuePrefix(config.STREAM_PREFIX),
+  attempts: config.JOB_ATTEMPTS,
+  backoffMs: config.JOB_BACKOFF_MS,
+  concurrency: 1,
+  requestDelivery: createRequestDelivery({ db, publishSoon: () => {} }),
+  logger: createLogger("failed-jobs", "warn"),
+});
+try {
+  if (command === "list") {
+    const jobs = await listFailedJobs(db, ids.length > 0 ? ids : undefined);
+    if (jobs.length === 0) console.log("no failed jobs");
+    for (const j of jobs) console.log(`${j.jobId}  ${j.name}  after ${j.attemptsMade} attempts at ${j.failedAt}\n    reason: ${j.reason}\n    data:   ${JSON.stringify(j.data)}`);
+  } else {
+    console.log(`retried ${await queue.failedJobs.retry(ids.length > 0 ? ids : undefined)} failed job(s)`);
+  }
+} finally {
+  await queue.stop();
+  db.close();
+}
