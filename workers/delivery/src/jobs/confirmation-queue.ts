@@ -5,7 +5,7 @@ import type { Logger } from "@rentalnang/shared/log/logger";
 import { withLogContext } from "@rentalnang/shared/log/context";
 import { topology } from "@rentalnang/shared/topology/topology";
 import type { RequestDelivery, RequestDeliveryInput } from "../deliveries/request-delivery.ts";
-import { createFailedJobs } from "./failed-jobs.ts";
+import { createFailedJobs, type FailedJobs } from "./failed-jobs.ts";
 
 export const QUEUE_NAME = topology.workers.delivery.queues.confirmationRequests;
 
@@ -15,8 +15,6 @@ export const QUEUE_NAME = topology.workers.delivery.queues.confirmationRequests;
  * request when an event is redelivered after its completed job was removed.
  */
 const KEEP_COMPLETED = { age: 3600, count: 1_000 };
-/** Catches failed jobs whose move was cut short (a crash between the failure and the move). */
-const FAILED_SWEEP_MS = 60_000;
 const BACKOFF_JITTER = 0.5;
 /** How long `close()` may wait for running jobs before shutdown moves on. */
 const CLOSE_DEADLINE_MS = 5_000;
@@ -69,8 +67,6 @@ export function createConfirmationQueue(o: QueueOptions) {
   });
   const failedJobs = createFailedJobs({ queue, db: o.db, logger: o.logger });
   let worker: Worker<JobData> | undefined;
-  let sweeper: ReturnType<typeof setInterval> | undefined;
-  const sweep = () => void failedJobs.sweep().catch((error) => o.logger.warn({ err: error }, "moving failed jobs failed"));
 
   function process(job: Job<JobData>) {
     return withLogContext({ correlationId: job.data.correlationId, eventId: job.data.eventId, jobId: job.id }, () => run(job));
@@ -99,29 +95,33 @@ export function createConfirmationQueue(o: QueueOptions) {
         lockDuration: LOCK_DURATION_MS,
         stalledInterval: STALLED_INTERVAL_MS,
       });
-      worker.on("failed", (job, error) => {
-        o.logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, "confirmation request job failed");
-        failedJobs.onFailed(job).catch((moveError) => o.logger.warn({ err: moveError }, "moving a failed job failed"));
-      });
-      worker.on("error", (error) => o.logger.warn({ err: error }, "queue worker error"));
-      sweep();
-      sweeper = setInterval(sweep, FAILED_SWEEP_MS);
+      logFailures(worker, failedJobs, o.logger);
+      failedJobs.startSweeping();
     },
     async stop() {
-      clearInterval(sweeper);
+      failedJobs.stopSweeping();
       const closing = worker?.close() ?? Promise.resolve();
       // worker.close() has no deadline of its own.
       await Promise.race([closing, Bun.sleep(CLOSE_DEADLINE_MS)]);
       await queue.close();
     },
     /** Redis's counts, and the jobs that exhausted their attempts, kept in the database. */
-    async counts() {
-      const inRedis = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");
-      return { ...inRedis, failed_in_database: await failedJobs.count() };
-    },
+    counts: async () => ({
+      ...(await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed")),
+      failed_in_database: await failedJobs.count(),
+    }),
   };
 }
 export type ConfirmationQueue = ReturnType<typeof createConfirmationQueue>;
+
+/** Logs each failed attempt; a job with no attempt left moves to the database. */
+function logFailures(worker: Worker<JobData>, failedJobs: FailedJobs, logger: Logger) {
+  worker.on("failed", (job, error) => {
+    logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error }, "confirmation request job failed");
+    failedJobs.onFailed(job).catch((moveError) => logger.warn({ err: moveError }, "moving a failed job failed"));
+  });
+  worker.on("error", (error) => logger.warn({ err: error }, "queue worker error"));
+}
 
 /** The test-only faults an attempt meets before its work; both are off unless a test sets them. */
 async function testFaults(o: QueueOptions, job: Job<JobData>) {

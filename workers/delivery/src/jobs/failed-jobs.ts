@@ -6,6 +6,8 @@ import { countFailedJobs, deleteFailedJob, listFailedJobs, recordFailedJob } fro
 
 /** Failed jobs moved per sweep; a sweep runs again until the failed set is empty. */
 const SWEEP_BATCH = 100;
+/** Catches failed jobs whose move was cut short (a crash between the failure and the move). */
+const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Moves confirmation jobs that exhausted their attempts out of Redis into delivery's
@@ -16,6 +18,7 @@ const SWEEP_BATCH = 100;
  * `confirmation_jobs{state="failed_in_database"}` gauge and `npm run failed-jobs`.
  */
 export function createFailedJobs(o: { queue: Queue<JobData>; db: Database; logger: Logger }) {
+  // Every job in BullMQ's failed set has no attempt left (retries wait in the delayed set).
   async function move(job: Job<JobData>) {
     await recordFailedJob(o.db, {
       jobId: String(job.id),
@@ -30,20 +33,28 @@ export function createFailedJobs(o: { queue: Queue<JobData>; db: Database; logge
     o.logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, reason: job.failedReason }, "job exhausted its attempts: moved to failed_jobs");
   }
 
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  async function sweep(): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const failed = (await o.queue.getFailed(0, SWEEP_BATCH - 1)).filter((j) => j !== undefined);
+      for (const job of failed) await move(job);
+      moved += failed.length;
+      if (failed.length < SWEEP_BATCH) return moved;
+    }
+  }
+  const sweepLogged = () => void sweep().catch((error) => o.logger.warn({ err: error }, "moving failed jobs failed"));
+
   return {
+    sweep,
+    startSweeping() {
+      sweepLogged();
+      sweeper = setInterval(sweepLogged, SWEEP_EVERY_MS);
+    },
+    stopSweeping: () => clearInterval(sweeper),
     /** On the worker's `failed` event: only a job with no attempt left leaves Redis. */
     async onFailed(job: Job<JobData> | undefined) {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) await move(job);
-    },
-    /** Every job in BullMQ's failed set has no attempt left (retries wait in the delayed set). */
-    async sweep(): Promise<number> {
-      let moved = 0;
-      for (;;) {
-        const failed = (await o.queue.getFailed(0, SWEEP_BATCH - 1)).filter((j) => j !== undefined);
-        for (const job of failed) await move(job);
-        moved += failed.length;
-        if (failed.length < SWEEP_BATCH) return moved;
-      }
     },
     /** Adds the recorded jobs (all, or those ids) back to the queue with fresh attempts. */
     async retry(jobIds?: string[]): Promise<number> {
