@@ -1,4 +1,3 @@
-import { fromFlatReply } from "@rentalnang/shared/bus/flat-reply";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import type { RedisServer } from "@rentalnang/shared/testing/redis-server";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
@@ -20,17 +19,18 @@ const DOWN_MS = 300;
 
 export interface RedisFaultOutcome {
   fault: RedisFault;
-  /** Stream entries the restarted Redis no longer had, per stream (XINFO STREAM entries-added). */
+  /** Stream entries of the lost second that the restarted Redis no longer had, per stream. */
   lostEntries: Record<StreamName, number>;
 }
 
-/** Crashes and restarts `server` as `fault` says; `client` measures what was lost. */
+/** Crashes and restarts `server` as `fault` says; `client` counts the entries it lost. */
 export async function crashRedis(server: RedisServer, client: Redis, prefix: string, fault: RedisFault): Promise<RedisFaultOutcome> {
+  const from = Date.now();
   if (fault === "lose-last-second") {
     await server.snapshotAof();
     await Bun.sleep(LOST_WINDOW_MS);
   }
-  const before = await entriesAdded(client, prefix);
+  const before = await entryIdsSince(client, prefix, from);
   if (fault === "lose-last-second") {
     await server.restartFromSnapshot();
   } else {
@@ -38,23 +38,19 @@ export async function crashRedis(server: RedisServer, client: Redis, prefix: str
     await Bun.sleep(DOWN_MS);
     await server.restart();
   }
-  const after = await entriesAdded(client, prefix);
-  const lostEntries = Object.fromEntries(streamNames.map((s) => [s, before[s] - after[s]])) as Record<StreamName, number>;
+  const after = await entryIdsSince(client, prefix, from);
+  const lostEntries = Object.fromEntries(streamNames.map((s) => [s, [...before[s]].filter((id) => !after[s].has(id)).length])) as Record<StreamName, number>;
   return { fault, lostEntries };
 }
 
-/** How many entries each stream was ever given: trimming does not lower it, a lost write does. */
-async function entriesAdded(client: Redis, prefix: string): Promise<Record<StreamName, number>> {
-  const counts = {} as Record<StreamName, number>;
-  for (const name of streamNames) {
-    try {
-      counts[name] = Number(fromFlatReply((await client.call("XINFO", "STREAM", streamKey(prefix, name))) as unknown[])["entries-added"]);
-    } catch (error) {
-      if (!/no such key/i.test((error as Error).message)) throw error;
-      counts[name] = 0;
-    }
-  }
-  return counts;
+/**
+ * The ids of each stream's entries added since `ms`. Entries added after the restart get
+ * newer ids than any lost one, so republished events never hide a loss.
+ */
+async function entryIdsSince(client: Redis, prefix: string, ms: number): Promise<Record<StreamName, Set<string>>> {
+  const ids = {} as Record<StreamName, Set<string>>;
+  for (const name of streamNames) ids[name] = new Set((await client.xrange(streamKey(prefix, name), String(ms), "+")).map(([id]) => id));
+  return ids;
 }
 
 export function describeRedisFault(o: RedisFaultOutcome): string {
