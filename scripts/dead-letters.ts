@@ -12,7 +12,7 @@
  * (DATA_DIR) unless <WORKER>_DATABASE_URL names one (RENTAL_DATABASE_URL …), with
  * DATABASE_AUTH_TOKEN for a libSQL server. With --group, DATABASE_URL names that group's
  * database (inside a worker's container, where it is set already). A database that does not
- * exist is skipped with a note. Failed BullMQ jobs are retried from the queue board.
+ * exist is skipped with a note. Confirmation jobs that exhausted their attempts are retried with `npm run failed-jobs`.
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";

@@ -30,8 +30,10 @@ const databaseUrl = process.env.DATABASE_URL || configOrExit(() => workerDatabas
 const config = configOrExit(() => readConfig({ ...process.env, DATABASE_URL: databaseUrl }));
 const db = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 // Never started: only its queue (with the worker's job options) and its failed jobs are used.
+// BullMQ never closes a connection it was handed: this command closes it, or it never exits.
+const redis = connectRedis(config.REDIS_URL, "bullmq", "failed-jobs");
 const queue = createConfirmationQueue({
-  connection: () => connectRedis(config.REDIS_URL, "bullmq", "failed-jobs"),
+  connection: () => redis,
   db,
   prefix: queuePrefix(config.STREAM_PREFIX),
   attempts: config.JOB_ATTEMPTS,
@@ -50,5 +52,6 @@ try {
   }
 } finally {
   await queue.stop();
+  redis.disconnect();
   db.close();
 }
