@@ -47,7 +47,12 @@ function checkCancelled(r: RentalRow, p: PaymentRow | undefined, d: RequestRow |
   if (statusOf(view) !== "Cancelled" || view.cancelReason !== r.reason) {
     v.push(`cancelled rental ${r.id} (${r.reason}) shows ${statusOf(view)} (${view.cancelReason}) on mypage`);
   }
-  const paid = p?.status ?? (r.reason === "payment-declined" ? "Declined" : null);
+  // The view learns a payment's status from its events (Approved, Refunded) and a decline from
+  // the rental's cancel reason. A charge declined after rental gave up on the call (payment
+  // died before answering: payment-unavailable) publishes nothing, and no money moved: the
+  // view rightly shows no payment then.
+  const announced = p && p.status !== "Declined" ? p.status : null;
+  const paid = announced ?? (r.reason === "payment-declined" ? "Declined" : null);
   if (paymentStatusOf(view) !== paid) v.push(`rental ${r.id}: mypage says payment ${paymentStatusOf(view)}, payment says ${paid}`);
   if (d && confirmationStatusOf(view) !== "Cancelled") v.push(`rental ${r.id}: mypage says request ${confirmationStatusOf(view)}, delivery says Cancelled`);
 }
