@@ -4,7 +4,8 @@ import { migrate } from "@rentalnang/shared/db/migrate";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
 import { createDeliveryUseCases } from "../deliveries/delivery-use-cases.ts";
-import type { ConfirmationQueue, JobData } from "../jobs/confirmation-queue.ts";
+import type { ConfirmationQueue } from "../jobs/confirmation-queue.ts";
+import type { JobData } from "../jobs/job-data.ts";
 import { migrations } from "../migrations.ts";
 import { createEventHandler } from "./event-handler.ts";
 

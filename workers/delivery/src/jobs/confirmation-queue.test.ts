@@ -9,7 +9,8 @@ import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
 import { queuePrefix } from "@rentalnang/shared/topology/redis-keys";
 import { createRequestDelivery } from "../deliveries/request-delivery.ts";
 import { migrations } from "../migrations.ts";
-import { createConfirmationQueue, type ConfirmationQueue, type JobData, type QueueOptions } from "./confirmation-queue.ts";
+import { createConfirmationQueue, type ConfirmationQueue, type QueueOptions } from "./confirmation-queue.ts";
+import type { JobData } from "./job-data.ts";
 import { listFailedJobs } from "./failed-job-store.ts";
 
 /** The confirmation queue against a private redis-server and a real libSQL database. */

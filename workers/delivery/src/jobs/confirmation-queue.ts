@@ -4,7 +4,8 @@ import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { withLogContext } from "@rentalnang/shared/log/context";
 import { topology } from "@rentalnang/shared/topology/topology";
-import type { RequestDelivery, RequestDeliveryInput } from "../deliveries/request-delivery.ts";
+import type { RequestDelivery } from "../deliveries/request-delivery.ts";
+import type { JobData } from "./job-data.ts";
 import { createFailedJobs, type FailedJobs } from "./failed-jobs.ts";
 
 export const QUEUE_NAME = topology.workers.delivery.queues.confirmationRequests;
@@ -25,11 +26,6 @@ const CLOSE_DEADLINE_MS = 5_000;
  */
 const LOCK_DURATION_MS = 5_000;
 const STALLED_INTERVAL_MS = 2_000;
-
-export interface JobData extends RequestDeliveryInput {
-  eventId: string;
-  correlationId: string;
-}
 
 export interface QueueOptions {
   connection: () => Redis;

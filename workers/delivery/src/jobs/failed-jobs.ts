@@ -1,7 +1,7 @@
 import type { Job, Queue } from "bullmq";
 import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
-import type { JobData } from "./confirmation-queue.ts";
+import type { JobData } from "./job-data.ts";
 import { countFailedJobs, deleteFailedJob, listFailedJobs, recordFailedJob } from "./failed-job-store.ts";
 
 /** Failed jobs moved per sweep; a sweep runs again until the failed set is empty. */
