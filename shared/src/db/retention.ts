@@ -24,6 +24,8 @@ export interface RetainedTables {
   inbox: boolean;
   /** Tombstone tables (a `cancelled_at` column), trimmed after TOMBSTONE_RETENTION_MS. */
   tombstones?: string[];
+  /** Tables whose rows carry their own end (an `expires_at` column), deleted once past it. */
+  expiring?: string[];
 }
 
 interface Rule {
@@ -37,10 +39,11 @@ function rulesFor(tables: RetainedTables): Rule[] {
     ...(tables.outbox ? [{ table: "outbox", where: "published_at IS NOT NULL AND published_at < ?", keepMs: OUTBOX_RETENTION_MS }] : []),
     ...(tables.inbox ? [{ table: "inbox", where: "processed_at < ?", keepMs: INBOX_RETENTION_MS }] : []),
     ...(tables.tombstones ?? []).map((table) => ({ table, where: "cancelled_at < ?", keepMs: TOMBSTONE_RETENTION_MS })),
+    ...(tables.expiring ?? []).map((table) => ({ table, where: "expires_at <= ?", keepMs: 0 })),
   ];
 }
 
-/** Trims the messaging and tombstone tables once an hour (and once at start). */
+/** Trims the messaging, tombstone and expiring tables once an hour (and once at start). */
 export function createRetention(db: Database, logger: Logger, tables: RetainedTables) {
   const rules = rulesFor(tables);
   let timer: ReturnType<typeof setInterval> | undefined;

@@ -63,6 +63,8 @@ export interface WorkerSpec<C extends WorkerConfig> {
   migrations: Migration[];
   /** Its tombstone tables (rows with `cancelled_at`), trimmed by the retention service. */
   tombstones?: string[];
+  /** Its tables of rows that expire (an `expires_at` column), trimmed by the retention service. */
+  expiring?: string[];
   build: (ctx: WorkerContext) => WorkerParts | Promise<WorkerParts>;
 }
 
@@ -102,7 +104,9 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   const services = [
     ...outbox.services,
     ...(spec.migrations.includes(messagingMigration)
-      ? [createRetention(db, logger, { outbox: publishes !== undefined, inbox: consumes !== undefined, tombstones: spec.tombstones })]
+      ? [createRetention(db, logger, {
+          outbox: publishes !== undefined, inbox: consumes !== undefined, tombstones: spec.tombstones, expiring: spec.expiring,
+        })]
       : []),
     ...(parts.services ?? []),
   ];

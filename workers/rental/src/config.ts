@@ -26,6 +26,8 @@ const Fields = z.object({
    * POST /rentals answers 503 before charging.
    */
   OUTBOX_BACKLOG_LIMIT: positiveInt(10_000),
+  /** How long an Idempotency-Key replays its first answer; after that the key is free again. */
+  IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24),
 });
 
 const rules: ConfigRule<z.infer<typeof Fields>>[] = [

@@ -18,6 +18,7 @@ await runWorker({
   name: "rental",
   config,
   migrations,
+  expiring: ["idempotency_keys"],
   build: ({ db, health, logger, metrics, publishSoon, pressure }) => {
     const paymentCalls = metrics.histogram("payment_call_duration_seconds", "Payment calls by outcome (approved, declined, unavailable)", ["outcome"]);
     const payment = createPaymentClient({
@@ -33,6 +34,7 @@ await runWorker({
     const useCases = createRentalUseCases({
       db, payment, ratePerHour: config.RATE_PER_HOUR, publishSoon, logger,
       bus: { pressure, backlogLimit: config.OUTBOX_BACKLOG_LIMIT },
+      idempotencyKeyTtlMs: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600 * 1000,
     });
     return {
       app: createApp({ db, useCases, health, logger, metrics }),

@@ -38,4 +38,31 @@ export const migrations: Migration[] = [
     statements: ["CREATE INDEX idempotency_keys_rental ON idempotency_keys (rental_id)"],
   },
   deadLetterMigration(4),
+  {
+    version: 5,
+    name: "idempotency keys per customer, with an expiry",
+    // SQLite cannot change a primary key: the table is rebuilt. A key kept from before belongs
+    // to its rental's customer ('' when the rental had none) and expires a day after it was made.
+    statements: [
+      `CREATE TABLE idempotency_keys_scoped (
+         scope TEXT NOT NULL,
+         key TEXT NOT NULL,
+         fingerprint TEXT NOT NULL,
+         rental_id INTEGER NOT NULL,
+         response_status INTEGER,
+         response_body TEXT,
+         created_at TEXT NOT NULL,
+         expires_at TEXT NOT NULL,
+         PRIMARY KEY (scope, key))`,
+      `INSERT INTO idempotency_keys_scoped
+         (scope, key, fingerprint, rental_id, response_status, response_body, created_at, expires_at)
+       SELECT coalesce(r.customer_id, ''), k.key, k.fingerprint, k.rental_id, k.response_status, k.response_body,
+              k.created_at, strftime('%Y-%m-%dT%H:%M:%fZ', k.created_at, '+24 hours')
+       FROM idempotency_keys k LEFT JOIN rentals r ON r.id = k.rental_id`,
+      "DROP TABLE idempotency_keys",
+      "ALTER TABLE idempotency_keys_scoped RENAME TO idempotency_keys",
+      "CREATE INDEX idempotency_keys_rental ON idempotency_keys (rental_id)",
+      "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)",
+    ],
+  },
 ];

@@ -7,6 +7,12 @@ export interface StoredAnswer {
   body: unknown;
 }
 
+/**
+ * Whose key it is: two customers may pick the same key and mean different requests. Requests
+ * without a customer share one scope of their own, stored as '' (a customer id is never empty).
+ */
+export type KeyScope = string | null;
+
 export interface IdempotencyRecord {
   key: string;
   fingerprint: string;
@@ -14,8 +20,14 @@ export interface IdempotencyRecord {
   answer: StoredAnswer | null;
 }
 
-export async function findIdempotencyKey(db: Executor, key: string): Promise<IdempotencyRecord | undefined> {
-  const r = await db.execute({ sql: "SELECT * FROM idempotency_keys WHERE key = ?", args: [key] });
+const scopeOf = (scope: KeyScope) => scope ?? "";
+
+/** The key's record, unless it has expired (a replay after expiry is a new request). */
+export async function findIdempotencyKey(db: Executor, scope: KeyScope, key: string, now: string): Promise<IdempotencyRecord | undefined> {
+  const r = await db.execute({
+    sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?",
+    args: [scopeOf(scope), key, now],
+  });
   const row = r.rows[0];
   if (!row) return undefined;
   return {
@@ -29,12 +41,28 @@ export async function findIdempotencyKey(db: Executor, key: string): Promise<Ide
   };
 }
 
-/** Claims a key for a rental; false when another request claimed it first. */
-export async function claimIdempotencyKey(tx: Transaction, key: string, fingerprint: string, rentalId: number, now: string) {
+export interface KeyClaim {
+  scope: KeyScope;
+  key: string;
+  fingerprint: string;
+  rentalId: number;
+  now: string;
+  expiresAt: string;
+}
+
+/**
+ * Claims a key for a rental; false when another request holds it. An expired key not yet
+ * trimmed is taken over, its old answer forgotten.
+ */
+export async function claimIdempotencyKey(tx: Transaction, claim: KeyClaim) {
   const r = await tx.execute({
-    sql: `INSERT INTO idempotency_keys (key, fingerprint, rental_id, created_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (key) DO NOTHING`,
-    args: [key, fingerprint, rentalId, now],
+    sql: `INSERT INTO idempotency_keys (scope, key, fingerprint, rental_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+          ON CONFLICT (scope, key) DO UPDATE SET
+            fingerprint = excluded.fingerprint, rental_id = excluded.rental_id,
+            response_status = NULL, response_body = NULL,
+            created_at = excluded.created_at, expires_at = excluded.expires_at
+          WHERE idempotency_keys.expires_at <= excluded.created_at`,
+    args: [scopeOf(claim.scope), claim.key, claim.fingerprint, claim.rentalId, claim.now, claim.expiresAt],
   });
   return r.rowsAffected === 1;
 }

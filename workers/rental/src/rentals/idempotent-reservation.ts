@@ -4,7 +4,7 @@ import { HttpProblem } from "@rentalnang/shared/http/problem";
 import { reservationOf } from "./rental.ts";
 import { findRental } from "./rental-store.ts";
 import { answerFor, type ReservationAnswer } from "./reservation-answer.ts";
-import { claimIdempotencyKey, findIdempotencyKey, recordAnswer } from "./idempotency-store.ts";
+import { claimIdempotencyKey, findIdempotencyKey, recordAnswer, type KeyScope } from "./idempotency-store.ts";
 import type { Busy, ReserveInput, ReserveRental } from "./reserve-rental.ts";
 
 /** Seconds a client waits before asking again about a reservation still in progress. */
@@ -17,34 +17,51 @@ export interface Answered {
   answer: ReservationAnswer;
 }
 
-/**
- * POST /rentals with an Idempotency-Key: the first request reserves, and every retry with the
- * same key and body gets the first answer back byte for byte. The key is claimed with the
- * pending rental and the answer recorded with its settlement, in the same transactions.
- * `busy` claims nothing: the key is free for the retry.
- */
-export async function reserveIdempotently(
-  deps: { db: Database; reserveRental: ReserveRental },
-  key: string,
-  input: ReserveInput,
-  cause: Cause,
-): Promise<Answered | Busy> {
-  const fingerprint = JSON.stringify([input.carId, input.rentHour, input.customerId]);
-  const replay = await replayOf(deps.db, key, fingerprint);
-  if (replay) return replay;
-  const result = await deps.reserveRental(input, cause, {
-    created: (tx, rental) => claimIdempotencyKey(tx, key, fingerprint, rental.id, rental.createdAt),
-    settled: (tx, reservation) => recordAnswer(tx, reservation.rental.id, answerFor(reservation)),
-  });
-  if (result.kind === "duplicate") return (await replayOf(deps.db, key, fingerprint))!;
-  if (result.kind === "busy") return result;
-  return { rentalId: result.rental.id, answer: answerFor(result) };
+export interface IdempotentReservationDeps {
+  db: Database;
+  reserveRental: ReserveRental;
+  now: () => string;
+  /** How long a key holds its answer (README.md, IDEMPOTENCY_KEY_TTL_HOURS). */
+  keyTtlMs: number;
 }
 
-async function replayOf(db: Database, key: string, fingerprint: string): Promise<Answered | undefined> {
-  const record = await findIdempotencyKey(db, key);
+/**
+ * POST /rentals with an Idempotency-Key: the first request reserves, and every retry with the
+ * same key, scope and body gets the first answer back byte for byte until the key expires.
+ * The key is claimed with the pending rental and the answer recorded with its settlement, in
+ * the same transactions. `busy` claims nothing: the key is free for the retry.
+ */
+export function createReserveIdempotently(deps: IdempotentReservationDeps) {
+  return async function reserveIdempotently(scope: KeyScope, key: string, input: ReserveInput, cause: Cause): Promise<Answered | Busy> {
+    const fingerprint = JSON.stringify([input.carId, input.rentHour, input.customerId]);
+    const replay = () => replayOf(deps.db, { scope, key, fingerprint, now: deps.now() });
+    const earlier = await replay();
+    if (earlier) return earlier;
+    const result = await deps.reserveRental(input, cause, {
+      created: (tx, rental) => claimIdempotencyKey(tx, {
+        scope, key, fingerprint, rentalId: rental.id, now: rental.createdAt,
+        expiresAt: new Date(Date.parse(rental.createdAt) + deps.keyTtlMs).toISOString(),
+      }),
+      settled: (tx, reservation) => recordAnswer(tx, reservation.rental.id, answerFor(reservation)),
+    });
+    if (result.kind === "duplicate") return (await replay())!;
+    if (result.kind === "busy") return result;
+    return { rentalId: result.rental.id, answer: answerFor(result) };
+  };
+}
+export type ReserveIdempotently = ReturnType<typeof createReserveIdempotently>;
+
+interface Lookup {
+  scope: KeyScope;
+  key: string;
+  fingerprint: string;
+  now: string;
+}
+
+async function replayOf(db: Database, lookup: Lookup): Promise<Answered | undefined> {
+  const record = await findIdempotencyKey(db, lookup.scope, lookup.key, lookup.now);
   if (!record) return undefined;
-  if (record.fingerprint !== fingerprint) {
+  if (record.fingerprint !== lookup.fingerprint) {
     throw new HttpProblem(422, "Unprocessable Content", "This Idempotency-Key was used with a different request body.");
   }
   if (record.answer) return { rentalId: record.rentalId, answer: record.answer as ReservationAnswer };
@@ -52,7 +69,7 @@ async function replayOf(db: Database, key: string, fingerprint: string): Promise
   if (rental && rental.status !== "PaymentPending") {
     // Settled by the sweep after its caller was lost: this is the first answer anyone gets.
     await recordAnswer(db, rental.id, answerFor(reservationOf(rental, undefined, SWEPT_RETRY_AFTER)));
-    return replayOf(db, key, fingerprint);
+    return replayOf(db, lookup);
   }
   throw new HttpProblem(409, "Conflict", "A request with this Idempotency-Key is still in progress.", { rentalId: record.rentalId }, {
     "Retry-After": String(IN_PROGRESS_RETRY_AFTER),

@@ -4,7 +4,7 @@ import { toPage } from "@rentalnang/shared/http/pagination";
 import { Conflict, HttpProblem, NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
 import type { CancelRental } from "./cancel-rental.ts";
-import { reserveIdempotently, type Answered } from "./idempotent-reservation.ts";
+import type { Answered, ReserveIdempotently } from "./idempotent-reservation.ts";
 import { present } from "./rental-resource.ts";
 import { findRental, listRentals } from "./rental-store.ts";
 import * as routes from "./rentals.routes.ts";
@@ -13,19 +13,20 @@ import type { Busy, ReserveRental } from "./reserve-rental.ts";
 
 export interface RentalsDeps {
   db: Database;
-  useCases: { reserveRental: ReserveRental; cancelRental: CancelRental };
+  useCases: { reserveRental: ReserveRental; reserveIdempotently: ReserveIdempotently; cancelRental: CancelRental };
 }
 
 type Handler<R extends "reserve" | "getOne" | "list" | "cancel"> = RouteHandler<(typeof routes)[R], AppEnv>;
 
-const reserve = ({ db, useCases }: RentalsDeps): Handler<"reserve"> => async (c) => {
+const reserve = ({ useCases }: RentalsDeps): Handler<"reserve"> => async (c) => {
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
   const input = { carId: body.carId, rentHour: body.rentHour, customerId: body.customerId ?? null };
   const cause = { correlationId: c.get("requestId") };
   let answered: Answered | Busy;
   if (key) {
-    answered = await reserveIdempotently({ db, reserveRental: useCases.reserveRental }, key, input, cause);
+    // Keys are the customer's own: the body's customerId names whose they are.
+    answered = await useCases.reserveIdempotently(input.customerId, key, input, cause);
   } else {
     const result = await useCases.reserveRental(input, cause);
     if (result.kind === "duplicate") throw new Error("a reservation without a key cannot be a duplicate");
