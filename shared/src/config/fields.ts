@@ -15,6 +15,18 @@ export const httpUrl = (fallback: string) =>
     .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }))
     .transform((u) => u.replace(/\/+$/, ""));
 
+/**
+ * One upstream's replicas: an http(s) URL, or several separated by commas where nothing
+ * balances in front of them (one machine); see UpstreamPool in shared/src/http/upstream-pool.ts.
+ */
+export const httpUrls = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((list) => list.split(",").map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: "must be http(s):// URLs, separated by commas" })).min(1, "must name at least one http(s):// URL"))
+    .transform((urls) => urls.map((u) => u.replace(/\/+$/, "")));
+
 export const redisUrl = z
   .string()
   .default("redis://127.0.0.1:6379")

@@ -25,7 +25,7 @@ beforeAll(async () => {
   deadPort = await freePort();
 });
 
-function gateway(over: Partial<Record<"rental" | "payment" | "delivery" | "mypage", string>> = {}, timeoutMs = 1_000) {
+function gateway(over: Partial<Record<"rental" | "payment" | "delivery" | "mypage", string | string[]>> = {}, timeoutMs = 1_000) {
   const url = `http://127.0.0.1:${upstream.port}`;
   const health = new Health();
   health.markReady();
@@ -56,6 +56,23 @@ describe("gateway", () => {
     expect(res.status).toBe(502);
     expect(res.headers.get("retry-after")).toBe("1");
     expect(await res.json()).toMatchObject({ status: 502, upstream: "mypage" });
+  });
+
+  test("an upstream's replicas are asked in turn, and a refused connection goes to the next with its body", async () => {
+    const replica = (name: string) => Bun.serve({ port: 0, fetch: async (req) => Response.json({ name, body: await req.text() }) });
+    const [one, two] = [replica("one"), replica("two")];
+    cleanup.defer(() => [one, two].forEach((s) => s.stop(true)));
+    const urls = [`http://127.0.0.1:${one.port}`, `http://127.0.0.1:${deadPort}`, `http://127.0.0.1:${two.port}`];
+    const app = gateway({ rental: urls });
+    const post = async () => {
+      const res = await app.request("/rentals", { method: "POST", headers: { "content-type": "application/json" }, body: '{"carId":"a"}' });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { name: string; body: string };
+    };
+    const answers = [await post(), await post(), await post()];
+    // one, then the dead one refuses and two answers in its place, then one again
+    expect(answers.map((a) => a.name)).toEqual(["one", "two", "one"]);
+    expect(answers.every((a) => a.body === '{"carId":"a"}')).toBe(true);
   });
 
   test("an upstream that does not answer in time is a 504 problem", async () => {

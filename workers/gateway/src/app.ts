@@ -12,7 +12,7 @@ import { forward } from "./routing/proxy.ts";
 import { ROUTES, type Upstream } from "./routing/routes.ts";
 
 export interface AppDeps {
-  upstreams: Record<Upstream, string>;
+  upstreams: Record<Upstream, string | readonly string[]>;
   timeoutMs: number;
   health: Health;
   logger: Logger;

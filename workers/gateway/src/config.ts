@@ -1,15 +1,16 @@
 import { z } from "zod";
-import { drainRules, httpUrl, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules } from "@rentalnang/shared/config/fields";
+import { drainRules, httpUrls, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
 
 /** gateway's environment; the keys are the variable names (README.md, 'Configuration'). */
 export const Env = withRules(z.object({
   PORT: port(portOf("gateway")),
-  RENTAL_URL: httpUrl(localUrl("rental")),
-  PAYMENT_URL: httpUrl(localUrl("payment")),
-  DELIVERY_URL: httpUrl(localUrl("delivery")),
-  MYPAGE_URL: httpUrl(localUrl("mypage")),
+  /** Each upstream: one URL (a Service), or its replicas separated by commas, asked in turn. */
+  RENTAL_URL: httpUrls(localUrl("rental")),
+  PAYMENT_URL: httpUrls(localUrl("payment")),
+  DELIVERY_URL: httpUrls(localUrl("delivery")),
+  MYPAGE_URL: httpUrls(localUrl("mypage")),
   /** Longest wait for an upstream's answer before the gateway answers 504. */
   UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
   LOG_LEVEL: logLevel,

@@ -12,7 +12,7 @@ const UPSTREAM_CHECK_TIMEOUT_MS = 800;
 
 const config = configOrExit(() => readConfig());
 const logger = createLogger("gateway", config.LOG_LEVEL);
-const upstreams: Record<Upstream, string> = {
+const upstreams: Record<Upstream, readonly string[]> = {
   rental: config.RENTAL_URL,
   payment: config.PAYMENT_URL,
   delivery: config.DELIVERY_URL,
@@ -22,16 +22,18 @@ const upstreams: Record<Upstream, string> = {
 // Upstreams are reported, not required: reservations must keep flowing while delivery or
 // mypage is down, so the gateway stays in rotation as long as it can answer at all.
 const health = new Health();
-for (const [name, url] of Object.entries(upstreams)) {
-  health.add(
-    name,
-    async () => {
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(UPSTREAM_CHECK_TIMEOUT_MS) });
-      if (!res.ok) throw new Error(`${url} is not ready (${res.status})`);
-      return { url };
-    },
-    { informational: true },
-  );
+for (const [name, urls] of Object.entries(upstreams)) {
+  health.add(name, () => upstreamReadiness(urls), { informational: true });
+}
+
+/** An upstream is ready while one of its replicas is; the details name each replica's state. */
+async function upstreamReadiness(urls: readonly string[]) {
+  const states = await Promise.all(urls.map(async (url) => {
+    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(UPSTREAM_CHECK_TIMEOUT_MS) }).catch((e: Error) => e);
+    return [url, res instanceof Error ? res.message : res.ok ? "ready" : `not ready (${res.status})`] as const;
+  }));
+  if (!states.some(([, state]) => state === "ready")) throw new Error(states.map(([url, state]) => `${url}: ${state}`).join("; "));
+  return urls.length === 1 ? { url: urls[0] } : { replicas: Object.fromEntries(states) };
 }
 
 const app = createApp({ upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, health, logger, metrics: new Metrics("gateway") });

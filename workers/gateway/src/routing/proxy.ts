@@ -1,12 +1,14 @@
 import type { Context } from "hono";
 import { proxy } from "hono/proxy";
 import { problemJson } from "@rentalnang/shared/http/problem";
+import { UpstreamPool } from "@rentalnang/shared/http/upstream-pool";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { forwardedHeaders } from "./forwarded-headers.ts";
 import { routeFor, type Upstream } from "./routes.ts";
 
 export interface ProxyOptions {
-  upstreams: Record<Upstream, string>;
+  /** Each upstream's URL, or its replicas' URLs (asked in turn, see UpstreamPool). */
+  upstreams: Record<Upstream, string | readonly string[]>;
   timeoutMs: number;
   logger: Logger;
 }
@@ -16,6 +18,7 @@ export interface ProxyOptions {
  * upstream into a problem (502 / 504) instead of a hang or a bare error.
  */
 export function forward({ upstreams, timeoutMs, logger }: ProxyOptions) {
+  const pools = Object.fromEntries(Object.entries(upstreams).map(([name, urls]) => [name, new UpstreamPool(urls)])) as Record<Upstream, UpstreamPool>;
   return async function forwardToUpstream(c: Context) {
     const requestId: string = c.get("requestId");
     const route = routeFor(c.req.path);
@@ -28,13 +31,19 @@ export function forward({ upstreams, timeoutMs, logger }: ProxyOptions) {
     }
     // Only the path and query come from the client: scheme, host and port are the upstream's.
     const incoming = new URL(c.req.url);
-    const target = new URL(`${incoming.pathname}${incoming.search}`, upstreams[route.upstream]);
+    const pool = pools[route.upstream];
+    // A body read once can be sent twice (the second replica after a refused connection).
+    const body = pool.urls.length > 1 && c.req.raw.body ? await c.req.arrayBuffer() : undefined;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const res = await proxy(target, {
-        raw: c.req.raw,
-        headers: forwardedHeaders(c, requestId),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const res = await pool.attempt((base) =>
+        proxy(new URL(`${incoming.pathname}${incoming.search}`, base), {
+          raw: c.req.raw,
+          ...(body ? { body } : {}),
+          headers: forwardedHeaders(c, requestId),
+          signal,
+        }),
+      );
       res.headers.set("X-Request-Id", requestId);
       return res;
     } catch (error) {
