@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { drainRules, httpUrl, positiveInt, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
+import { drainRules, httpUrls, positiveInt, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { DEFAULT_RATE_PER_HOUR } from "@rentalnang/shared/domain/tariff";
 import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
@@ -7,7 +7,8 @@ import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
 /** rental's environment; the keys are the variable names (README.md, 'Configuration'). */
 const Fields = z.object({
   ...workerFields("rental", portOf("rental")),
-  PAYMENT_URL: httpUrl(localUrl("payment")),
+  /** payment's URL, or its replicas' URLs separated by commas (asked in turn). */
+  PAYMENT_URL: httpUrls(localUrl("payment")),
   PAYMENT_TIMEOUT_MS: positiveInt(2_000),
   RATE_PER_HOUR: positiveInt(DEFAULT_RATE_PER_HOUR),
   /** Concurrent payment calls before further ones queue (cockatiel bulkhead). */

@@ -12,6 +12,7 @@ import {
   wrap,
 } from "cockatiel";
 import { z } from "zod";
+import { UpstreamPool } from "@rentalnang/shared/http/upstream-pool";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import type { PaymentOutcome } from "../rentals/rental.ts";
 
@@ -32,7 +33,8 @@ export interface PaymentGateway {
 }
 
 export interface PaymentClientOptions {
-  baseUrl: string;
+  /** payment's URL, or its replicas' URLs (asked in turn; a refused connection tries the next). */
+  baseUrl: string | readonly string[];
   timeoutMs: number;
   concurrency: number;
   breakerThreshold: number;
@@ -47,6 +49,10 @@ const PaymentBody = z.object({ id: z.number().int().positive(), status: z.string
 /** A 5xx or a transport error: payment is unwell, the breaker counts it. */
 class PaymentFailed extends Error {
   override name = "PaymentFailed";
+  /** The transport error's code: on ECONNREFUSED the pool tries the next replica. */
+  constructor(message: string, readonly code?: unknown) {
+    super(message);
+  }
 }
 
 /**
@@ -72,6 +78,8 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
     bulkhead(o.concurrency, o.concurrency),
   );
 
+  const payment = new UpstreamPool(o.baseUrl);
+
   return {
     async charge(request, requestId) {
       const started = performance.now();
@@ -90,7 +98,7 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
 
   async function chargeGuarded(request: ChargeRequest, requestId: string): Promise<PaymentOutcome> {
     try {
-      return await policy.execute(({ signal }) => callPayment(o, request, requestId, signal));
+      return await policy.execute(({ signal }) => payment.attempt((baseUrl) => callPayment({ ...o, baseUrl }, request, requestId, signal)));
     } catch (error) {
       const detail = failureDetail(error, o.timeoutMs);
       o.logger.warn({ rentalId: request.rentalId, detail }, "payment unavailable");
@@ -107,7 +115,7 @@ function failureDetail(error: unknown, timeoutMs: number): string {
 }
 
 /** One POST /payments, its answer as an outcome; a 5xx or a transport error throws for the breaker. */
-async function callPayment(o: PaymentClientOptions, request: ChargeRequest, requestId: string, signal: AbortSignal): Promise<PaymentOutcome> {
+async function callPayment(o: PaymentClientOptions & { baseUrl: string }, request: ChargeRequest, requestId: string, signal: AbortSignal): Promise<PaymentOutcome> {
   let res: Response;
   try {
     res = await fetch(`${o.baseUrl}/payments`, {
@@ -117,7 +125,7 @@ async function callPayment(o: PaymentClientOptions, request: ChargeRequest, requ
       signal,
     });
   } catch (error) {
-    throw new PaymentFailed(`payment unreachable: ${(error as Error).message}`);
+    throw new PaymentFailed(`payment unreachable: ${(error as Error).message}`, (error as { code?: unknown }).code);
   }
   if (res.status === 200 || res.status === 201) {
     const body = PaymentBody.parse(await res.json());
