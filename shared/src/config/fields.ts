@@ -139,3 +139,30 @@ export function refuseFaultsInProduction<S extends z.ZodObject>(schema: S, keys:
     }
   }) as S;
 }
+
+/**
+ * Fields of every process that checks access tokens. The issuer's discovery document names
+ * its JWKS unless OIDC_JWKS_URL does; roles are read at the dotted OIDC_ROLES_CLAIM path
+ * (Keycloak: `realm_access.roles`). AUTH=off is the lab mode without tokens.
+ */
+export const authFields = {
+  OIDC_ISSUER: httpUrl("http://127.0.0.1:8090"),
+  OIDC_AUDIENCE: z.string().min(1, "must not be empty").default("rentalnang"),
+  OIDC_ROLES_CLAIM: z
+    .string()
+    .regex(/^[^.\s]+(\.[^.\s]+)*$/, "must be a claim name or a dotted path such as realm_access.roles")
+    .default("roles"),
+  OIDC_JWKS_URL: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+  AUTH: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+};
+
+type Authenticated = { AUTH: "on" | "off"; NODE_ENV: string };
+
+/** Rules every process with `authFields` follows. */
+export const authRules: ConfigRule<Authenticated>[] = [
+  {
+    key: "AUTH",
+    holds: (env) => env.AUTH === "on" || env.NODE_ENV !== "production",
+    message: () => "off is the lab mode without tokens and is refused when NODE_ENV=production",
+  },
+];
