@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 #
-# One image for all five rentalnang processes; the command chooses which one runs:
+# One image for all six rentalnang processes; the command chooses which one runs:
 #
 #   docker build -t rentalnang:0.1.0 .
 #   docker run --rm -p 8081:8081 rentalnang:0.1.0 bun run workers/rental/src/main.ts
@@ -24,6 +24,7 @@ COPY workers/payment/package.json workers/payment/
 COPY workers/delivery/package.json workers/delivery/
 COPY workers/mypage/package.json workers/mypage/
 COPY workers/gateway/package.json workers/gateway/
+COPY workers/identity/package.json workers/identity/
 # Bun reads package-lock.json when there is no bun.lock; --production skips devDependencies
 # and, with --frozen-lockfile, fails rather than resolve anything the lockfile does not pin.
 # Optional peers (TypeScript, for typings) and install scripts are not needed at run time:
@@ -47,10 +48,11 @@ COPY workers/ workers/
 # Operator commands, run in a pod or machine: bun run scripts/dead-letters.ts list,
 # bun run scripts/check-invariants.ts, bun run workers/mypage/src/rebuild.ts.
 COPY scripts/ scripts/
-# gateway 8088, rental 8081, payment 8082, delivery 8083, mypage 8084 (docs/architecture.md, 'Topology').
-EXPOSE 8081 8082 8083 8084 8088
+# gateway 8088, rental 8081, payment 8082, delivery 8083, mypage 8084, identity 8090
+# (docs/architecture.md, 'Topology').
+EXPOSE 8081 8082 8083 8084 8088 8090
 STOPSIGNAL SIGTERM
-CMD ["bun", "-e", "console.error('rentalnang: choose a process, e.g. bun run workers/rental/src/main.ts (rental|payment|delivery|mypage|gateway)'); process.exit(64)"]
+CMD ["bun", "-e", "console.error('rentalnang: choose a process, e.g. bun run workers/rental/src/main.ts (rental|payment|delivery|mypage|gateway|identity)'); process.exit(64)"]
 
 # ---- fly.io target (fly/*.toml: build-target = "fly") -----------------------------------------
 # fly.io mounts a volume owned by root and has no fsGroup: start as root only to hand /data

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { consumerGroupOf, portOf, streamNames } from "@rentalnang/shared/topology/topology";
 import { container, find, flyApps, kubectl, overlay, OVERLAYS } from "./fixtures.ts";
+import { secretPlaceholder } from "./worker-rules.ts";
 import { flyTopologyRule, k8sCallsRule, k8sMetricsPortRule, k8sOneBusRule, kedaStreamsRule } from "./topology-rules.ts";
 
 /**
@@ -72,9 +73,9 @@ describe.skipIf(!kubectl)("the topology rules report what they guard against", (
 
   test("a worker on another STREAM_PREFIX", () => {
     const objects = overlay("prod");
-    container(objects, "Deployment", "mypage").env = [{ name: "STREAM_PREFIX", value: "other" }];
+    container(objects, "Deployment", "mypage").env.push({ name: "STREAM_PREFIX", value: "other" });
     expect(k8sOneBusRule(objects)).toEqual([expect.stringContaining("the workers do not share one Redis and STREAM_PREFIX")]);
-    expect(k8sOneBusRule(objects)[0]).toContain("Deployment/mypage container mypage: redis://redis:6379 other");
+    expect(k8sOneBusRule(objects)[0]).toContain(`Deployment/mypage container mypage: redis://default:${secretPlaceholder("redis-auth", "password")}@redis:6379 other`);
   });
 });
 

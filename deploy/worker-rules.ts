@@ -10,17 +10,38 @@ import { byKindAndName, containerSites, isDeployment, selects, type ContainerSit
  */
 
 export interface ContainerEnv {
-  /** Values known from the manifests (ConfigMaps via envFrom, then env `value`s). */
+  /**
+   * Values known from the manifests (ConfigMaps via envFrom, then env `value`s, with `$(VAR)`
+   * expanded); a variable from a Secret holds a placeholder naming it (secretPlaceholder).
+   */
   literal: Record<string, string>;
   /** Every variable name set, including those whose value comes from a Secret. */
   names: string[];
+  /** Variables a later `value` refers to as `$(NAME)`: helpers of the kubelet's expansion. */
+  referenced: string[];
   problems: string[];
+}
+
+/** What the checks put in place of a value kept in a Secret (never a real value). */
+export const secretPlaceholder = (secret: string, key: string) => `from-secret.${secret}.${key}`;
+
+/**
+ * `$(NAME)` as the kubelet expands it in an env value: from the variables defined before it
+ * (envFrom, then earlier env entries); `$$(NAME)` stays literal. Unknown names stay as written.
+ */
+function expand(value: string, defined: Record<string, string>, onReference: (name: string, known: boolean) => void): string {
+  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (match, name: string | undefined) => {
+    if (name === undefined) return "$";
+    onReference(name, name in defined);
+    return name in defined ? defined[name]! : match;
+  });
 }
 
 /** The environment a container gets, as far as the manifests tell it. */
 export function containerEnv(objects: K8sObject[], site: ContainerSite): ContainerEnv {
   const literal: Record<string, string> = {};
   const names = new Set<string>();
+  const referenced = new Set<string>();
   const problems: string[] = [];
   // Later sources win over earlier ones, and `env` over `envFrom`, as in the kubelet.
   for (const source of site.container.envFrom ?? []) {
@@ -37,10 +58,16 @@ export function containerEnv(objects: K8sObject[], site: ContainerSite): Contain
   }
   for (const variable of site.container.env ?? []) {
     names.add(variable.name);
-    if (variable.value !== undefined) literal[variable.name] = variable.value;
+    const secret = variable.valueFrom?.secretKeyRef;
+    if (variable.value !== undefined) {
+      literal[variable.name] = expand(variable.value, literal, (name, known) => {
+        referenced.add(name);
+        if (!known) problems.push(`${site.where}: ${variable.name} refers to $(${name}), which is not defined before it (the kubelet would leave it as written)`);
+      });
+    } else if (secret) literal[variable.name] = secretPlaceholder(secret.name ?? "", secret.key);
     else delete literal[variable.name];
   }
-  return { literal, names: [...names], problems };
+  return { literal, names: [...names], referenced: [...referenced], problems };
 }
 
 export interface WorkerSite extends ContainerSite {
@@ -77,7 +104,7 @@ export function workerEnvRule(objects: K8sObject[]): string[] {
   return [
     ...problems,
     ...sites.flatMap((site) => {
-      const unknown = site.env.names.filter((n) => !site.worker.keys.includes(n));
+      const unknown = site.env.names.filter((n) => !site.worker.keys.includes(n) && !site.env.referenced.includes(n));
       const violations = [...site.env.problems];
       if (unknown.length > 0) {
         violations.push(`${site.where}: sets ${unknown.join(", ")}, unknown to workers/${site.worker.name}/src/config.ts`);
