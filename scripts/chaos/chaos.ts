@@ -2,7 +2,7 @@ import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { startRedisServer, type RedisServer } from "@rentalnang/shared/testing/redis-server";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
-import { startOrder, workerNames, type ProcessName } from "@rentalnang/shared/topology/topology";
+import { workerNames } from "@rentalnang/shared/topology/topology";
 import type { ClientRecord } from "../invariants/client-invariants.ts";
 import { checkInvariants, formatReport, type Report, type Sources } from "../invariants/invariants.ts";
 import { createLoad, type LoadStats } from "./load.ts";
@@ -16,12 +16,15 @@ export interface ChaosOptions {
   /** How Redis crashes (redis-fault.ts); it loses its last second unless told otherwise. */
   redisFault?: RedisFault;
   clients: number;
+  /** Processes per worker (default 1); the kills take one replica at a time. */
+  replicas?: number;
   settleTimeoutMs: number;
   log: (line: string) => void;
 }
 
 export interface ChaosResult {
   durationMs: number;
+  replicas: number;
   load: LoadStats;
   lostAnswers: string[];
   kills: string[];
@@ -47,6 +50,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         gateway: { UPSTREAM_TIMEOUT_MS: "5000" },
       },
       server.url,
+      { replicas: o.replicas ?? 1 },
     );
     const s = stack;
     const load = createLoad({
@@ -68,7 +72,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     o.log(`chaos: load stopped after ${Math.round((loadEnded - started) / 1000)} s; settling`);
     const { report, settleMs } = await settle(o, { client, stack: s, records: load.records });
     if (load.lost.length > 0) report.violations.push(...load.lost.map((l) => `no answer for ${l}`));
-    return { durationMs: Math.round(loadEnded - started), load: load.stats, lostAnswers: load.lost, kills, redis, settleMs, report };
+    return { durationMs: Math.round(loadEnded - started), replicas: o.replicas ?? 1, load: load.stats, lostAnswers: load.lost, kills, redis, settleMs, report };
   } finally {
     client.disconnect();
     await stack?.stop();
@@ -83,11 +87,35 @@ interface Target {
   started: number;
 }
 
-/** Every `killEveryMs` SIGKILLs a process (each once before any twice) and restarts it; Redis once, halfway. */
+/** A process the run may SIGKILL: the gateway, or one replica of a worker. */
+interface Victim {
+  label: string;
+  kill(): Promise<void>;
+  restart(): Promise<unknown>;
+}
+
+/** Every process of the stack as a victim; a worker's replicas are `rental#0`, `rental#1`, … when there are several. */
+function victimsOf(stack: Stack): Victim[] {
+  const gateway: Victim = { label: "gateway", kill: () => stack.gateway.kill(), restart: () => stack.restartGateway() };
+  const replicas = workerNames.flatMap((w) =>
+    stack.replicas[w].map((_, i): Victim => ({
+      label: stack.replicas[w].length > 1 ? `${w}#${i}` : w,
+      kill: () => stack.replicas[w][i]!.kill(),
+      restart: () => stack.restartWith(w, {}, i),
+    })),
+  );
+  return [...replicas, gateway];
+}
+
+/**
+ * Every `killEveryMs` SIGKILLs a process (each once before any twice) and restarts it, Redis
+ * once, halfway. A victim is back and ready before the next kill, so two replicas of one
+ * worker are never down together: a rolling failure, not an outage.
+ */
 async function killWhileLoaded(o: ChaosOptions, t: Target): Promise<{ kills: string[]; redis?: RedisFaultOutcome }> {
   const kills: string[] = [];
   let redis: RedisFaultOutcome | undefined;
-  const bag: ProcessName[] = [];
+  const bag: Victim[] = [];
   while (performance.now() - t.started < o.durationMs - o.killEveryMs / 2) {
     await Bun.sleep(o.killEveryMs);
     const elapsed = performance.now() - t.started;
@@ -98,14 +126,12 @@ async function killWhileLoaded(o: ChaosOptions, t: Target): Promise<{ kills: str
       kills.push(`redis@${Math.round(elapsed)}ms`);
       continue;
     }
-    if (bag.length === 0) bag.push(...startOrder().sort(() => Math.random() - 0.5));
-    const target = bag.pop()!;
-    const proc = target === "gateway" ? t.stack.gateway : t.stack.procs[target];
-    await proc.kill();
-    kills.push(`${target}@${Math.round(elapsed)}ms`);
-    o.log(`chaos: SIGKILL ${target} at ${Math.round(elapsed / 1000)} s`);
-    if (target === "gateway") await t.stack.restartGateway();
-    else await t.stack.restartWith(target);
+    if (bag.length === 0) bag.push(...victimsOf(t.stack).sort(() => Math.random() - 0.5));
+    const victim = bag.pop()!;
+    await victim.kill();
+    kills.push(`${victim.label}@${Math.round(elapsed)}ms`);
+    o.log(`chaos: SIGKILL ${victim.label} at ${Math.round(elapsed / 1000)} s`);
+    await victim.restart();
   }
   return { kills, redis };
 }
@@ -136,6 +162,7 @@ export function formatChaos(r: ChaosResult): string {
   return [
     "chaos run:",
     `  duration         ${(r.durationMs / 1000).toFixed(1)} s`,
+    `  replicas         ${r.replicas} of each worker`,
     `  reservations     ${Object.values(r.load.answers).reduce((a, b) => a + b, 0)} (${answers})`,
     `  requests         ${r.load.requests} (${r.load.retries} retries)`,
     `  cancels          ${r.load.cancels}`,

@@ -1,5 +1,5 @@
 import { testPrefix, testRedis } from "./harness.ts";
-import { callsOf, startOrder, urlVariable, type ProcessName, type WorkerName } from "../topology/topology.ts";
+import { callsOf, startOrder, urlVariable, workerNames, type ProcessName, type WorkerName } from "../topology/topology.ts";
 import { spawnWorker, type RunningProcess } from "./processes.ts";
 import { tempDir } from "./temp-dir.ts";
 
@@ -14,55 +14,74 @@ const TEST_ENV: Partial<Record<ProcessName, Record<string, string>>> = {
 export interface Stack {
   prefix: string;
   redisUrl: string;
-  /** The libSQL URL of a worker's database. */
+  /** The libSQL URL of a worker's database (one file, whatever the number of replicas). */
   dbUrl(name: WorkerName): string;
   gateway: RunningProcess;
+  /** Each worker's first replica. */
   procs: Record<WorkerName, RunningProcess>;
+  /** Each worker's replicas, each on its own port, all on the worker's one database. */
+  replicas: Record<WorkerName, RunningProcess[]>;
   /** The environment a worker was started with (to restart it, perhaps with changes). */
   envOf(name: WorkerName): Record<string, string>;
-  /** Stops one worker (SIGTERM) and returns a function that starts it again on its port. */
-  restartWith(name: WorkerName, extraEnv?: Record<string, string>): Promise<RunningProcess>;
+  /** Stops one replica of a worker (SIGTERM, unless it is gone) and starts it again on its port. */
+  restartWith(name: WorkerName, extraEnv?: Record<string, string>, replica?: number): Promise<RunningProcess>;
   restartGateway(): Promise<RunningProcess>;
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  /**
+   * Processes per worker (default 1). Callers get every replica's URL in their `<NAME>_URL`,
+   * comma-separated, and ask them in turn; two processes on one WAL file stand in for
+   * replicas on a libSQL server.
+   */
+  replicas?: number;
+}
+
 /**
- * Starts every process of the topology, each once the ones it calls listen; `envOf` gets
- * their addresses as `<NAME>_URL` variables and returns the whole environment.
+ * Starts every process of the topology, each once the ones it calls listen: `count` of each
+ * worker, one gateway. `envOf` gets the callees' addresses as `<NAME>_URL` variables and
+ * returns the whole environment.
  */
-async function startEach(envOf: (name: ProcessName, urls: Record<string, string>) => Record<string, string>) {
-  const started = new Map<ProcessName, Promise<RunningProcess>>();
-  const start = (name: ProcessName): Promise<RunningProcess> => {
+async function startEach(count: number, envOf: (name: ProcessName, urls: Record<string, string>) => Record<string, string>) {
+  const started = new Map<ProcessName, Promise<RunningProcess[]>>();
+  const start = (name: ProcessName): Promise<RunningProcess[]> => {
     if (!started.has(name)) {
       started.set(name, (async () => {
-        const urls = await Promise.all(callsOf(name).map(async (callee) => [urlVariable(callee), (await start(callee)).url]));
-        return spawnWorker(name, { env: envOf(name, Object.fromEntries(urls)) });
+        const urls = await Promise.all(callsOf(name).map(async (callee) => [urlVariable(callee), (await start(callee)).map((p) => p.url).join(",")]));
+        const env = envOf(name, Object.fromEntries(urls));
+        const copies = (workerNames as ProcessName[]).includes(name) ? count : 1;
+        return Promise.all(Array.from({ length: copies }, () => spawnWorker(name, { env })));
       })());
     }
     return started.get(name)!;
   };
-  return Promise.all(startOrder().map(start));
+  return Object.fromEntries(await Promise.all(startOrder().map(async (name) => [name, await start(name)]))) as Record<ProcessName, RunningProcess[]>;
 }
 
 /**
- * The whole system as `npm start` runs it — five processes, the test run's redis-server,
- * libSQL files in a temporary directory — under a STREAM_PREFIX of its own.
+ * The whole system as `npm start` runs it — the gateway and each worker (`replicas` of each),
+ * the test run's redis-server, libSQL files in a temporary directory — under a STREAM_PREFIX
+ * of its own.
  */
 export async function startStack(
   extra: Partial<Record<ProcessName | "all", Record<string, string>>> = {},
   redisUrl?: string,
+  options: StackOptions = {},
 ): Promise<Stack> {
   const url = redisUrl ?? (await testRedis()).url;
   const prefix = testPrefix("stack");
   const dir = tempDir("stack");
   const common = { REDIS_URL: url, STREAM_PREFIX: prefix, ...extra.all };
   const envs: Record<string, Record<string, string>> = {};
-  const all = await startEach((name, urls) => {
+  const all = await startEach(options.replicas ?? 1, (name, urls) => {
     const own = name === "gateway" ? { ...extra.all } : { ...common, DATABASE_URL: dir.db(name) };
     return (envs[name] = { ...own, ...urls, ...TEST_ENV[name], ...extra[name] });
   });
-  const procs = Object.fromEntries(all.filter((p) => p.name !== "gateway").map((p) => [p.name, p])) as Record<WorkerName, RunningProcess>;
-  let gateway = all.find((p) => p.name === "gateway")!;
+  const replicas = Object.fromEntries(workerNames.map((w) => [w, all[w]])) as Record<WorkerName, RunningProcess[]>;
+  const procs = {} as Record<WorkerName, RunningProcess>;
+  for (const w of workerNames) Object.defineProperty(procs, w, { get: () => replicas[w][0], enumerable: true });
+  let gateway = all.gateway[0]!;
   const stack: Stack = {
     prefix,
     redisUrl: url,
@@ -76,15 +95,17 @@ export async function startStack(
       return gateway;
     },
     procs,
+    replicas,
     envOf: (name) => ({ ...envs[name]! }),
-    async restartWith(name, extraEnv = {}) {
-      const port = String(procs[name].port);
-      if (procs[name].proc.exitCode === null) await procs[name].stop();
-      procs[name] = await spawnWorker(name, { env: { ...envs[name]!, ...extraEnv, PORT: port } });
-      return procs[name];
+    async restartWith(name, extraEnv = {}, replica = 0) {
+      const old = replicas[name][replica]!;
+      if (old.proc.exitCode === null) await old.stop();
+      replicas[name][replica] = await spawnWorker(name, { env: { ...envs[name]!, ...extraEnv, PORT: String(old.port) } });
+      return replicas[name][replica];
     },
     async stop() {
-      await Promise.all([gateway, ...Object.values(procs)].map((p) => (p.proc.exitCode === null ? p.stop() : undefined)));
+      const others = Object.entries(all).filter(([name]) => name !== "gateway" && !(name in replicas)).flatMap(([, ps]) => ps);
+      await Promise.all([gateway, ...Object.values(replicas).flat(), ...others].map((p) => (p.proc.exitCode === null ? p.stop() : undefined)));
       dir.cleanup();
     },
   };
