@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { Health } from "@rentalnang/shared/http/health";
 import {
-  callsOf, consumerGroupOf, portOf, startOrder, workerTopology, type ProcessName, type StreamName, type WorkerName,
+  callsOf, consumerGroupOf, isWorker, portOf, startOrder, workerTopology, type ProcessName, type StreamName, type WorkerName,
 } from "@rentalnang/shared/topology/topology";
 
 /** What the deploy checks need to know about one process, read from its own code and the topology. */
@@ -33,8 +33,8 @@ async function specOf(name: ProcessName): Promise<WorkerSpec> {
     port: portOf(name),
     keys: Object.keys(config.Env.shape),
     readConfig: (env) => config.readConfig(env) as Readonly<Record<string, unknown>>,
-    publishes: name === "gateway" ? undefined : workerTopology(name).publishes,
-    reads: name === "gateway" ? [] : consumerGroupOf(name)?.streams ?? [],
+    publishes: isWorker(name) ? workerTopology(name).publishes : undefined,
+    reads: isWorker(name) ? consumerGroupOf(name)?.streams ?? [] : [],
     calls: callsOf(name),
   };
 }

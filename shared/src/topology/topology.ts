@@ -28,6 +28,11 @@ interface WorkerTopology extends ProcessTopology {
 }
 
 export const topology = {
+  /**
+   * The OpenID Connect provider: its own database (accounts, keys, provider state), no stream.
+   * Every other process checks its tokens, so it starts first.
+   */
+  identity: { port: 8090 },
   /** Routes by path to the workers; it owns no database and reads no stream. */
   gateway: { port: 8088, calls: ["rental", "payment", "delivery", "mypage"] },
   workers: {
@@ -38,20 +43,22 @@ export const topology = {
       queues: { confirmationRequests: "confirmation-requests" },
     },
     mypage: { port: 8084, consumes: ["rental", "payment", "delivery"] },
-    // identity will take 8090.
   },
-} as const satisfies { gateway: ProcessTopology; workers: Record<string, WorkerTopology> };
+} as const satisfies { identity: ProcessTopology; gateway: ProcessTopology; workers: Record<string, WorkerTopology> };
 
 type Workers = typeof topology.workers;
 
 /** A worker: a process with its own database that runWorker runs. */
 export type WorkerName = keyof Workers;
 /** Every process npm start runs. */
-export type ProcessName = WorkerName | "gateway";
+export type ProcessName = WorkerName | "gateway" | "identity";
 /** A stream, named after the worker that publishes it. */
 export type StreamName = { [W in WorkerName]: Workers[W] extends { publishes: infer S extends string } ? S : never }[WorkerName];
 
 export const workerNames = Object.keys(topology.workers) as WorkerName[];
+
+/** True for a domain worker, false for the gateway and identity (no stream, not run by runWorker). */
+export const isWorker = (name: ProcessName): name is WorkerName => name in topology.workers;
 
 /** A worker's entry, typed alike for every worker (absent parts are undefined). */
 export interface WorkerEntry extends Omit<WorkerTopology, "publishes" | "consumes"> {
@@ -61,7 +68,8 @@ export interface WorkerEntry extends Omit<WorkerTopology, "publishes" | "consume
 
 export const workerTopology = (name: WorkerName): WorkerEntry => topology.workers[name];
 
-const processTopology = (name: ProcessName): ProcessTopology => (name === "gateway" ? topology.gateway : topology.workers[name]);
+const processTopology = (name: ProcessName): ProcessTopology =>
+  name === "gateway" || name === "identity" ? topology[name] : topology.workers[name];
 
 export const portOf = (name: ProcessName): number => processTopology(name).port;
 
@@ -74,9 +82,9 @@ export const localUrl = (name: ProcessName) => `http://127.0.0.1:${portOf(name)}
 /** The workers `name` calls over HTTP. */
 export const callsOf = (name: ProcessName) => (processTopology(name).calls ?? []) as readonly WorkerName[];
 
-/** Every process, each after the ones it calls: the order to start them in. */
+/** Every process, identity first, then each after the ones it calls: the order to start them in. */
 export function startOrder(): ProcessName[] {
-  const order: ProcessName[] = [];
+  const order: ProcessName[] = ["identity"];
   const visit = (name: ProcessName) => {
     if (order.includes(name)) return;
     callsOf(name).forEach(visit);

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import {
+  databaseUrl, drainRules, httpUrl, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules, type ConfigRule,
+} from "@rentalnang/shared/config/fields";
+import { loadConfig } from "@rentalnang/shared/config/load-config";
+import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
+import { DEV_CLIENT_SECRETS } from "./provider/clients.ts";
+
+/** A client's secret: a documented development value unless set (production refuses it, below). */
+const clientSecret = (fallback: string) => z.string().min(16, "must be at least 16 characters").default(fallback);
+
+/** identity's environment; the keys are the variable names (README.md, 'Configuration'). */
+const Fields = z.object({
+  PORT: port(portOf("identity")),
+  DATABASE_URL: databaseUrl("identity"),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  /** The gateway's public origin: the web sign-in may redirect only back to it. */
+  PUBLIC_URL: httpUrl("http://localhost:8088"),
+  /** This provider's own public URL: the `iss` of every token it signs. */
+  OIDC_ISSUER: httpUrl(localUrl("identity")),
+  /** The `aud` of every access token it issues. */
+  OIDC_AUDIENCE: z.string().min(1).default("rentalnang"),
+  /** Secret of the `rental` client (client credentials, to call payment). */
+  RENTAL_CLIENT_SECRET: clientSecret(DEV_CLIENT_SECRETS.rental),
+  /** Secret of the `gateway` client (authorization code + PKCE, the web sign-in). */
+  GATEWAY_CLIENT_SECRET: clientSecret(DEV_CLIENT_SECRETS.gateway),
+  /** Password hashes computed at once (argon2id takes 64 MiB each). */
+  PASSWORD_HASH_CONCURRENCY: positiveInt(2),
+  /** Failed sign-ins allowed per account, and per address, in SIGN_IN_WINDOW_SECONDS. */
+  SIGN_IN_ATTEMPTS: positiveInt(5),
+  SIGN_IN_WINDOW_SECONDS: positiveInt(60),
+  LOG_LEVEL: logLevel,
+  NODE_ENV: nodeEnv,
+  SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
+  READINESS_DRAIN_MS: readinessDrainMs,
+  HOSTNAME: z.string().optional(),
+});
+
+type Fields = z.infer<typeof Fields>;
+
+/** In production every client secret must come from the environment, never the documented default. */
+const secretRule = (key: "RENTAL_CLIENT_SECRET" | "GATEWAY_CLIENT_SECRET"): ConfigRule<Fields> => ({
+  key,
+  holds: (env) => env.NODE_ENV !== "production" || !Object.values(DEV_CLIENT_SECRETS).includes(env[key]),
+  message: () => "must be set to a secret of its own when NODE_ENV=production (the development default is public)",
+});
+
+export const Env = withRules(Fields, [...drainRules, secretRule("RENTAL_CLIENT_SECRET"), secretRule("GATEWAY_CLIENT_SECRET")]);
+export type Config = z.infer<typeof Env>;
+
+export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

@@ -1,0 +1,87 @@
+import { Hono, type Context } from "hono";
+import { getConnInfo } from "hono/bun";
+import { errors, type InteractionResults, type Provider } from "oidc-provider";
+import type { Database } from "@rentalnang/shared/db/database";
+import type { Logger } from "@rentalnang/shared/log/logger";
+import { findAccount } from "../accounts/account-store.ts";
+import type { Passwords } from "../accounts/passwords.ts";
+import { nodeExchange } from "../provider/node-bridge.ts";
+import type { AttemptLimiter } from "./attempt-limiter.ts";
+import { errorPage, pageText, signInPage } from "./sign-in-page.ts";
+
+export interface SignInDeps {
+  provider: Provider;
+  db: Database;
+  passwords: Passwords;
+  /** Failed sign-ins, counted per account and per address. */
+  limiter: AttemptLimiter;
+  logger: Logger;
+}
+
+const WRONG = "Wrong account or password.";
+
+/** The address the request came from (the peer; unknown when there is no socket, as in app.request()). */
+export function clientAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+/** oidc-provider's interaction helpers read its cookies off a Node request. */
+const interactionOf = (c: Context) => nodeExchange(c.req.raw, undefined, clientAddress(c));
+
+/**
+ * The provider's interactions, served by this app: the sign-in page (login prompt), the
+ * password check with its attempt limits, and the way out. Consent is never asked
+ * (provider/auto-consent.ts).
+ */
+export function signInRouter({ provider, db, passwords, limiter, logger }: SignInDeps) {
+  const app = new Hono();
+  const finish = async (c: Context, result: InteractionResults) => {
+    const { req, res } = interactionOf(c);
+    return c.redirect(await provider.interactionResult(req, res, result, { mergeWithLastSubmission: false }), 303);
+  };
+
+  app.get("/interaction/:uid", async (c) => {
+    const { req, res } = interactionOf(c);
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== c.req.param("uid")) return c.html(errorPage("This sign-in page is out of date."), 400);
+    if (details.prompt.name !== "login") return c.html(errorPage(`Unexpected step "${details.prompt.name}".`), 400);
+    return c.html(pageText(signInPage({ uid: details.uid })));
+  });
+
+  app.post("/interaction/:uid/login", async (c) => {
+    const uid = c.req.param("uid");
+    const form = await c.req.parseBody();
+    const account = typeof form.account === "string" ? form.account.trim() : "";
+    const password = typeof form.password === "string" ? form.password : "";
+    const keys = [`account:${account}`, `address:${clientAddress(c) ?? "unknown"}`];
+    const wait = Math.max(...keys.map((k) => limiter.retryAfter(k)));
+    if (wait > 0) {
+      logger.warn({ account, wait }, "sign-in refused: too many failed attempts");
+      const page = signInPage({ uid, account, error: `Too many failed sign-ins. Try again in ${wait} seconds.` });
+      return c.html(pageText(page), 429, { "Retry-After": String(wait) });
+    }
+    const found = account ? await findAccount(db, account) : undefined;
+    if (!(await passwords.verify(password, found?.passwordHash)) || !found) {
+      keys.forEach((k) => limiter.fail(k));
+      logger.info({ account }, "sign-in failed");
+      return c.html(pageText(signInPage({ uid, account, error: WRONG })), 401);
+    }
+    limiter.reset(keys[0]!);
+    return finish(c, { login: { accountId: found.id } });
+  });
+
+  app.get("/interaction/:uid/abort", (c) => finish(c, { error: "access_denied", error_description: "The sign-in was cancelled." }));
+
+  app.onError((error, c) => {
+    if (error instanceof errors.SessionNotFound) {
+      return c.html(errorPage("This sign-in has expired or was already used."), 400);
+    }
+    logger.error({ err: error }, "sign-in failed with an error");
+    return c.html(errorPage("Signing in is not possible right now. Please try again shortly."), 503);
+  });
+  return app;
+}
