@@ -13,6 +13,8 @@ import { tempDir } from "@rentalnang/shared/testing/temp-dir";
 
 const AUDIENCE = "rentalnang";
 const RENTAL = { id: "rental", secret: "rental-development-secret" };
+/** A JSON body, as the test reads it. */
+const json = (res: Response): Promise<any> => res.json();
 const cleanup = cleanupAll();
 const dir = cleanup.use(tempDir("identity"));
 let identity: RunningProcess;
@@ -40,7 +42,7 @@ describe("discovery and keys", () => {
   test("the discovery document names this issuer, its JWKS, and the code flow with PKCE", async () => {
     const res = await fetch(`${identity.url}/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
-    const doc = await res.json();
+    const doc = await json(res);
     expect(doc.issuer).toBe(identity.url);
     expect(doc.jwks_uri).toBe(`${identity.url}/jwks`);
     expect(doc.token_endpoint).toBe(`${identity.url}/token`);
@@ -50,7 +52,7 @@ describe("discovery and keys", () => {
   });
 
   test("the JWKS publishes one public signing key, never its private part", async () => {
-    const { keys } = await (await fetch(`${identity.url}/jwks`)).json();
+    const { keys } = await json(await fetch(`${identity.url}/jwks`));
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", use: "sig" });
     expect(keys[0].d).toBeUndefined();
@@ -60,7 +62,7 @@ describe("discovery and keys", () => {
     expect((await fetch(`${identity.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${identity.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).checks.database.status).toBe("ok");
+    expect((await json(ready)).checks.database.status).toBe("ok");
   });
 });
 
@@ -68,7 +70,7 @@ describe("client credentials", () => {
   test("rental gets a JWT for the API's audience that verifies against the JWKS, as itself, with no roles", async () => {
     const res = await clientCredentials(RENTAL.id, RENTAL.secret);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
     expect(decodeProtectedHeader(body.access_token)).toMatchObject({ alg: "ES256", typ: "at+jwt" });
     const claims = await verify(body.access_token);
@@ -79,7 +81,7 @@ describe("client credentials", () => {
   test("a wrong secret gets no token", async () => {
     const res = await clientCredentials(RENTAL.id, "not-the-secret-at-all");
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toBe("invalid_client");
+    expect((await json(res)).error).toBe("invalid_client");
   });
 });
 
@@ -88,7 +90,7 @@ describe("POST /dev/token", () => {
     for (const [account, role] of [["c-1", "customer"], ["c-2", "customer"], ["m-1", "manager"], ["o-1", "operator"]] as const) {
       const res = await fetch(`${identity.url}/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ account }) });
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = await json(res);
       expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
       const claims = await verify(body.access_token);
       expect(claims).toMatchObject({ iss: identity.url, aud: AUDIENCE, sub: account, client_id: "gateway", roles: [role] });

@@ -20,7 +20,7 @@ export interface AppDeps {
   provider: Provider;
   db: Database;
   passwords: Passwords;
-  limiter: AttemptLimiter;
+  limits: { account: AttemptLimiter; address: AttemptLimiter };
   audience: string;
   /** POST /dev/token exists (never in production). */
   devTokens: boolean;

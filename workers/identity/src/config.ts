@@ -26,9 +26,11 @@ const Fields = z.object({
   GATEWAY_CLIENT_SECRET: clientSecret(DEV_CLIENT_SECRETS.gateway),
   /** Password hashes computed at once (argon2id takes 64 MiB each). */
   PASSWORD_HASH_CONCURRENCY: positiveInt(2),
-  /** Failed sign-ins allowed per account, and per address, in SIGN_IN_WINDOW_SECONDS. */
+  /** Failed sign-ins allowed per account in SIGN_IN_WINDOW_SECONDS; then it waits for the window's end. */
   SIGN_IN_ATTEMPTS: positiveInt(5),
-  SIGN_IN_WINDOW_SECONDS: positiveInt(60),
+  /** Failed sign-ins allowed per address in SIGN_IN_WINDOW_SECONDS (several people may share one). */
+  SIGN_IN_ADDRESS_ATTEMPTS: positiveInt(20),
+  SIGN_IN_WINDOW_SECONDS: positiveInt(300),
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,

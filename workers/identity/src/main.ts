@@ -45,7 +45,10 @@ const app = createApp({
   provider,
   db,
   passwords,
-  limiter: createAttemptLimiter(config.SIGN_IN_ATTEMPTS, config.SIGN_IN_WINDOW_SECONDS),
+  limits: {
+    account: createAttemptLimiter(config.SIGN_IN_ATTEMPTS, config.SIGN_IN_WINDOW_SECONDS),
+    address: createAttemptLimiter(config.SIGN_IN_ADDRESS_ATTEMPTS, config.SIGN_IN_WINDOW_SECONDS),
+  },
   audience: config.OIDC_AUDIENCE,
   devTokens: !production,
   health,

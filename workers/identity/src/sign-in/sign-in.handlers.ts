@@ -13,8 +13,8 @@ export interface SignInDeps {
   provider: Provider;
   db: Database;
   passwords: Passwords;
-  /** Failed sign-ins, counted per account and per address. */
-  limiter: AttemptLimiter;
+  /** Failed sign-ins, counted per account and per address (an address may be many people behind one NAT). */
+  limits: { account: AttemptLimiter; address: AttemptLimiter };
   logger: Logger;
 }
 
@@ -37,7 +37,7 @@ const interactionOf = (c: Context) => nodeExchange(c.req.raw, undefined, clientA
  * password check with its attempt limits, and the way out. Consent is never asked
  * (provider/auto-consent.ts).
  */
-export function signInRouter({ provider, db, passwords, limiter, logger }: SignInDeps) {
+export function signInRouter({ provider, db, passwords, limits, logger }: SignInDeps) {
   const app = new Hono();
   const finish = async (c: Context, result: InteractionResults) => {
     const { req, res } = interactionOf(c);
@@ -57,20 +57,21 @@ export function signInRouter({ provider, db, passwords, limiter, logger }: SignI
     const form = await c.req.parseBody();
     const account = typeof form.account === "string" ? form.account.trim() : "";
     const password = typeof form.password === "string" ? form.password : "";
-    const keys = [`account:${account}`, `address:${clientAddress(c) ?? "unknown"}`];
-    const wait = Math.max(...keys.map((k) => limiter.retryAfter(k)));
+    const address = clientAddress(c) ?? "unknown";
+    const wait = Math.max(limits.account.retryAfter(account), limits.address.retryAfter(address));
     if (wait > 0) {
-      logger.warn({ account, wait }, "sign-in refused: too many failed attempts");
+      logger.warn({ account, address, wait }, "sign-in refused: too many failed attempts");
       const page = signInPage({ uid, account, error: `Too many failed sign-ins. Try again in ${wait} seconds.` });
       return c.html(pageText(page), 429, { "Retry-After": String(wait) });
     }
     const found = account ? await findAccount(db, account) : undefined;
     if (!(await passwords.verify(password, found?.passwordHash)) || !found) {
-      keys.forEach((k) => limiter.fail(k));
-      logger.info({ account }, "sign-in failed");
+      limits.account.fail(account);
+      limits.address.fail(address);
+      logger.info({ account, address }, "sign-in failed");
       return c.html(pageText(signInPage({ uid, account, error: WRONG })), 401);
     }
-    limiter.reset(keys[0]!);
+    limits.account.reset(account);
     return finish(c, { login: { accountId: found.id } });
   });
 
