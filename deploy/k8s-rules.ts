@@ -2,6 +2,7 @@ import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ref, type K8sObject } from "./manifests.ts";
+import { noCommittedSecretsRule } from "./secret-rules.ts";
 import { byKindAndName, claimNames, containerSites, isDeployment, podSpecOf, selects } from "./workloads.ts";
 
 /**
@@ -132,21 +133,7 @@ export const disruptionBudgetRule: Rule = (objects) => {
   });
 };
 
-const SECRET_KEYS = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY/i;
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s]*:[^@/\s]+@/i;
-
-/** No credential is committed: no Secret carries data, no setting looks like a password. */
-export const noCommittedSecretsRule: Rule = (objects) =>
-  objects.flatMap((o) => {
-    if (o.kind === "Secret" && (o.data !== undefined || o.stringData !== undefined)) {
-      return [`${ref(o)}: a Secret with values is committed`];
-    }
-    if (o.kind !== "ConfigMap") return [];
-    return Object.entries((o.data ?? {}) as Record<string, string>).flatMap(([key, value]) => [
-      ...(SECRET_KEYS.test(key) ? [`${ref(o)}: ${key} looks like a secret; use a Secret reference`] : []),
-      ...(URL_WITH_PASSWORD.test(value) ? [`${ref(o)}: ${key} holds a URL with a password`] : []),
-    ]);
-  });
+export { noCommittedSecretsRule };
 
 export const k8sRules: Record<string, Rule> = {
   "every container has readiness and liveness probes": probesRule,

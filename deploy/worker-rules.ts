@@ -25,6 +25,9 @@ export interface ContainerEnv {
 /** What the checks put in place of a value kept in a Secret (never a real value). */
 export const secretPlaceholder = (secret: string, key: string) => `from-secret.${secret}.${key}`;
 
+/** True for a value the checks put in place of a Secret's. */
+export const isSecretPlaceholder = (value: string | undefined) => value?.startsWith(secretPlaceholder("", "").slice(0, -1)) ?? false;
+
 /**
  * `$(NAME)` as the kubelet expands it in an env value: from the variables defined before it
  * (envFrom, then earlier env entries); `$$(NAME)` stays literal. Unknown names stay as written.
