@@ -26,10 +26,10 @@ beforeAll(async () => {
   identity = await spawnIdentity(dir.db("identity"), {
     PUBLIC_URL, SIGN_IN_ATTEMPTS: String(ATTEMPTS), SIGN_IN_ADDRESS_ATTEMPTS: String(ADDRESS_ATTEMPTS), SIGN_IN_WINDOW_SECONDS: "60",
   });
-  cleanup.defer(() => identity.stop());
+  cleanup.defer(() => (identity.proc.exitCode === null ? identity.stop() : undefined));
 });
 
-/** Starts a sign-in of the gateway client and returns the sign-in page it lands on. */
+/** Starts a sign-in of the gateway client: the sign-in page it lands on, or the callback when already signed in. */
 async function startSignIn(b = browser()) {
   const pkce = await pkcePair();
   const auth = new URL(`${identity.url}/auth`);
@@ -37,7 +37,7 @@ async function startSignIn(b = browser()) {
     client_id: GATEWAY.id, response_type: "code", redirect_uri: CALLBACK, scope: "openid",
     state: "s-42", code_challenge: pkce.challenge, code_challenge_method: "S256",
   }).toString();
-  const { res, url } = await b.follow(auth.href);
+  const { res, url } = await b.follow(auth.href, (to) => to.startsWith(CALLBACK));
   return { b, pkce, page: await res.text(), status: res.status, url };
 }
 
@@ -87,6 +87,17 @@ describe("authorization code with PKCE through the sign-in page", () => {
     const dev = decodeJwt(await devToken(identity.url, "m-1"));
     expect(Object.keys(dev).sort()).toEqual(Object.keys(payload).sort());
     expect({ ...dev, jti: 0, iat: 0, exp: 0 }).toEqual({ ...payload, jti: 0, iat: 0, exp: 0 });
+  });
+
+  test("a signed-in session survives a restart: the next sign-in goes straight back with a code", async () => {
+    const { b, res } = await signIn("c-1", "rentalnang");
+    await b.follow(new URL(res.headers.get("location")!, identity.url).href, (to) => to.startsWith(CALLBACK));
+    await identity.stop();
+    identity = await identity.restart();
+    const again = await startSignIn(b);
+    expect(again.url.startsWith(CALLBACK)).toBe(true);
+    const tokens = await exchange(new URL(again.url).searchParams.get("code")!, again.pkce.verifier);
+    expect(decodeJwt((await json(tokens)).access_token).sub).toBe("c-1");
   });
 
   test("a code is refused without its PKCE verifier", async () => {

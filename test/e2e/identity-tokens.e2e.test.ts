@@ -112,6 +112,26 @@ describe("POST /dev/token", () => {
   });
 });
 
+describe("npm run token", () => {
+  test("prints one line: the account's access token from the identity at OIDC_ISSUER", async () => {
+    const run = await runScript("scripts/token.ts", ["m-1"], { OIDC_ISSUER: identity.url });
+    expect(run.code).toBe(0);
+    expect(run.out.endsWith("\n")).toBe(true);
+    expect(run.out.trimEnd().split("\n")).toHaveLength(1);
+    expect(await verify(run.out.trim())).toMatchObject({ sub: "m-1", roles: ["manager"] });
+  });
+
+  test("says what is wrong, on stderr, when the account is unknown or identity is away", async () => {
+    const unknown = await runScript("scripts/token.ts", ["nobody"], { OIDC_ISSUER: identity.url });
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toBe("");
+    expect(unknown.err).toContain("No account nobody");
+    const away = await runScript("scripts/token.ts", ["c-1"], { OIDC_ISSUER: "http://127.0.0.1:9" });
+    expect(away.code).toBe(1);
+    expect(away.err).toContain("is npm start running?");
+  });
+});
+
 describe("restarts", () => {
   test("a token issued before a restart still verifies after it: the same key signs", async () => {
     const before = await devToken(identity.url, "c-1");

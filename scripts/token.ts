@@ -1,0 +1,39 @@
+/**
+ * `npm run token -- <account> [role ...]`: prints one line, an access token for that account
+ * from the identity at OIDC_ISSUER (its POST /dev/token, which exists only outside
+ * production), for httpie or curl:
+ *
+ *   http -A bearer -a "$(npm run -s token -- c-1)" :8088/mypages
+ *
+ * Roles are used only when the account is a `load-N` one that does not exist yet.
+ */
+import { z } from "zod";
+import { httpUrl } from "@rentalnang/shared/config/fields";
+import { loadConfig } from "@rentalnang/shared/config/load-config";
+import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
+import { localUrl } from "@rentalnang/shared/topology/topology";
+
+const { OIDC_ISSUER: issuer } = configOrExit(() => loadConfig(z.object({ OIDC_ISSUER: httpUrl(localUrl("identity")) })));
+const [account, ...roles] = process.argv.slice(2);
+if (!account) fail("usage: npm run token -- <account> [role ...]   (demo accounts: c-1, c-2, m-1, o-1)");
+
+let res: Response;
+try {
+  res = await fetch(`${issuer}/dev/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ account, ...(roles.length > 0 ? { roles } : {}) }),
+    signal: AbortSignal.timeout(5_000),
+  });
+} catch (error) {
+  fail(`identity at ${issuer} did not answer (${error instanceof Error ? error.message : error}); is npm start running?`);
+}
+const body = (await res.json().catch(() => undefined)) as { access_token?: string; detail?: string } | undefined;
+if (res.status === 404 && !body?.detail) fail(`identity at ${issuer} has no POST /dev/token: it runs with NODE_ENV=production`);
+if (!res.ok || !body?.access_token) fail(`identity at ${issuer} answered ${res.status}: ${body?.detail ?? "no token"}`);
+console.log(body.access_token);
+
+function fail(message: string): never {
+  console.error(`token: ${message}`);
+  process.exit(1);
+}
