@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dir, "../../..");
 describe("the topology", () => {
   test("declares every process under workers/, and each has a main.ts", () => {
     const dirs = readdirSync(join(ROOT, "workers")).sort();
-    expect([...workerNames, "gateway"].sort()).toEqual(dirs);
+    expect([...workerNames, "gateway", "identity"].sort()).toEqual(dirs);
     for (const name of dirs) expect(existsSync(join(ROOT, "workers", name, "src", "main.ts"))).toBe(true);
   });
 
@@ -27,9 +27,10 @@ describe("the topology", () => {
     expect(unpublished).toEqual([]);
   });
 
-  test("calls only workers, and starts each process after the ones it calls", () => {
+  test("calls only workers, and starts identity first and each process after the ones it calls", () => {
     const order = startOrder();
-    expect(order).toHaveLength(workerNames.length + 1);
+    expect(order).toHaveLength(workerNames.length + 2);
+    expect(order[0]).toBe("identity");
     for (const name of order) {
       for (const callee of callsOf(name)) {
         expect(workerNames).toContain(callee);
