@@ -1,3 +1,4 @@
+import { LAB_MODE } from "@rentalnang/shared/auth/authentication-from-config";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
@@ -36,6 +37,7 @@ function describingDeps(worker: string): never {
     metrics: new Metrics(worker),
     queues: [],
     board: {},
+    auth: LAB_MODE,
   };
   const unused = (name: string) =>
     new Proxy({}, {

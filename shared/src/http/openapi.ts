@@ -20,6 +20,15 @@ export const problem = (description: string) => ({
   description,
 });
 
+/**
+ * The answers of a route behind `authenticate`: no valid token, or a role that may not.
+ * `forbidden` says who may, as the route's description.
+ */
+export const accessProblems = (forbidden: string) => ({
+  401: problem("No valid access token (header WWW-Authenticate: Bearer says why)"),
+  403: problem(forbidden),
+});
+
 /** A JSON response for `createRoute({ responses })`. */
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },

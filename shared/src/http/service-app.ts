@@ -12,6 +12,9 @@ import { onError, problemJson, ValidationFailed } from "./problem.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** The OpenAPI security scheme every described operation requires: an access token (JWT). */
+export const BEARER_SCHEME = "bearerAuth";
+
 export type AppEnv = { Variables: { requestId: string } };
 
 /**
@@ -81,6 +84,13 @@ export function createServiceApp(name: string, { logger, health, metrics }: Serv
   );
   health.routes(app);
   metrics.routes(app);
-  app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: `rentalnang ${name}`, version: "1.0.0" } });
+  // Every operation described here needs a bearer token: the routes above (health, metrics,
+  // this document) are not described, and the worker's app authenticates after them.
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: `rentalnang ${name}`, version: "1.0.0" },
+    security: [{ [BEARER_SCHEME]: [] }],
+  });
   return app;
 }
