@@ -28,6 +28,8 @@ export const RentalCancelled = z.object({
   customerId: z.string().nullable(),
   paymentId: z.number().int().positive().nullable(),
   reason: CancelReason,
+  /** Who cancelled (a customer, or a manager), when someone did: absent for the saga's own cancels, in lab mode and in events written before it existed. */
+  cancelledBy: z.string().optional(),
 });
 export type RentalCancelled = z.infer<typeof RentalCancelled>;
 
@@ -58,6 +60,8 @@ export type ConfirmationRequested = z.infer<typeof ConfirmationRequested>;
 export const ReservationConfirmed = z.object({
   deliveryId: z.number().int().positive(),
   rentalId,
+  /** The manager who confirmed: absent in lab mode and in events written before it existed. */
+  confirmedBy: z.string().optional(),
 });
 export type ReservationConfirmed = z.infer<typeof ReservationConfirmed>;
 

@@ -1,8 +1,15 @@
+import { authenticate, type AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/authenticate";
 import { createServiceApp, type ServiceFrame } from "@rentalnang/shared/http/service-app";
 import { paymentsRouter, type PaymentsDeps } from "./payments/payments.handlers.ts";
 
-export interface AppDeps extends ServiceFrame, PaymentsDeps {}
+export interface AppDeps extends ServiceFrame, PaymentsDeps {
+  /** How callers are known: the issuer's tokens, or the lab mode (AUTH=off). */
+  auth: AuthenticateOptions;
+}
 
+/** The frame's open routes (health, metrics, /openapi.json), then every payment route behind a token. */
 export function createApp(deps: AppDeps) {
-  return createServiceApp("payment", deps).route("/", paymentsRouter(deps));
+  const app = createServiceApp("payment", deps);
+  app.use(authenticate(deps.auth));
+  return app.route("/", paymentsRouter(deps));
 }

@@ -1,3 +1,4 @@
+import { authenticationFrom } from "@rentalnang/shared/auth/authentication-from-config";
 import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { createApp } from "./app.ts";
 import { readConfig } from "./config.ts";
@@ -18,7 +19,7 @@ await runWorker({
       db, limit: config.PAYMENT_LIMIT, ratePerHour: config.RATE_PER_HOUR, publishSoon, delayMs: config.FAULT_PAYMENT_DELAY_MS,
     });
     return {
-      app: createApp({ db, useCases, health, logger, metrics }),
+      app: createApp({ db, useCases, health, logger, metrics, auth: authenticationFrom(config), callers: config.PAYMENT_CALLERS }),
       ...createEventHandler({ db, publishSoon }),
     };
   },

@@ -26,4 +26,10 @@ export const migrations: Migration[] = [
     ],
   },
   deadLetterMigration(3),
+  {
+    version: 4,
+    name: "the window a payment pays for",
+    // Null for charges taken before callers sent it (v1 callers, lab mode).
+    statements: ["ALTER TABLE payments ADD COLUMN start_at TEXT", "ALTER TABLE payments ADD COLUMN end_at TEXT"],
+  },
 ];

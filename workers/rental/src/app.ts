@@ -1,11 +1,18 @@
+import type { AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/authenticate";
+import { authenticate } from "@rentalnang/shared/auth/authenticate/authenticate";
 import type { Database } from "@rentalnang/shared/db/database";
 import { createServiceApp, type ServiceFrame } from "@rentalnang/shared/http/service-app";
 import { rentalsRouter, type RentalsDeps } from "./rentals/rentals.handlers.ts";
 
 export interface AppDeps extends ServiceFrame, RentalsDeps {
   db: Database;
+  /** How callers are known: the issuer's tokens, or the lab mode (AUTH=off). */
+  auth: AuthenticateOptions;
 }
 
+/** The frame's open routes (health, metrics, /openapi.json), then every rental route behind a token. */
 export function createApp(deps: AppDeps) {
-  return createServiceApp("rental", deps).route("/", rentalsRouter(deps));
+  const app = createServiceApp("rental", deps);
+  app.use(authenticate(deps.auth));
+  return app.route("/", rentalsRouter(deps));
 }

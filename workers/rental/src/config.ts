@@ -1,12 +1,23 @@
 import { z } from "zod";
-import { drainRules, httpUrls, positiveInt, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
+import { authFields, authRules, drainRules, httpUrls, positiveInt, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { DEFAULT_RATE_PER_HOUR } from "@rentalnang/shared/domain/tariff";
 import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
 
+/**
+ * The development secret of the `rental` client at the identity process (workers/identity's
+ * own development default), so that `npm start` works with no setup. It is public: production
+ * refuses it.
+ */
+export const DEV_CLIENT_SECRET = "rental-development-secret";
+
 /** rental's environment; the keys are the variable names (README.md, 'Configuration'). */
 const Fields = z.object({
   ...workerFields("rental", portOf("rental")),
+  ...authFields,
+  /** rental's own client at the issuer: its client-credentials token is what payment accepts charges from. */
+  OIDC_CLIENT_ID: z.string().min(1, "must not be empty").default("rental"),
+  OIDC_CLIENT_SECRET: z.string().min(1, "must not be empty").default(DEV_CLIENT_SECRET),
   /** payment's URL, or its replicas' URLs separated by commas (asked in turn). */
   PAYMENT_URL: httpUrls(localUrl("payment")),
   PAYMENT_TIMEOUT_MS: positiveInt(2_000),
@@ -33,6 +44,12 @@ const Fields = z.object({
 
 const rules: ConfigRule<z.infer<typeof Fields>>[] = [
   ...drainRules,
+  ...authRules,
+  {
+    key: "OIDC_CLIENT_SECRET",
+    holds: (env) => env.NODE_ENV !== "production" || env.OIDC_CLIENT_SECRET !== DEV_CLIENT_SECRET,
+    message: () => "must be set to rental's own client secret when NODE_ENV=production (the development default is public)",
+  },
   {
     key: "STALE_PAYMENT_AFTER_MS",
     holds: (env) => env.STALE_PAYMENT_AFTER_MS === undefined || env.STALE_PAYMENT_AFTER_MS > env.PAYMENT_TIMEOUT_MS,

@@ -1,3 +1,5 @@
+import { authenticationFrom } from "@rentalnang/shared/auth/authentication-from-config";
+import { createClientCredentials } from "@rentalnang/shared/auth/client-credentials";
 import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { createApp } from "./app.ts";
 import { readConfig } from "./config.ts";
@@ -12,6 +14,10 @@ const STALE_AFTER_TIMEOUTS = 3;
 const STALE_MIN_MS = 5_000;
 
 const config = configOrExit(() => readConfig());
+// rental's own token for payment, cached until shortly before it expires; none in lab mode.
+const identity = config.AUTH === "on"
+  ? createClientCredentials({ issuer: config.OIDC_ISSUER, clientId: config.OIDC_CLIENT_ID, clientSecret: config.OIDC_CLIENT_SECRET })
+  : undefined;
 const staleAfterMs = config.STALE_PAYMENT_AFTER_MS ?? Math.max(STALE_MIN_MS, STALE_AFTER_TIMEOUTS * config.PAYMENT_TIMEOUT_MS);
 
 await runWorker({
@@ -28,6 +34,7 @@ await runWorker({
       breakerThreshold: config.PAYMENT_BREAKER_THRESHOLD,
       halfOpenAfterMs: config.PAYMENT_BREAKER_HALF_OPEN_MS,
       logger,
+      ...(identity ? { token: () => identity.token() } : {}),
       observe: (outcome, seconds) => paymentCalls.observe({ outcome }, seconds),
     });
     metrics.gauge("payment_circuit_open", "1 while the payment circuit is open or half-open", (set) => set(payment.circuit === "closed" ? 0 : 1));
@@ -37,7 +44,7 @@ await runWorker({
       idempotencyKeyTtlMs: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600 * 1000,
     });
     return {
-      app: createApp({ db, useCases, health, logger, metrics }),
+      app: createApp({ db, useCases, health, logger, metrics, auth: authenticationFrom(config) }),
       ...createEventHandler({ db, logger }),
       // Reported, not required: rental stays ready while payment is down (it answers 503 fast).
       checks: { paymentCircuit: async () => ({ circuit: payment.circuit }) },

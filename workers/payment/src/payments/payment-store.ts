@@ -13,6 +13,8 @@ function rowToPayment(r: Row): Payment {
     rentHour: Number(r.rent_hour),
     carId: r.car_id === null ? null : String(r.car_id),
     customerId: r.customer_id === null ? null : String(r.customer_id),
+    startAt: r.start_at === null ? null : String(r.start_at),
+    endAt: r.end_at === null ? null : String(r.end_at),
     status: String(r.status) as PaymentStatus,
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
@@ -43,9 +45,9 @@ export async function recordCancelledRental(db: Executor, rentalId: number, reas
 
 export async function insertPayment(db: Executor, cmd: ChargeCommand, status: PaymentStatus, now: string): Promise<Payment> {
   const r = await db.execute({
-    sql: `INSERT INTO payments (rental_id, amount, rent_hour, car_id, customer_id, status, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    args: [cmd.rentalId, cmd.amount, cmd.rentHour, cmd.carId, cmd.customerId, status, now, now],
+    sql: `INSERT INTO payments (rental_id, amount, rent_hour, car_id, customer_id, start_at, end_at, status, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    args: [cmd.rentalId, cmd.amount, cmd.rentHour, cmd.carId, cmd.customerId, cmd.startAt, cmd.endAt, status, now, now],
   });
   return rowToPayment(r.rows[0]!);
 }
@@ -54,9 +56,11 @@ export async function savePayment(db: Executor, p: Payment) {
   await db.execute({ sql: "UPDATE payments SET status = ?, updated_at = ? WHERE id = ?", args: [p.status, p.updatedAt, p.id] });
 }
 
-export async function listPayments(db: Database, f: { rentalId?: number; before?: number; limit: number }): Promise<Payment[]> {
+export async function listPayments(
+  db: Database, f: { rentalId?: number; customerId?: string | undefined; before?: number; limit: number },
+): Promise<Payment[]> {
   const r = await db.execute(pageQuery({
-    from: "SELECT * FROM payments", idColumn: "id", equal: { rental_id: f.rentalId }, before: f.before, limit: f.limit,
+    from: "SELECT * FROM payments", idColumn: "id", equal: { rental_id: f.rentalId, customer_id: f.customerId }, before: f.before, limit: f.limit,
   }));
   return r.rows.map(rowToPayment);
 }

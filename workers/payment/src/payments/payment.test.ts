@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { decideCharge, refund, type ChargeCommand, type Payment } from "./payment.ts";
 
-const cmd: ChargeCommand = { rentalId: 1, rentHour: 3, amount: 3000, carId: "aaa", customerId: null };
+const cmd: ChargeCommand = { rentalId: 1, rentHour: 3, amount: 3000, carId: "aaa", customerId: null, startAt: null, endAt: null };
 const T = "2026-01-01T00:00:00.000Z";
 const payment = (status: Payment["status"]): Payment => ({
-  id: 7, rentalId: 1, amount: 3000, rentHour: 3, carId: "aaa", customerId: null, status, createdAt: T, updatedAt: T,
+  id: 7, rentalId: 1, amount: 3000, rentHour: 3, carId: "aaa", customerId: null, startAt: null, endAt: null, status, createdAt: T, updatedAt: T,
 });
 
 describe("payment rules", () => {

@@ -16,6 +16,9 @@ export interface Payment {
   rentHour: number;
   carId: string | null;
   customerId: string | null;
+  /** The window paid for, [startAt, endAt); null when the caller did not say (v1). */
+  startAt: string | null;
+  endAt: string | null;
   status: PaymentStatus;
   createdAt: string;
   updatedAt: string;
@@ -27,6 +30,8 @@ export interface ChargeCommand {
   amount: number;
   carId: string | null;
   customerId: string | null;
+  startAt: string | null;
+  endAt: string | null;
 }
 
 export type ChargeDecision =

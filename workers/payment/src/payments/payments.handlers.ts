@@ -1,7 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { principalOf } from "@rentalnang/shared/auth/authenticate/authenticate";
+import { Forbidden } from "@rentalnang/shared/auth/errors";
+import type { Principal } from "@rentalnang/shared/auth/principal";
+import { assertRole } from "@rentalnang/shared/auth/require-role/require-role";
+import { listedCustomer, maySee } from "@rentalnang/shared/auth/row-access";
 import type { Database } from "@rentalnang/shared/db/database";
 import { toPage } from "@rentalnang/shared/http/pagination";
-import { Conflict, HttpProblem, NotFound } from "@rentalnang/shared/http/problem";
+import { Conflict, HttpProblem, NotFound, ValidationFailed } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
 import type { ChargePayment } from "./charge-payment.ts";
 import { present } from "./payment-resource.ts";
@@ -11,14 +16,36 @@ import * as routes from "./payments.routes.ts";
 export interface PaymentsDeps {
   db: Database;
   useCases: { chargePayment: ChargePayment };
+  /** Client ids whose own tokens may charge (PAYMENT_CALLERS). */
+  callers: readonly string[];
 }
 
 type Handler<R extends "charge" | "getOne" | "list"> = RouteHandler<(typeof routes)[R], AppEnv>;
 
-const charge = ({ useCases }: PaymentsDeps): Handler<"charge"> => async (c) => {
+/**
+ * Charges come from a service's own identity only (a client-credentials token, its subject
+ * the client itself), and only from the clients named; a person's token never charges.
+ */
+function assertCaller(who: Principal, callers: readonly string[]): void {
+  if (who.anonymous) return;
+  const isClient = who.clientId !== undefined && who.subject === who.clientId;
+  if (!isClient || !callers.includes(who.clientId!)) throw new Forbidden("Only the rental service's own client identity may charge.");
+}
+
+/** A caller with a token speaks the current contract: the amount and the window are its to say. */
+function assertWindowGiven(who: Principal, body: { amount?: number; startAt?: string; endAt?: string }): void {
+  if (who.anonymous) return;
+  const missing = (["amount", "startAt", "endAt"] as const).filter((field) => body[field] === undefined);
+  if (missing.length > 0) throw new ValidationFailed(missing.map((path) => ({ path, message: "is required" })));
+}
+
+const charge = ({ useCases, callers }: PaymentsDeps): Handler<"charge"> => async (c) => {
+  const who = principalOf(c);
+  assertCaller(who, callers);
   const body = c.req.valid("json");
+  assertWindowGiven(who, body);
   const result = await useCases.chargePayment(
-    { ...body, carId: body.carId ?? null, customerId: body.customerId ?? null },
+    { ...body, carId: body.carId ?? null, customerId: body.customerId ?? null, startAt: body.startAt ?? null, endAt: body.endAt ?? null },
     { correlationId: c.get("requestId") },
   );
   switch (result.kind) {
@@ -39,15 +66,19 @@ const charge = ({ useCases }: PaymentsDeps): Handler<"charge"> => async (c) => {
 };
 
 const getOne = ({ db }: PaymentsDeps): Handler<"getOne"> => async (c) => {
+  const who = principalOf(c);
+  assertRole(who, "customer", "manager", "operator");
   const { id } = c.req.valid("param");
   const payment = await findPayment(db, id);
-  if (!payment) throw new NotFound(`There is no payment ${id}.`);
+  if (!payment || !maySee(who, payment.customerId)) throw new NotFound(`There is no payment ${id}.`);
   return c.json(present(payment), 200);
 };
 
 const list = ({ db }: PaymentsDeps): Handler<"list"> => async (c) => {
+  const who = principalOf(c);
+  assertRole(who, "customer", "manager", "operator");
   const q = c.req.valid("query");
-  const rows = await listPayments(db, { rentalId: q.rentalId, before: q.cursor, limit: q.limit });
+  const rows = await listPayments(db, { rentalId: q.rentalId, customerId: listedCustomer(who, undefined), before: q.cursor, limit: q.limit });
   return c.json(toPage(rows, q.limit, present), 200);
 };
 

@@ -22,6 +22,9 @@ export interface ChargeRequest {
   amount: number;
   carId: string;
   customerId: string | null;
+  /** The window the charge pays for (ISO 8601), [startAt, endAt). */
+  startAt: string;
+  endAt: string;
 }
 
 /** What rental needs from payment; tests pass a real server or a function of their own. */
@@ -40,6 +43,8 @@ export interface PaymentClientOptions {
   breakerThreshold: number;
   halfOpenAfterMs: number;
   logger: Logger;
+  /** rental's own access token for payment (client credentials); without it calls carry none (lab mode). */
+  token?: () => Promise<string>;
   /** Told each call's outcome and duration (for metrics). */
   observe?: (outcome: PaymentOutcome["kind"], seconds: number) => void;
 }
@@ -117,10 +122,13 @@ function failureDetail(error: unknown, timeoutMs: number): string {
 /** One POST /payments, its answer as an outcome; a 5xx or a transport error throws for the breaker. */
 async function callPayment(o: PaymentClientOptions & { baseUrl: string }, request: ChargeRequest, requestId: string, signal: AbortSignal): Promise<PaymentOutcome> {
   let res: Response;
+  const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": requestId };
+  // An identity that cannot be reached makes payment unreachable too: the breaker counts it.
+  if (o.token) headers.authorization = `Bearer ${await o.token()}`;
   try {
     res = await fetch(`${o.baseUrl}/payments`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-request-id": requestId },
+      headers,
       body: JSON.stringify(request),
       signal,
     });

@@ -5,6 +5,7 @@ import { migrate } from "@rentalnang/shared/db/migrate";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
+import { LAB_MODE } from "@rentalnang/shared/auth/authentication-from-config";
 import { createApp } from "../app.ts";
 import { migrations } from "../migrations.ts";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
@@ -43,7 +44,7 @@ beforeEach(async () => {
   const useCases = createRentalUseCases({
     db, payment, ratePerHour: 1000, publishSoon: () => {}, logger, bus: { pressure, backlogLimit: LIMIT },
   });
-  app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("rental-test") });
+  app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("rental-test"), auth: LAB_MODE });
 });
 
 afterEach(() => db.close());

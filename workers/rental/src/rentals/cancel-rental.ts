@@ -15,16 +15,19 @@ export interface CancelRentalDeps {
   now: () => string;
 }
 
-/** The customer cancels: the rental is deleted and RentalCancelled undoes the rest of the saga. */
+/**
+ * The customer (or a manager) cancels: the rental is deleted and RentalCancelled, naming who
+ * cancelled (`actor`, unknown in lab mode), undoes the rest of the saga.
+ */
 export function createCancelRental(deps: CancelRentalDeps) {
-  return async function cancelRental(id: number, cause: Cause): Promise<CancelResult> {
+  return async function cancelRental(id: number, cause: Cause, actor?: string): Promise<CancelResult> {
     const result = await deps.db.write(async (tx): Promise<CancelResult> => {
       const rental = await findRental(tx, id);
       if (!rental || rental.deletedAt) return { kind: "not-found" };
       try {
         const decision = cancelByCustomer(rental, deps.now());
         await saveRental(tx, decision.rental);
-        await appendToOutbox(tx, toEnvelopes(decision.events, cause));
+        await appendToOutbox(tx, toEnvelopes(decision.events, cause, actor));
         return { kind: "cancelled", rental: decision.rental };
       } catch (error) {
         if (error instanceof CannotCancel) return { kind: "not-cancellable", rental, reason: error.message };

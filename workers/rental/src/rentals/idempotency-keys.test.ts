@@ -5,6 +5,7 @@ import { createRetention } from "@rentalnang/shared/db/retention";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
+import { LAB_MODE } from "@rentalnang/shared/auth/authentication-from-config";
 import { createApp } from "../app.ts";
 import { migrations } from "../migrations.ts";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
@@ -38,7 +39,7 @@ async function start(database: Database) {
     now: () => new Date(clock).toISOString(),
     idempotencyKeyTtlMs: TTL_HOURS * HOUR_MS,
   });
-  app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("rental-test") });
+  app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("rental-test"), auth: LAB_MODE });
 }
 
 afterEach(() => db.close());

@@ -5,8 +5,8 @@ import type { RentalEvent } from "./rental.ts";
 
 export const SOURCE = "rental";
 
-/** The rules' events as envelopes for the outbox. */
-export function toEnvelopes(events: RentalEvent[], cause: Cause): Envelope[] {
+/** The rules' events as envelopes for the outbox; `actor` is who cancelled, when someone did. */
+export function toEnvelopes(events: RentalEvent[], cause: Cause, actor?: string): Envelope[] {
   return events.map((e) => {
     const r = e.rental;
     const common = { rentalId: r.id, carId: r.carId, rentHour: r.rentHour, price: r.price, customerId: r.customerId };
@@ -16,7 +16,7 @@ export function toEnvelopes(events: RentalEvent[], cause: Cause): Envelope[] {
         return envelopeFor({ type: e.type, version: currentVersion.Rented, aggregateId: String(r.id), data }, SOURCE, cause);
       }
       case "RentalCancelled": {
-        const data: RentalCancelled = { ...common, paymentId: r.paymentId, reason: r.cancelReason! };
+        const data: RentalCancelled = { ...common, paymentId: r.paymentId, reason: r.cancelReason!, ...(actor ? { cancelledBy: actor } : {}) };
         return envelopeFor({ type: e.type, version: currentVersion.RentalCancelled, aggregateId: String(r.id), data }, SOURCE, cause);
       }
       default: {

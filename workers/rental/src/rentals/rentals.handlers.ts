@@ -3,6 +3,9 @@ import type { Database } from "@rentalnang/shared/db/database";
 import { toPage } from "@rentalnang/shared/http/pagination";
 import { Conflict, HttpProblem, NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
+import { principalOf } from "@rentalnang/shared/auth/authenticate/authenticate";
+import { assertRole } from "@rentalnang/shared/auth/require-role/require-role";
+import { actingCustomer, actorOf, listedCustomer, maySee } from "@rentalnang/shared/auth/row-access";
 import type { CancelRental } from "./cancel-rental.ts";
 import type { Answered, ReserveIdempotently } from "./idempotent-reservation.ts";
 import { present } from "./rental-resource.ts";
@@ -19,14 +22,17 @@ export interface RentalsDeps {
 type Handler<R extends "reserve" | "getOne" | "list" | "cancel"> = RouteHandler<(typeof routes)[R], AppEnv>;
 
 const reserve = ({ useCases }: RentalsDeps): Handler<"reserve"> => async (c) => {
+  const who = principalOf(c);
+  assertRole(who, "customer");
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
-  const input = { carId: body.carId, rentHour: body.rentHour, customerId: body.customerId ?? null };
+  const input = { carId: body.carId, rentHour: body.rentHour, customerId: actingCustomer(who, body.customerId ?? null) };
   const cause = { correlationId: c.get("requestId") };
   let answered: Answered | Busy;
   if (key) {
-    // Keys are the customer's own: the body's customerId names whose they are.
-    answered = await useCases.reserveIdempotently(input.customerId, key, input, cause);
+    // Keys are the caller's own: two customers may pick the same key. In lab mode nobody is
+    // known, and the body's customerId names whose they are.
+    answered = await useCases.reserveIdempotently(who.anonymous ? input.customerId : who.subject, key, input, cause);
   } else {
     const result = await useCases.reserveRental(input, cause);
     if (result.kind === "duplicate") throw new Error("a reservation without a key cannot be a duplicate");
@@ -59,21 +65,31 @@ const busyProblem = (busy: Busy) =>
   );
 
 const getOne = ({ db }: RentalsDeps): Handler<"getOne"> => async (c) => {
+  const who = principalOf(c);
+  assertRole(who, "customer", "manager", "operator");
   const { id } = c.req.valid("param");
   const rental = await findRental(db, id);
-  if (!rental || rental.deletedAt) throw new NotFound(`There is no rental ${id}.`);
+  if (!rental || rental.deletedAt || !maySee(who, rental.customerId)) throw new NotFound(`There is no rental ${id}.`);
   return c.json(present(rental), 200);
 };
 
 const list = ({ db }: RentalsDeps): Handler<"list"> => async (c) => {
+  const who = principalOf(c);
+  assertRole(who, "customer", "manager", "operator");
   const q = c.req.valid("query");
-  const rows = await listRentals(db, { customerId: q.customerId, status: q.status, before: q.cursor, limit: q.limit });
+  const customerId = listedCustomer(who, q.customerId);
+  const rows = await listRentals(db, { customerId, status: q.status, before: q.cursor, limit: q.limit });
   return c.json(toPage(rows, q.limit, present), 200);
 };
 
-const cancel = ({ useCases }: RentalsDeps): Handler<"cancel"> => async (c) => {
+const cancel = ({ db, useCases }: RentalsDeps): Handler<"cancel"> => async (c) => {
+  const who = principalOf(c);
+  assertRole(who, "customer", "manager");
   const { id } = c.req.valid("param");
-  const result = await useCases.cancelRental(id, { correlationId: c.get("requestId") });
+  // A customer may cancel only their own; someone else's is as unknown to them as a missing one.
+  const rental = await findRental(db, id);
+  if (rental && !who.roles.includes("manager") && !maySee(who, rental.customerId)) throw new NotFound(`There is no rental ${id}.`);
+  const result = await useCases.cancelRental(id, { correlationId: c.get("requestId") }, actorOf(who));
   switch (result.kind) {
     case "cancelled":
       return c.body(null, 204);

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { RENT_HOURS } from "@rentalnang/shared/domain/tariff";
 import { intLike } from "@rentalnang/shared/http/integers";
-import { idParams, jsonBody, jsonContent, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
+import { accessProblems, idParams, jsonBody, jsonContent, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import { PageQuery } from "@rentalnang/shared/http/pagination";
 import { RentalResource, RentalStatus } from "./rental-resource.ts";
 
@@ -31,6 +31,7 @@ export const reserve = createRoute({
   responses: {
     201: jsonContent(RentalResource, "Reserved and paid"),
     400: problem("Bad input"),
+    ...accessProblems("Not a customer, or the body's customerId is not the token's subject"),
     402: problem("Payment declined; the rental is kept as Cancelled (payment-declined)"),
     409: problem("A request with the same Idempotency-Key is in progress"),
     422: problem("The Idempotency-Key was used with another body"),
@@ -46,28 +47,34 @@ export const getOne = createRoute({
   path: "/rentals/{id}",
   summary: "One rental",
   request: { params: IdParams },
-  responses: { 200: jsonContent(RentalResource, "The rental"), 404: problem("Unknown or deleted") },
+  responses: {
+    200: jsonContent(RentalResource, "The rental"),
+    ...accessProblems("No role that may read rentals"),
+    404: problem("Unknown, deleted, or another customer's"),
+  },
 });
 
 export const list = createRoute({
   method: "get",
   path: "/rentals",
-  summary: "Rentals, newest first",
+  summary: "Rentals, newest first: a customer's own only (customerId is then theirs), every one for managers and operators",
   request: { query: z.object({ customerId: optionalQuery(CustomerId), status: optionalQuery(RentalStatus), ...PageQuery }) },
   responses: {
     200: jsonContent(pageOf(RentalResource), "A page of rentals"),
     400: problem("Bad filter, limit or cursor"),
+    ...accessProblems("No role that may read rentals"),
   },
 });
 
 export const cancel = createRoute({
   method: "delete",
   path: "/rentals/{id}",
-  summary: "The customer cancels: the rental is deleted, its payment refunded, its confirmation cancelled",
+  summary: "The customer (or a manager) cancels: the rental is deleted, its payment refunded, its confirmation cancelled",
   request: { params: IdParams },
   responses: {
     204: { description: "Cancelled and deleted" },
-    404: problem("Unknown or already deleted"),
+    ...accessProblems("Neither a customer nor a manager"),
+    404: problem("Unknown, already deleted, or another customer's"),
     409: problem("Not cancellable in its state (payment pending or already cancelled)"),
   },
 });

@@ -81,6 +81,14 @@ export interface ReserveRentalDeps {
 
 class Duplicate extends Error {}
 
+const HOUR_MS = 3600 * 1000;
+
+/** The hours a rental pays for: from its creation, until reservations carry a window of their own. */
+function windowOf(rental: Rental): { startAt: string; endAt: string } {
+  const start = Date.parse(rental.createdAt);
+  return { startAt: new Date(start).toISOString(), endAt: new Date(start + rental.rentHour * HOUR_MS).toISOString() };
+}
+
 /**
  * The reservation saga's first steps, as rental runs them: record the rental as pending,
  * call payment synchronously, and settle with the outcome, each state change committed with
@@ -122,7 +130,7 @@ export function createReserveRental(deps: ReserveRentalDeps) {
     });
     if (!created) return { kind: "duplicate" };
     const outcome = await deps.payment.charge(
-      { rentalId: created.id, rentHour: created.rentHour, amount: created.price, carId: created.carId, customerId: created.customerId },
+      { rentalId: created.id, rentHour: created.rentHour, amount: created.price, carId: created.carId, customerId: created.customerId, ...windowOf(created) },
       cause.correlationId,
     );
     return settle(created, outcome, cause, hooks);
