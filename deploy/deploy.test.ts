@@ -195,10 +195,10 @@ describe("the rules report what they guard against", () => {
 
     test("a variable the worker does not know, or a value it refuses", () => {
       const objects = overlay("prod");
-      container(objects, "Deployment", "rental").env = [
+      container(objects, "Deployment", "rental").env.push(
         { name: "PAYMNET_URL", value: "http://payment:8082" },
         { name: "PAYMENT_TIMEOUT_MS", value: "soon" },
-      ];
+      );
       const violations = workerEnvRule(objects);
       expect(violations).toHaveLength(2);
       expect(violations[0]).toBe("Deployment/rental container rental: sets PAYMNET_URL, unknown to workers/rental/src/config.ts");

@@ -1,4 +1,5 @@
-import { workerNamed, workerOfCommand } from "./workers.ts";
+import { SECRET_NAME } from "./secret-rules.ts";
+import { workerNamed, workerOfCommand, type WorkerSpec } from "./workers.ts";
 
 /**
  * Rules for the fly.io app configs (fly.toml and fly/*.toml: one app per process), each a
@@ -56,6 +57,24 @@ export function flyKnownKeysRule({ file, config }: FlyApp): string[] {
   );
 }
 
+/**
+ * The process's config read from `[env]` plus the secrets it demands, which `fly secrets set`
+ * gives it and no file shows: each credential-named variable the config refuses to go
+ * without stands for a secret set on the app, and gets a placeholder.
+ */
+export function readWithSecrets(worker: WorkerSpec, env: Record<string, string>): Readonly<Record<string, unknown>> {
+  const withSecrets = { ...env };
+  for (;;) {
+    try {
+      return worker.readConfig(withSecrets);
+    } catch (error) {
+      const variable = /^([A-Z][A-Z0-9_]*):/.exec((error as Error).message)?.[1];
+      if (!variable || variable in withSecrets || !SECRET_NAME.test(variable) || !worker.keys.includes(variable)) throw error;
+      withSecrets[variable] = `from-fly-secrets.${variable}`;
+    }
+  }
+}
+
 /** Seconds in a fly duration: 30, "30", "30s", "1m". */
 export function flySeconds(value: unknown): number | undefined {
   if (typeof value === "number") return value;
@@ -81,11 +100,11 @@ export function flyWorkerRule({ file, config }: FlyApp, servedPaths: Set<string>
   const env = Object.fromEntries(Object.entries(table(config.env)).map(([k, val]) => [k, String(val)]));
   const unknown = Object.keys(env).filter((k) => !worker.keys.includes(k));
   if (unknown.length) v.push(`${file}: [env] sets ${unknown.join(", ")}, unknown to workers/${worker.name}/src/config.ts`);
-  const secretLike = Object.keys(env).filter((k) => /PASSWORD|SECRET|TOKEN|BOARD_USER/i.test(k));
+  const secretLike = Object.keys(env).filter((k) => SECRET_NAME.test(k) || k === "BOARD_USER");
   if (secretLike.length) v.push(`${file}: [env] holds ${secretLike.join(", ")}; use fly secrets set`);
   let parsed: Readonly<Record<string, unknown>> | undefined;
   try {
-    parsed = worker.readConfig(env);
+    parsed = readWithSecrets(worker, env);
   } catch (error) {
     v.push(`${file}: ${worker.name} refuses its [env]: ${(error as Error).message}`);
   }

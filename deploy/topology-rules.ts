@@ -1,6 +1,6 @@
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { portOf, urlVariable } from "@rentalnang/shared/topology/topology";
-import type { FlyApp } from "./fly-rules.ts";
+import { readWithSecrets, type FlyApp } from "./fly-rules.ts";
 import { ref, type K8sObject } from "./manifests.ts";
 import { parsedConfig, workerSites } from "./worker-rules.ts";
 import { workerNamed, workerOfCommand, type WorkerSpec } from "./workers.ts";
@@ -99,7 +99,7 @@ export function k8sOneBusRule(objects: K8sObject[]): string[] {
 
 function streamPrefixOf(worker: WorkerSpec, env: Record<string, unknown>): string {
   try {
-    return String(worker.readConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]))).STREAM_PREFIX);
+    return String(readWithSecrets(worker, Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]))).STREAM_PREFIX);
   } catch {
     return "(refused: see the fly rules)";
   }
