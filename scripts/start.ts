@@ -13,7 +13,7 @@ import { prettyFactory } from "pino-pretty";
 import { redisServerArgs } from "@rentalnang/shared/bus/redis-server-args";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
 import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/exit-codes";
-import { startOrder } from "@rentalnang/shared/topology/topology";
+import { isWorker, startOrder, type ProcessName } from "@rentalnang/shared/topology/topology";
 import { redactUrl } from "@rentalnang/shared/config/load-config";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -171,7 +171,8 @@ process.on("exit", () => {
 });
 process.stdout.on("error", () => void stopAll("output closed", 1));
 
-await ensureRedis();
+// The gateway and identity use no Redis: either one alone starts without it.
+if (names.some((name) => isWorker(name as ProcessName))) await ensureRedis();
 for (const name of names) startWorker(name);
 
 async function stopAll(signal: string, exitCode = 0) {

@@ -74,6 +74,6 @@ describe("the launcher", () => {
   test("refuses settings that would be shared by every process", async () => {
     const run = launch([], { PORT: "9000" });
     expect(await run.proc.exited).toBe(1);
-    expect(await run.errors).toContain("PORT would be shared by 5 processes");
+    expect(await run.errors).toContain("PORT would be shared by 6 processes");
   });
 });
