@@ -14,13 +14,15 @@ import type { Passwords } from "./accounts/passwords.ts";
 import { devTokenRouter } from "./dev-token/dev-token.handlers.ts";
 import { fetchHandlerOf } from "./provider/node-bridge.ts";
 import type { AttemptLimiter } from "./sign-in/attempt-limiter.ts";
-import { clientAddress, signInRouter } from "./sign-in/sign-in.handlers.ts";
+import { peerAddress } from "./sign-in/client-address.ts";
+import { signInRouter } from "./sign-in/sign-in.handlers.ts";
 
 export interface AppDeps {
   provider: Provider;
   db: Database;
   passwords: Passwords;
   limits: { account: AttemptLimiter; address: AttemptLimiter };
+  trustProxy: boolean;
   audience: string;
   /** POST /dev/token exists (never in production). */
   devTokens: boolean;
@@ -50,7 +52,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", signInRouter(deps));
   if (deps.devTokens) app.route("/", devTokenRouter(deps));
   const provider = fetchHandlerOf(deps.provider.callback());
-  app.all("*", (c) => provider(c.req.raw, clientAddress(c)));
+  app.all("*", (c) => provider(c.req.raw, peerAddress(c)));
   app.onError(onError(logger));
   return app;
 }

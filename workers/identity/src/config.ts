@@ -31,6 +31,11 @@ const Fields = z.object({
   /** Failed sign-ins allowed per address in SIGN_IN_WINDOW_SECONDS (several people may share one). */
   SIGN_IN_ADDRESS_ATTEMPTS: positiveInt(20),
   SIGN_IN_WINDOW_SECONDS: positiveInt(300),
+  /**
+   * "on" behind a TLS-terminating proxy or ingress: X-Forwarded-Proto/Host make the provider's
+   * URLs, and the last X-Forwarded-For entry is the address the sign-in limits count.
+   */
+  TRUST_PROXY: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("off"),
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,

@@ -39,6 +39,7 @@ const provider = createProvider({
   db,
   logger,
 });
+provider.proxy = config.TRUST_PROXY === "on";
 
 const health = new Health({ database: () => db.ping() });
 const app = createApp({
@@ -49,6 +50,7 @@ const app = createApp({
     account: createAttemptLimiter(config.SIGN_IN_ATTEMPTS, config.SIGN_IN_WINDOW_SECONDS),
     address: createAttemptLimiter(config.SIGN_IN_ADDRESS_ATTEMPTS, config.SIGN_IN_WINDOW_SECONDS),
   },
+  trustProxy: provider.proxy,
   audience: config.OIDC_AUDIENCE,
   devTokens: !production,
   health,

@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { getConnInfo } from "hono/bun";
 import { errors, type InteractionResults, type Provider } from "oidc-provider";
 import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
@@ -7,6 +6,7 @@ import { findAccount } from "../accounts/account-store.ts";
 import type { Passwords } from "../accounts/passwords.ts";
 import { nodeExchange } from "../provider/node-bridge.ts";
 import type { AttemptLimiter } from "./attempt-limiter.ts";
+import { clientAddress, peerAddress } from "./client-address.ts";
 import { errorPage, pageText, signInPage } from "./sign-in-page.ts";
 
 export interface SignInDeps {
@@ -15,29 +15,22 @@ export interface SignInDeps {
   passwords: Passwords;
   /** Failed sign-ins, counted per account and per address (an address may be many people behind one NAT). */
   limits: { account: AttemptLimiter; address: AttemptLimiter };
+  /** Behind a proxy (TRUST_PROXY=on): the address is the one it forwards. */
+  trustProxy: boolean;
   logger: Logger;
 }
 
 const WRONG = "Wrong account or password.";
 
-/** The address the request came from (the peer; unknown when there is no socket, as in app.request()). */
-export function clientAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
-}
-
 /** oidc-provider's interaction helpers read its cookies off a Node request. */
-const interactionOf = (c: Context) => nodeExchange(c.req.raw, undefined, clientAddress(c));
+const interactionOf = (c: Context) => nodeExchange(c.req.raw, undefined, peerAddress(c));
 
 /**
  * The provider's interactions, served by this app: the sign-in page (login prompt), the
  * password check with its attempt limits, and the way out. Consent is never asked
  * (provider/auto-consent.ts).
  */
-export function signInRouter({ provider, db, passwords, limits, logger }: SignInDeps) {
+export function signInRouter({ provider, db, passwords, limits, trustProxy, logger }: SignInDeps) {
   const app = new Hono();
   const finish = async (c: Context, result: InteractionResults) => {
     const { req, res } = interactionOf(c);
@@ -57,7 +50,7 @@ export function signInRouter({ provider, db, passwords, limits, logger }: SignIn
     const form = await c.req.parseBody();
     const account = typeof form.account === "string" ? form.account.trim() : "";
     const password = typeof form.password === "string" ? form.password : "";
-    const address = clientAddress(c) ?? "unknown";
+    const address = clientAddress(c, trustProxy);
     const wait = Math.max(limits.account.retryAfter(account), limits.address.retryAfter(address));
     if (wait > 0) {
       logger.warn({ account, address, wait }, "sign-in refused: too many failed attempts");
