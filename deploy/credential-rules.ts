@@ -97,8 +97,8 @@ export const libsqlAuthRule: Rule = (objects) => {
 };
 
 /**
- * identity holds a secret per client (`<CLIENT>_CLIENT_SECRET`); the process of that name
- * presents the same one as OIDC_CLIENT_SECRET; both come from a Secret.
+ * identity holds a secret per client (`<CLIENT>_CLIENT_SECRET`) from a Secret; the process of
+ * that name, once its config.ts reads OIDC_CLIENT_SECRET, presents the same one.
  */
 export const clientSecretsRule: Rule = (objects) => {
   const { sites } = workerSites(objects);
@@ -109,7 +109,7 @@ export const clientSecretsRule: Rule = (objects) => {
     if (!client) return [];
     const held = identity.env.literal[key];
     if (!isSecretPlaceholder(held)) return [`${identity.where}: ${key} does not come from a Secret`];
-    return sites.filter((s) => s.worker.name === client).flatMap((s) =>
+    return sites.filter((s) => s.worker.name === client && s.worker.keys.includes("OIDC_CLIENT_SECRET")).flatMap((s) =>
       s.env.literal.OIDC_CLIENT_SECRET === held ? [] : [`${s.where}: OIDC_CLIENT_SECRET is not the Secret identity holds as ${key}`]);
   });
 };

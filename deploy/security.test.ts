@@ -24,7 +24,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const credentialRules = {
   "Redis requires a password from a Secret, and every REDIS_URL and KEDA trigger carries it": redisPasswordRule,
   "each libSQL server requires a token signed with its own key, and its worker presents one from a Secret": libsqlAuthRule,
-  "rental and the gateway present the client secrets identity holds, all from one Secret": clientSecretsRule,
+  "identity holds its clients' secrets from a Secret, and rental presents the same one": clientSecretsRule,
   "every Ingress host is served over TLS with a certificate from cert-manager": tlsRule,
   "every process accepts identity's tokens, and the issuer and the public URL are served by the Ingress": issuerRule,
 };
@@ -164,10 +164,14 @@ describe.skipIf(!kubectl)("the credential and edge rules report what they guard 
     ]);
   });
 
-  test("the gateway presenting rental's client secret", () => {
+  test("rental presenting the gateway's client secret, or none", () => {
     const objects = overlay("prod");
-    container(objects, "Deployment", "gateway").env.find((e: any) => e.name === "OIDC_CLIENT_SECRET").valueFrom.secretKeyRef.key = "rental";
-    expect(clientSecretsRule(objects)).toEqual(["Deployment/gateway container gateway: OIDC_CLIENT_SECRET is not the Secret identity holds as GATEWAY_CLIENT_SECRET"]);
+    const secret = container(objects, "Deployment", "rental").env.find((e: any) => e.name === "OIDC_CLIENT_SECRET");
+    secret.valueFrom.secretKeyRef.key = "gateway";
+    const expected = ["Deployment/rental container rental: OIDC_CLIENT_SECRET is not the Secret identity holds as RENTAL_CLIENT_SECRET"];
+    expect(clientSecretsRule(objects)).toEqual(expected);
+    delete secret.valueFrom;
+    expect(clientSecretsRule(objects)).toEqual(expected);
   });
 
   test("an Ingress without tls, a host it does not cover, no issuer", () => {
