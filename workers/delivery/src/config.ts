@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { drainRules, faultSwitch, positiveInt, refuseFaultsInProduction, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
+import { authFields, authRules, drainRules, faultSwitch, positiveInt, refuseFaultsInProduction, withRules, workerFields, type ConfigRule } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { portOf } from "@rentalnang/shared/topology/topology";
 
 /** delivery's environment; the keys are the variable names (README.md, 'Configuration'). */
 const Fields = z.object({
   ...workerFields("delivery", portOf("delivery")),
-  /** Credentials of the queue board at /admin/queues; without both it answers 503. */
+  ...authFields,
+  /** Break-glass credentials of the queue board at /admin/queues (operators otherwise come with a token). */
   BOARD_USER: z.string().min(1).optional(),
   BOARD_PASSWORD: z.string().min(1).optional(),
   /** Attempts of a confirmation-request job before it stays in the failed set. */
@@ -29,6 +30,7 @@ const Fields = z.object({
 
 const rules: ConfigRule<z.infer<typeof Fields>>[] = [
   ...drainRules,
+  ...authRules,
   {
     key: "BOARD_PASSWORD",
     holds: (env) => (env.BOARD_USER === undefined) === (env.BOARD_PASSWORD === undefined),

@@ -1,3 +1,4 @@
+import { authenticationFrom } from "@rentalnang/shared/auth/authentication-from-config";
 import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { queuePrefix } from "@rentalnang/shared/topology/redis-keys";
@@ -36,7 +37,7 @@ await runWorker({
     }, ["state"]);
     return {
       app: createApp({
-        db, useCases, queues: [queue.queue], health, logger, metrics,
+        db, useCases, queues: [queue.queue], health, logger, metrics, auth: authenticationFrom(config),
         board: { user: config.BOARD_USER, password: config.BOARD_PASSWORD },
       }),
       ...createEventHandler({ db, queue, publishSoon }),

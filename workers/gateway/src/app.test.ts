@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
+import { LAB_MODE } from "@rentalnang/shared/auth/authentication-from-config";
+import type { AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/authenticate";
+import { AuthError } from "@rentalnang/shared/auth/errors";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
@@ -25,11 +28,11 @@ beforeAll(async () => {
   deadPort = await freePort();
 });
 
-function gateway(over: Partial<Record<"rental" | "payment" | "delivery" | "mypage", string | string[]>> = {}, timeoutMs = 1_000) {
+function gateway(over: Partial<Record<"rental" | "payment" | "delivery" | "mypage", string | string[]>> = {}, timeoutMs = 1_000, auth: AuthenticateOptions = LAB_MODE) {
   const url = `http://127.0.0.1:${upstream.port}`;
   const health = new Health();
   health.markReady();
-  return createApp({ upstreams: { rental: url, payment: url, delivery: url, mypage: url, ...over }, timeoutMs, health, logger, metrics: new Metrics("gateway") });
+  return createApp({ upstreams: { rental: url, payment: url, delivery: url, mypage: url, ...over }, timeoutMs, health, logger, metrics: new Metrics("gateway"), auth });
 }
 
 describe("gateway", () => {
@@ -109,6 +112,29 @@ describe("gateway", () => {
     // server's port in its Host must not reach it.
     const res = await gateway({ rental: "http://127.0.0.1" }).request(`http://127.0.0.1:${upstream.port}/rentals`);
     expect(res.status).toBe(502);
+  });
+
+  test("with AUTH on, a request without a good token is refused at the gateway; a good one goes on with its token; the board is delivery's to check", async () => {
+    const believer: AuthenticateOptions = {
+      mode: "on",
+      verifier: {
+        verify: async (token) => {
+          if (token !== "good") throw new AuthError("The token is malformed.");
+          return { subject: "c-1", roles: ["customer"], clientId: "gateway" };
+        },
+      },
+    };
+    const app = gateway({}, 1_000, believer);
+    const refused = await app.request("/mypages/headers");
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toBe('Bearer realm="rentalnang"');
+    expect((await app.request("/mypages/headers", { headers: { authorization: "Bearer bad" } })).status).toBe(401);
+    const passed = await app.request("/mypages/headers", { headers: { authorization: "Bearer good" } });
+    expect(passed.status).toBe(200);
+    expect(((await passed.json()) as Record<string, string>).authorization).toBe("Bearer good");
+    const board = await app.request("/admin/queues", { headers: { authorization: `Basic ${btoa("admin:pw")}` } });
+    expect(((await board.json()) as { path: string }).path).toBe("/admin/queues");
+    expect((await app.request("/healthz")).status).toBe(200);
   });
 
   test("X-Forwarded-For gets the client's address appended, not passed through as sent", async () => {

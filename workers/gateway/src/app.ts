@@ -1,4 +1,5 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { authenticate, type AuthEnv, type AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/authenticate";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { accessLog } from "@rentalnang/shared/http/access-log";
@@ -11,17 +12,26 @@ import type { Metrics } from "@rentalnang/shared/observability/metrics";
 import { forward } from "./routing/proxy.ts";
 import { ROUTES, type Upstream } from "./routing/routes.ts";
 
+const BOARD_PREFIX = "/admin/queues";
+
 export interface AppDeps {
   upstreams: Record<Upstream, string | readonly string[]>;
   timeoutMs: number;
   health: Health;
   logger: Logger;
   metrics: Metrics;
+  /** How callers are known: the issuer's tokens, or the lab mode (AUTH=off). */
+  auth: AuthenticateOptions;
 }
 
-/** The single entry point: request ids, body limit, routing by prefix, problems for the rest. */
-export function createApp({ upstreams, timeoutMs, health, logger, metrics }: AppDeps) {
-  const app = new Hono<{ Variables: { requestId: string } }>();
+/**
+ * The single entry point: request ids, body limit, routing by prefix, problems for the rest.
+ * A bad token is refused here already (each worker checks it again: a request that reaches a
+ * worker directly meets the same rules); the board is left to delivery, which also takes its
+ * break-glass basic credentials.
+ */
+export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth }: AppDeps) {
+  const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
   app.use(requestId());
   app.use(requestLogContext());
   app.use(accessLog({ logger }));
@@ -32,6 +42,11 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics }: App
   }));
   health.routes(app);
   metrics.routes(app);
+  const checkToken = authenticate(auth);
+  app.use(async function authenticateUnlessBoard(c, next) {
+    if (c.req.path === BOARD_PREFIX || c.req.path.startsWith(`${BOARD_PREFIX}/`)) return next();
+    return checkToken(c as unknown as Context<AuthEnv>, next);
+  });
   const handler = forward({ upstreams, timeoutMs, logger });
   for (const route of ROUTES) {
     app.all(route.prefix, handler);

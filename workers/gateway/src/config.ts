@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { drainRules, httpUrls, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules } from "@rentalnang/shared/config/fields";
+import { authFields, authRules, drainRules, httpUrls, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
 
@@ -18,7 +18,8 @@ export const Env = withRules(z.object({
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
   READINESS_DRAIN_MS: readinessDrainMs,
   HOSTNAME: z.string().optional(),
-}), drainRules);
+  ...authFields,
+}), [...drainRules, ...authRules]);
 export type Config = z.infer<typeof Env>;
 
 export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(Env, env);

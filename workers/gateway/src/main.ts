@@ -1,3 +1,4 @@
+import { authenticationFrom } from "@rentalnang/shared/auth/authentication-from-config";
 import { Health } from "@rentalnang/shared/http/health";
 import { serve } from "@rentalnang/shared/http/serve";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
@@ -36,7 +37,7 @@ async function upstreamReadiness(urls: readonly string[]) {
   return urls.length === 1 ? { url: urls[0] } : { replicas: Object.fromEntries(states) };
 }
 
-const app = createApp({ upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, health, logger, metrics: new Metrics("gateway") });
+const app = createApp({ upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, health, logger, metrics: new Metrics("gateway"), auth: authenticationFrom(config) });
 const http = serve(app.fetch, config.PORT, logger);
 health.markReady();
 onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [

@@ -1,3 +1,4 @@
+import { authenticationFrom } from "@rentalnang/shared/auth/authentication-from-config";
 import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { createApp } from "./app.ts";
 import { readConfig } from "./config.ts";
@@ -12,7 +13,7 @@ await runWorker({
   migrations,
   build: ({ db, health, logger, metrics }) => {
     return {
-      app: createApp({ db, health, logger, metrics }),
+      app: createApp({ db, health, logger, metrics, auth: authenticationFrom(config) }),
       ...createEventHandler({ db }),
     };
   },

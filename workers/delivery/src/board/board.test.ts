@@ -1,5 +1,24 @@
 import { describe, expect, test } from "bun:test";
-import { boardRoutes } from "./board.ts";
+import { Hono } from "hono";
+import type { AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/authenticate";
+import type { Principal, Role } from "@rentalnang/shared/auth/principal";
+import { onError } from "@rentalnang/shared/http/problem";
+import { createLogger } from "@rentalnang/shared/log/logger";
+import { boardRoutes, type BoardOptions } from "./board.ts";
+
+/** A verifier that believes every token: the token is the role list, dot-separated. */
+const believer: AuthenticateOptions = {
+  mode: "on",
+  verifier: { verify: async (token: string): Promise<Principal> => ({ subject: "someone", roles: token.split(".") as Role[], clientId: undefined }) },
+};
+
+/** The board inside an app that answers errors as problems, as delivery's does. */
+function board(options: Omit<BoardOptions, "queues">, authorization?: string) {
+  const app = new Hono();
+  app.onError(onError(createLogger("board-test", "silent")));
+  app.route("/", boardRoutes({ queues: [], ...options }));
+  return app.request("/", { headers: authorization ? { Authorization: authorization } : {} });
+}
 
 describe("queue board", () => {
   test("without credentials configured it stays shut and says why", async () => {
@@ -15,5 +34,21 @@ describe("queue board", () => {
     const res = await boardRoutes({ queues: [], user: "admin", password: "pw" }).request("/");
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toStartWith("Basic");
+  });
+
+  test("operators come in with a token; other roles get 403, no token 401 with a Bearer challenge", async () => {
+    expect((await board({ auth: believer }, "Bearer operator")).status).toBe(200);
+    expect((await board({ auth: believer }, "Bearer manager.customer")).status).toBe(403);
+    const anonymous = await board({ auth: believer });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toStartWith("Bearer");
+  });
+
+  test("with break-glass credentials set too, a token still works and basic auth is the fallback", async () => {
+    const both = { auth: believer, user: "admin", password: "pw" };
+    expect((await board(both, "Bearer operator")).status).toBe(200);
+    expect((await board(both, "Bearer customer")).status).toBe(403);
+    expect((await board(both, `Basic ${btoa("admin:pw")}`)).status).toBe(200);
+    expect((await board(both, `Basic ${btoa("admin:wrong")}`)).status).toBe(401);
   });
 });

@@ -2,26 +2,33 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { HonoAdapter } from "@bull-board/hono";
 import type { Queue } from "bullmq";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { basicAuth } from "hono/basic-auth";
 import { serveStatic } from "hono/bun";
+import { authenticate, type AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/authenticate";
+import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { problemJson } from "@rentalnang/shared/http/problem";
 
 export const BOARD_PATH = "/admin/queues";
 
 export interface BoardOptions {
   queues: Queue[];
+  /** Operators come with a token; without this, only the break-glass credentials open the board. */
+  auth?: AuthenticateOptions | undefined;
+  /** Break-glass basic auth, for when the identity provider cannot be used. */
   user?: string | undefined;
   password?: string | undefined;
 }
 
 /**
- * The BullMQ board (bull-board) behind basic auth: it can retry and delete jobs, and has no
- * auth of its own. Without credentials configured it stays shut (503) and says why.
+ * The BullMQ board (bull-board): it can retry and delete jobs and has no auth of its own, so
+ * only operators reach it, by bearer token, or by the break-glass basic credentials when
+ * BOARD_USER and BOARD_PASSWORD are set. With neither way configured it stays shut (503).
  */
-export function boardRoutes({ queues, user, password }: BoardOptions) {
+export function boardRoutes({ queues, auth, user, password }: BoardOptions) {
   const app = new Hono();
-  if (!user || !password) {
+  const breakGlass = user && password ? basicAuth({ username: user, password, realm: "rentalnang queues" }) : undefined;
+  if (!auth && !breakGlass) {
     app.all("*", () =>
       problemJson(503, "Service Unavailable", "The queue board is disabled: set BOARD_USER and BOARD_PASSWORD to enable it."),
     );
@@ -29,7 +36,18 @@ export function boardRoutes({ queues, user, password }: BoardOptions) {
   }
   const adapter = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
-  app.use("*", basicAuth({ username: user, password, realm: "rentalnang queues" }));
+  app.use("*", boardAccess(auth, breakGlass));
   app.route("/", adapter.registerPlugin());
   return app;
+}
+
+/** A bearer token goes to the operator check; anything else to break-glass when it is set (a browser gets its Basic prompt). */
+function boardAccess(auth: AuthenticateOptions | undefined, breakGlass: MiddlewareHandler | undefined): MiddlewareHandler {
+  const signedIn = auth && authenticate(auth);
+  const operator = requireRole("operator");
+  return async function boardGate(c, next) {
+    const bearer = /^bearer\s/i.test(c.req.header("Authorization") ?? "");
+    if (breakGlass && !(bearer && signedIn)) return breakGlass(c, next);
+    await signedIn!(c, () => operator(c, next) as Promise<void>);
+  };
 }

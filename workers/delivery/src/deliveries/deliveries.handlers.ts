@@ -1,4 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { principalOf } from "@rentalnang/shared/auth/authenticate/authenticate";
+import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
+import { actorOf } from "@rentalnang/shared/auth/row-access";
 import type { Database } from "@rentalnang/shared/db/database";
 import { toPage } from "@rentalnang/shared/http/pagination";
 import { Conflict, NotFound } from "@rentalnang/shared/http/problem";
@@ -32,7 +35,7 @@ const getOne = ({ db }: DeliveriesDeps): Handler<"getOne"> => async (c) => {
 
 const confirm = ({ useCases }: DeliveriesDeps): Handler<"confirm"> => async (c) => {
   const { id } = c.req.valid("param");
-  const result = await useCases.confirmDelivery(id, { correlationId: c.get("requestId") });
+  const result = await useCases.confirmDelivery(id, { correlationId: c.get("requestId") }, actorOf(principalOf(c)));
   switch (result.kind) {
     case "not-found":
       throw notFound(id);
@@ -48,9 +51,12 @@ const confirm = ({ useCases }: DeliveriesDeps): Handler<"confirm"> => async (c) 
   }
 };
 
-/** delivery's HTTP API: the route definitions of deliveries.routes.ts with their handlers. */
+/** delivery's HTTP API: the route definitions of deliveries.routes.ts with their handlers, every one the manager's. */
 export function deliveriesRouter(deps: DeliveriesDeps) {
-  return newRouter()
+  const router = newRouter();
+  router.use("/deliveries", requireRole("manager"));
+  router.use("/deliveries/*", requireRole("manager"));
+  return router
     .openapi(routes.list, list(deps))
     .openapi(routes.getOne, getOne(deps))
     .openapi(routes.confirm, confirm(deps));

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DeliveryStatus } from "@rentalnang/shared/domain/statuses";
 import { intLike } from "@rentalnang/shared/http/integers";
-import { idParams, jsonContent, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
+import { accessProblems, idParams, jsonContent, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
+
+const MANAGERS = "Not a manager";
 import { PageQuery } from "@rentalnang/shared/http/pagination";
 import { DeliveryResource } from "./delivery-resource.ts";
 
@@ -17,6 +19,7 @@ export const list = createRoute({
   responses: {
     200: jsonContent(pageOf(DeliveryResource), "A page"),
     400: problem("Bad filter"),
+    ...accessProblems(MANAGERS),
   },
 });
 
@@ -24,7 +27,7 @@ export const getOne = createRoute({
   method: "get",
   path: "/deliveries/{id}",
   request: { params: IdParams },
-  responses: { 200: jsonContent(DeliveryResource, "The request"), 404: problem("Unknown") },
+  responses: { 200: jsonContent(DeliveryResource, "The request"), ...accessProblems(MANAGERS), 404: problem("Unknown") },
 });
 
 export const confirm = createRoute({
@@ -34,6 +37,7 @@ export const confirm = createRoute({
   request: { params: IdParams },
   responses: {
     200: jsonContent(DeliveryResource, "Confirmed (now or before)"),
+    ...accessProblems(MANAGERS),
     404: problem("Unknown"),
     409: problem("The request was cancelled"),
   },

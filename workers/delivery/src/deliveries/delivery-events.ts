@@ -7,8 +7,8 @@ import type { DeliveryEvent } from "./delivery.ts";
 
 export const SOURCE = "delivery";
 
-/** The rules' events as envelopes for the outbox. */
-export function toEnvelopes(events: DeliveryEvent[], cause: Cause): Envelope[] {
+/** The rules' events as envelopes for the outbox; `actor` is the manager who confirmed, when known. */
+export function toEnvelopes(events: DeliveryEvent[], cause: Cause, actor?: string): Envelope[] {
   return events.map((e) => {
     const d = e.delivery;
     const aggregateId = String(d.rentalId);
@@ -17,9 +17,12 @@ export function toEnvelopes(events: DeliveryEvent[], cause: Cause): Envelope[] {
         const data: ConfirmationRequested = { deliveryId: d.id, rentalId: d.rentalId, carId: d.carId, rentHour: d.rentHour };
         return envelopeFor({ type: e.type, version: currentVersion[e.type], aggregateId, data }, SOURCE, cause);
       }
-      case "ReservationConfirmed":
+      case "ReservationConfirmed": {
+        const data: ReservationConfirmed = { deliveryId: d.id, rentalId: d.rentalId, ...(actor ? { confirmedBy: actor } : {}) };
+        return envelopeFor({ type: e.type, version: currentVersion[e.type], aggregateId, data }, SOURCE, cause);
+      }
       case "ConfirmationCancelled": {
-        const data: ReservationConfirmed | ConfirmationCancelled = { deliveryId: d.id, rentalId: d.rentalId };
+        const data: ConfirmationCancelled = { deliveryId: d.id, rentalId: d.rentalId };
         return envelopeFor({ type: e.type, version: currentVersion[e.type], aggregateId, data }, SOURCE, cause);
       }
       default: {

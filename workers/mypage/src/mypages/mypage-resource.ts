@@ -17,6 +17,10 @@ export const MypageResource = z
     paymentStatus: PaymentStatus.nullable(),
     confirmationStatus: DeliveryStatus.nullable(),
     cancelReason: CancelReason.nullable(),
+    /** The account that cancelled (the customer, or a manager); null when the saga cancelled or nobody was signed in. */
+    cancelledBy: z.string().nullable(),
+    /** The manager who confirmed; null until confirmed, or when nobody was signed in. */
+    confirmedBy: z.string().nullable(),
     paymentId: z.number().int().nullable(),
     deliveryId: z.number().int().nullable(),
     updatedAt: z.string(),
@@ -36,6 +40,8 @@ export function present(v: Mypage): MypageResource {
     paymentStatus: paymentStatusOf(v),
     confirmationStatus: confirmationStatusOf(v),
     cancelReason: v.cancelReason,
+    cancelledBy: v.cancelledBy ?? null,
+    confirmedBy: v.confirmedBy ?? null,
     paymentId: v.paymentId,
     deliveryId: v.deliveryId,
     updatedAt: v.updatedAt,

@@ -18,9 +18,9 @@ const base = { rentalId: RENTAL, carId: "aaa", rentHour: 3, price: 3000, custome
 const rented = () => ev("Rented", { ...base, paymentId: 7 });
 const approved = () => ev("PaymentApproved", { paymentId: 7, rentalId: RENTAL, amount: 3000, rentHour: 3, carId: "aaa" });
 const requested = () => ev("ConfirmationRequested", { deliveryId: 5, rentalId: RENTAL, carId: "aaa", rentHour: 3 });
-const confirmed = () => ev("ReservationConfirmed", { deliveryId: 5, rentalId: RENTAL });
+const confirmed = () => ev("ReservationConfirmed", { deliveryId: 5, rentalId: RENTAL, confirmedBy: "m-1" });
 const cancelled = (reason: "customer" | "payment-declined" | "payment-unavailable", paymentId: number | null = 7) =>
-  ev("RentalCancelled", { ...base, paymentId, reason });
+  ev("RentalCancelled", { ...base, paymentId, reason, ...(reason === "customer" ? { cancelledBy: "c-1" } : {}) });
 const refunded = () => ev("PaymentRefunded", { paymentId: 7, rentalId: RENTAL, amount: 3000 });
 const requestCancelled = () => ev("ConfirmationCancelled", { deliveryId: 5, rentalId: RENTAL });
 
@@ -43,6 +43,17 @@ describe("mypage view", () => {
   test("a confirmed reservation reads Confirmed / Approved / Confirmed", () => {
     const v = fold(scenarios["confirmed by the manager"]!());
     expect([statusOf(v), paymentStatusOf(v), confirmationStatusOf(v)]).toEqual(["Confirmed", "Approved", "Confirmed"]);
+  });
+
+  test("the row names who acted: the manager who confirmed, the customer who cancelled", () => {
+    expect(seen(fold(scenarios["confirmed by the manager"]!()))).toMatchObject({ confirmedBy: "m-1", cancelledBy: null });
+    expect(seen(fold(scenarios["cancelled by the customer after confirmation"]!()))).toMatchObject({ confirmedBy: "m-1", cancelledBy: "c-1" });
+    expect(seen(fold(scenarios["declined"]!()))).toMatchObject({ confirmedBy: null, cancelledBy: null });
+    // A row folded before events named anyone shows nobody rather than failing.
+    const older = { ...fold(scenarios["reserved, awaiting the manager"]!()) } as Mypage;
+    delete older.cancelledBy;
+    delete older.confirmedBy;
+    expect(seen(older)).toMatchObject({ confirmedBy: null, cancelledBy: null });
   });
 
   test("a reservation awaiting the manager reads AwaitingConfirmation", () => {

@@ -26,6 +26,12 @@ export interface Mypage {
   confirmationCancelled: boolean;
   cancelled: boolean;
   cancelReason: CancelReason | null;
+  /**
+   * Who cancelled and which manager confirmed, when the events say (absent from rows folded
+   * before events named them, until a rebuild refolds them).
+   */
+  cancelledBy?: string | null;
+  confirmedBy?: string | null;
   /** The latest occurredAt among the events folded in. */
   updatedAt: string;
 }
@@ -38,7 +44,7 @@ export function empty(rentalId: number): Mypage {
   return {
     rentalId, carId: null, rentHour: null, price: null, customerId: null, paymentId: null, deliveryId: null,
     reserved: false, paymentApproved: false, paymentRefunded: false, confirmationRequested: false,
-    confirmed: false, confirmationCancelled: false, cancelled: false, cancelReason: null, updatedAt: "",
+    confirmed: false, confirmationCancelled: false, cancelled: false, cancelReason: null, cancelledBy: null, confirmedBy: null, updatedAt: "",
   };
 }
 
@@ -57,6 +63,7 @@ export function evolve(view: Mypage, event: DomainEvent): Mypage {
         paymentId: v.paymentId ?? event.data.paymentId,
         cancelled: true,
         cancelReason: v.cancelReason ?? event.data.reason,
+        cancelledBy: v.cancelledBy ?? event.data.cancelledBy ?? null,
       };
     case "PaymentApproved":
       return {
@@ -78,7 +85,13 @@ export function evolve(view: Mypage, event: DomainEvent): Mypage {
         confirmationRequested: true,
       };
     case "ReservationConfirmed":
-      return { ...v, deliveryId: v.deliveryId ?? event.data.deliveryId, confirmationRequested: true, confirmed: true };
+      return {
+        ...v,
+        deliveryId: v.deliveryId ?? event.data.deliveryId,
+        confirmationRequested: true,
+        confirmed: true,
+        confirmedBy: v.confirmedBy ?? event.data.confirmedBy ?? null,
+      };
     case "ConfirmationCancelled":
       return { ...v, deliveryId: v.deliveryId ?? event.data.deliveryId, confirmationRequested: true, confirmationCancelled: true };
     default: {
