@@ -125,10 +125,13 @@ describe("failed sign-ins", () => {
     expect(page).toContain('value="c-2"');
   });
 
-  test("an expired or unknown sign-in shows the error page", async () => {
+  test("an expired or unknown sign-in shows the error page, and checks no password", async () => {
     const res = await browser().request(`${identity.url}/interaction/no-such-interaction`);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("This sign-in has expired or was already used.");
+    const posted = await browser().submit(`${identity.url}/interaction/no-such-interaction/login`, { account: "c-1", password: "rentalnang" });
+    expect(posted.status).toBe(400);
+    expect(await posted.text()).toContain("This sign-in has expired or was already used.");
   });
 
   test(`after ${ATTEMPTS} failures an account is refused for a while, even with the right password`, async () => {

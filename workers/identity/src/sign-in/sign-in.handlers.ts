@@ -37,15 +37,21 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
     return c.redirect(await provider.interactionResult(req, res, result, { mergeWithLastSubmission: false }), 303);
   };
 
-  app.get("/interaction/:uid", async (c) => {
+  /** The error page when this is not the pending sign-in of the browser's interaction cookie. */
+  const notSigningIn = async (c: Context) => {
     const { req, res } = interactionOf(c);
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== c.req.param("uid")) return c.html(errorPage("This sign-in page is out of date."), 400);
     if (details.prompt.name !== "login") return c.html(errorPage(`Unexpected step "${details.prompt.name}".`), 400);
-    return c.html(pageText(signInPage({ uid: details.uid })));
-  });
+    return undefined;
+  };
+
+  app.get("/interaction/:uid", async (c) => (await notSigningIn(c)) ?? c.html(pageText(signInPage({ uid: c.req.param("uid") }))));
 
   app.post("/interaction/:uid/login", async (c) => {
+    // No password is checked outside a pending sign-in.
+    const refused = await notSigningIn(c);
+    if (refused) return refused;
     const uid = c.req.param("uid");
     const form = await c.req.parseBody();
     const account = typeof form.account === "string" ? form.account.trim() : "";
