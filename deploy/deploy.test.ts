@@ -68,7 +68,7 @@ for (const name of OVERLAYS) {
       expect(drainRule(overlay(name))).toEqual([]);
     });
 
-    test("each of the five processes runs in exactly one Deployment", () => {
+    test("each process runs in exactly one Deployment", () => {
       expect(everyProcessDeployedRule(overlay(name), workers)).toEqual([]);
     });
   });
@@ -240,7 +240,7 @@ const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
 const dockerStages = dockerfile.split(/^(?=FROM )/m).slice(1).map((stage) => [/^FROM \S+(?: AS (\S+))?/.exec(stage)?.[1] ?? "", stage] as const);
 
 describe("fly.io", () => {
-  test("one app per process: fly.toml and fly/*.toml cover the five processes once each", () => {
+  test("one app per process: fly.toml and fly/*.toml cover every process once each", () => {
     const runs = apps().map((a) => workerOfCommand(String(Object.values(a.config.processes as object)[0]).split(/\s+/)));
     expect(runs.sort()).toEqual(workers.map((w) => w.name).sort());
     expect(new Set(apps().map((a) => a.config.app)).size).toBe(files.length);
