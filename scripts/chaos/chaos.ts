@@ -164,7 +164,7 @@ export function formatChaos(r: ChaosResult): string {
     `  duration         ${(r.durationMs / 1000).toFixed(1)} s`,
     `  replicas         ${r.replicas} of each worker`,
     `  reservations     ${Object.values(r.load.answers).reduce((a, b) => a + b, 0)} (${answers})`,
-    `  requests         ${r.load.requests} (${r.load.retries} retries)`,
+    `  requests         ${r.load.requests} (${r.load.retries} retries; ${Object.entries(r.load.statuses).map(([s, n]) => `${s}: ${n}`).join(", ")})`,
     `  cancels          ${r.load.cancels}`,
     `  confirms         ${r.load.confirms}`,
     `  kills            ${r.kills.length} (${r.kills.join(", ")})`,

@@ -15,6 +15,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
 export interface LoadStats {
   requests: number;
   retries: number;
+  /** Every answer's HTTP status, and `error` for a request that got none (connection refused or reset, timeout). */
+  statuses: Record<string, number>;
   answers: Record<string, number>;
   cancels: number;
   confirms: number;
@@ -32,14 +34,22 @@ export interface LoadOptions {
 
 export function createLoad(o: LoadOptions) {
   const records: ClientRecord[] = [];
-  const stats: LoadStats = { requests: 0, retries: 0, answers: {}, cancels: 0, confirms: 0 };
+  const stats: LoadStats = { requests: 0, retries: 0, statuses: {}, answers: {}, cancels: 0, confirms: 0 };
   const lost: string[] = [];
   let stopping = false;
   const api = httpClient(o.baseUrl, { timeoutMs: REQUEST_TIMEOUT_MS });
 
-  function send(method: string, path: string, json?: unknown, headers: Record<string, string> = {}) {
+  async function send(method: string, path: string, json?: unknown, headers: Record<string, string> = {}) {
     stats.requests++;
-    return api.request(method, path, { json, headers });
+    const count = (status: string) => (stats.statuses[status] = (stats.statuses[status] ?? 0) + 1);
+    try {
+      const res = await api.request(method, path, { json, headers });
+      count(String(res.status));
+      return res;
+    } catch (error) {
+      count("error");
+      throw error;
+    }
   }
 
   /** Retries `attempt` until it returns a value; undefined means "ask again". */
