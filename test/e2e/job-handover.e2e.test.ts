@@ -28,7 +28,8 @@ test("a job held by a SIGKILLed delivery is taken over by another and makes one 
   const redis = await connectTestRedis(cleanup);
   const prefix = testPrefix("handover");
   const dir = cleanup.use(tempDir("handover"));
-  const env = { REDIS_URL: server.url, STREAM_PREFIX: prefix, DATABASE_URL: dir.db("delivery") };
+  // Lab mode (AUTH=off): this is about the queue, not access.
+  const env = { REDIS_URL: server.url, STREAM_PREFIX: prefix, DATABASE_URL: dir.db("delivery"), AUTH: "off" };
   const holder = await spawnWorker("delivery", { env: { ...env, FAULT_JOB_DELAY_MS: "60000" } });
   cleanup.defer(() => holder.kill());
 

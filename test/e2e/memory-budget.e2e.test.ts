@@ -40,7 +40,7 @@ beforeAll(async () => {
   stack = await startStack({
     all: { LOG_LEVEL: "warn", REDIS_MEMORY_BUDGET: String(BUDGET_SHARE) },
     rental: { OUTBOX_BACKLOG_LIMIT: String(BACKLOG_LIMIT) },
-  }, server.url);
+  }, server.url, { auth: "off" }); // lab mode: this is about memory, not access
   cleanup.defer(() => stack.stop());
   redis = await connectTestRedis(cleanup, server.url);
   // Its group exists (created at start) and reads nothing from here on.

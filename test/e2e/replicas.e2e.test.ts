@@ -54,7 +54,7 @@ async function settled(stack: Stack, records: ClientRecord[]): Promise<Report> {
 test(
   "two replicas of each worker share its work; with one of each SIGKILLed every reservation is still answered 201 and settles",
   async () => {
-    const stack = await startStack({}, undefined, { replicas: 2 });
+    const stack = await startStack({}, undefined, { replicas: 2, auth: "off" }); // lab mode: this is about replicas, not access
     cleanup.defer(() => stack.stop());
     for (const w of workerNames) {
       expect(new Set(stack.replicas[w].map((p) => p.port)).size).toBe(2);

@@ -30,7 +30,8 @@ test("a rental whose caller died mid-payment ends Cancelled (payment-unavailable
   const redis = await connectTestRedis(cleanup);
   const prefix = testPrefix("stale");
   const dir = cleanup.use(tempDir("stale"));
-  const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix };
+  // Lab mode (AUTH=off): this is about the sweep, not access.
+  const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix, AUTH: "off" };
   const payment = cleanup.use(await spawnWorker("payment", {
     env: { ...common, DATABASE_URL: dir.db("payment"), FAULT_PAYMENT_DELAY_MS: String(PAYMENT_DELAY_MS), SHUTDOWN_TIMEOUT_MS: "2000" },
   }));

@@ -31,6 +31,8 @@ export interface HttpClient {
 export interface HttpClientOptions {
   /** An answer slower than this rejects (a process killed mid-answer must not hang a test). */
   timeoutMs?: number;
+  /** The access token every request carries unless it sets Authorization itself. */
+  bearer?: string | (() => string | Promise<string>);
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -39,9 +41,14 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * The e2e tests' and the chaos load's way to speak to the services. `base` is read at each
  * request (a restarted process may move), and may be left out for absolute URLs.
  */
-export function httpClient(base: string | (() => string) = "", { timeoutMs = DEFAULT_TIMEOUT_MS }: HttpClientOptions = {}): HttpClient {
+export function httpClient(base: string | (() => string) = "", { timeoutMs = DEFAULT_TIMEOUT_MS, bearer }: HttpClientOptions = {}): HttpClient {
   const baseUrl = typeof base === "function" ? base : () => base;
-  const request = async (method: string, path: string, { json, body, headers = {} }: RequestOptions = {}) => {
+  const withToken = async (headers: Record<string, string>) => {
+    if (bearer === undefined || Object.keys(headers).some((name) => name.toLowerCase() === "authorization")) return headers;
+    return { authorization: `Bearer ${typeof bearer === "function" ? await bearer() : bearer}`, ...headers };
+  };
+  const request = async (method: string, path: string, { json, body, headers: asked = {} }: RequestOptions = {}) => {
+    const headers = await withToken(asked);
     const res = await fetch(`${baseUrl()}${path}`, {
       method,
       headers: json === undefined ? headers : { "content-type": "application/json", ...headers },

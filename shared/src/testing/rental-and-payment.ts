@@ -8,7 +8,7 @@ export interface RentalAndPayment {
   redis: Redis;
   prefix: string;
   dir: TempDir;
-  /** What both processes share: the run's Redis and this test's STREAM_PREFIX. */
+  /** What both processes share: the run's Redis, this test's STREAM_PREFIX, and the lab mode. */
   common: Record<string, string>;
   /** Reassign it after restarting payment: the cleanup stops whichever one runs by then. */
   payment: RunningProcess;
@@ -29,7 +29,8 @@ export async function spawnRentalAndPayment(
   const redis = await connectTestRedis(cleanup);
   const prefix = testPrefix(label);
   const dir = cleanup.use(tempDir(label));
-  const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix };
+  // The lab mode (AUTH=off, no identity): these tests are about the saga; access has its own.
+  const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix, AUTH: "off" };
   const payment = await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("payment"), ...env.payment } });
   const pair: RentalAndPayment = { redis, prefix, dir, common, payment, rental: payment };
   cleanup.defer(() => pair.payment.stop());

@@ -1,4 +1,7 @@
+import type { Role } from "../auth/principal.ts";
+import { devTokens } from "./dev-tokens.ts";
 import { testPrefix, testRedis } from "./harness.ts";
+import { freePort } from "./redis-server.ts";
 import { callsOf, startOrder, urlVariable, workerNames, type ProcessName, type WorkerName } from "../topology/topology.ts";
 import { spawnWorker, type RunningProcess } from "./processes.ts";
 import { tempDir } from "./temp-dir.ts";
@@ -17,6 +20,13 @@ export interface Stack {
   /** The libSQL URL of a worker's database (one file, whatever the number of replicas). */
   dbUrl(name: WorkerName): string;
   gateway: RunningProcess;
+  /** The OpenID Connect provider every process takes tokens from (OIDC_ISSUER is its URL). */
+  identity: RunningProcess;
+  /**
+   * An access token for a development account from identity's POST /dev/token: c-1, c-2
+   * (customers), m-1 (manager), o-1 (operator), or load-N, created with `roles` on first use.
+   */
+  tokenFor(account: string, roles?: Role[]): Promise<string>;
   /** Each worker's first replica. */
   procs: Record<WorkerName, RunningProcess>;
   /** Each worker's replicas, each on its own port, all on the worker's one database. */
@@ -26,6 +36,8 @@ export interface Stack {
   /** Stops one replica of a worker (SIGTERM, unless it is gone) and starts it again on its port. */
   restartWith(name: WorkerName, extraEnv?: Record<string, string>, replica?: number): Promise<RunningProcess>;
   restartGateway(): Promise<RunningProcess>;
+  /** Stops identity (SIGTERM) and starts it again on its port and database: the same issuer and keys. */
+  restartIdentity(): Promise<RunningProcess>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +48,12 @@ export interface StackOptions {
    * replicas on a libSQL server.
    */
   replicas?: number;
+  /**
+   * "on" (the default): every process checks tokens from the stack's identity, and requests
+   * need one (`tokenFor`). "off": the lab mode, as the original ran, for tests about
+   * something else (identity still runs).
+   */
+  auth?: "on" | "off";
 }
 
 /**
@@ -45,6 +63,7 @@ export interface StackOptions {
  */
 async function startEach(count: number, envOf: (name: ProcessName, urls: Record<string, string>) => Record<string, string>) {
   const started = new Map<ProcessName, Promise<RunningProcess[]>>();
+  const [first, ...rest] = startOrder();
   const start = (name: ProcessName): Promise<RunningProcess[]> => {
     if (!started.has(name)) {
       started.set(name, (async () => {
@@ -56,7 +75,10 @@ async function startEach(count: number, envOf: (name: ProcessName, urls: Record<
     }
     return started.get(name)!;
   };
-  return Object.fromEntries(await Promise.all(startOrder().map(async (name) => [name, await start(name)]))) as Record<ProcessName, RunningProcess[]>;
+  // identity first: every other process takes its tokens.
+  const firstStarted = [first!, await start(first!)] as const;
+  const others = await Promise.all(rest.map(async (name) => [name, await start(name)] as const));
+  return Object.fromEntries([firstStarted, ...others]) as Record<ProcessName, RunningProcess[]>;
 }
 
 /**
@@ -72,22 +94,38 @@ export async function startStack(
   const url = redisUrl ?? (await testRedis()).url;
   const prefix = testPrefix("stack");
   const dir = tempDir("stack");
-  const common = { REDIS_URL: url, STREAM_PREFIX: prefix, ...extra.all };
+  // identity's port is chosen up front: it is part of the issuer every token names.
+  const issuer = `http://127.0.0.1:${await freePort()}`;
+  const auth = { OIDC_ISSUER: issuer, ...(options.auth === "off" ? { AUTH: "off" } : {}) };
+  const common = { REDIS_URL: url, STREAM_PREFIX: prefix, ...auth, ...extra.all };
   const envs: Record<string, Record<string, string>> = {};
   const all = await startEach(options.replicas ?? 1, (name, urls) => {
-    const own = name === "gateway" ? { ...extra.all } : { ...common, DATABASE_URL: dir.db(name) };
+    const own = name === "gateway"
+      ? { ...auth, ...extra.all }
+      : { ...common, DATABASE_URL: dir.db(name), ...(name === "identity" ? { PORT: new URL(issuer).port } : {}) };
     return (envs[name] = { ...own, ...urls, ...TEST_ENV[name], ...extra[name] });
   });
   const replicas = Object.fromEntries(workerNames.map((w) => [w, all[w]])) as Record<WorkerName, RunningProcess[]>;
   const procs = {} as Record<WorkerName, RunningProcess>;
   for (const w of workerNames) Object.defineProperty(procs, w, { get: () => replicas[w][0], enumerable: true });
   let gateway = all.gateway[0]!;
+  let identity = all.identity[0]!;
+  const tokens = devTokens(() => identity.url);
   const stack: Stack = {
     prefix,
     redisUrl: url,
     dbUrl: (name) => dir.db(name),
     get gateway() {
       return gateway;
+    },
+    get identity() {
+      return identity;
+    },
+    tokenFor: (account, roles) => tokens.tokenFor(account, roles),
+    async restartIdentity() {
+      if (identity.proc.exitCode === null) await identity.stop();
+      identity = await identity.restart();
+      return identity;
     },
     async restartGateway() {
       if (gateway.proc.exitCode === null) await gateway.stop();
@@ -104,8 +142,8 @@ export async function startStack(
       return replicas[name][replica];
     },
     async stop() {
-      const others = Object.entries(all).filter(([name]) => name !== "gateway" && !(name in replicas)).flatMap(([, ps]) => ps);
-      await Promise.all([gateway, ...Object.values(replicas).flat(), ...others].map((p) => (p.proc.exitCode === null ? p.stop() : undefined)));
+      const others = Object.entries(all).filter(([name]) => !["gateway", "identity"].includes(name) && !(name in replicas)).flatMap(([, ps]) => ps);
+      await Promise.all([gateway, identity, ...Object.values(replicas).flat(), ...others].map((p) => (p.proc.exitCode === null ? p.stop() : undefined)));
       dir.cleanup();
     },
   };
