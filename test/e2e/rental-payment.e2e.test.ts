@@ -191,7 +191,7 @@ describe("payment unavailable", () => {
   test("payment answering after PAYMENT_TIMEOUT_MS → 503 within the timeout, and the late charge ends Refunded", async () => {
     const server = await testRedis();
     const slowPrefix = testPrefix("slow");
-    const common = { REDIS_URL: server.url, STREAM_PREFIX: slowPrefix };
+    const common = { REDIS_URL: server.url, STREAM_PREFIX: slowPrefix, AUTH: "off" };
     const slow = cleanup.use(await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("slow-payment"), FAULT_PAYMENT_DELAY_MS: "1500" } }));
     const impatient = cleanup.use(await spawnWorker("rental", {
       env: { ...common, DATABASE_URL: dir.db("slow-rental"), PAYMENT_URL: slow.url, PAYMENT_TIMEOUT_MS: "400" },
