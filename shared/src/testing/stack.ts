@@ -108,30 +108,22 @@ export async function startStack(
   const replicas = Object.fromEntries(workerNames.map((w) => [w, all[w]])) as Record<WorkerName, RunningProcess[]>;
   const procs = {} as Record<WorkerName, RunningProcess>;
   for (const w of workerNames) Object.defineProperty(procs, w, { get: () => replicas[w][0], enumerable: true });
-  let gateway = all.gateway[0]!;
-  let identity = all.identity[0]!;
-  const tokens = devTokens(() => identity.url);
+  const gateway = restartable(all.gateway[0]!);
+  const identity = restartable(all.identity[0]!);
+  const tokens = devTokens(() => identity.current.url);
   const stack: Stack = {
     prefix,
     redisUrl: url,
     dbUrl: (name) => dir.db(name),
     get gateway() {
-      return gateway;
+      return gateway.current;
     },
     get identity() {
-      return identity;
+      return identity.current;
     },
     tokenFor: (account, roles) => tokens.tokenFor(account, roles),
-    async restartIdentity() {
-      if (identity.proc.exitCode === null) await identity.stop();
-      identity = await identity.restart();
-      return identity;
-    },
-    async restartGateway() {
-      if (gateway.proc.exitCode === null) await gateway.stop();
-      gateway = await gateway.restart();
-      return gateway;
-    },
+    restartIdentity: () => identity.restart(),
+    restartGateway: () => gateway.restart(),
     procs,
     replicas,
     envOf: (name) => ({ ...envs[name]! }),
@@ -142,10 +134,24 @@ export async function startStack(
       return replicas[name][replica];
     },
     async stop() {
-      const others = Object.entries(all).filter(([name]) => !["gateway", "identity"].includes(name) && !(name in replicas)).flatMap(([, ps]) => ps);
-      await Promise.all([gateway, identity, ...Object.values(replicas).flat(), ...others].map((p) => (p.proc.exitCode === null ? p.stop() : undefined)));
+      await Promise.all([gateway.current, identity.current, ...Object.values(replicas).flat()].map((p) => (p.proc.exitCode === null ? p.stop() : undefined)));
       dir.cleanup();
     },
   };
   return stack;
+}
+
+/** One process of its kind (the gateway, identity) that a test may restart on its port; `current` is the one running. */
+function restartable(first: RunningProcess) {
+  let current = first;
+  return {
+    get current() {
+      return current;
+    },
+    async restart() {
+      if (current.proc.exitCode === null) await current.stop();
+      current = await current.restart();
+      return current;
+    },
+  };
 }
