@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- --reservations 2000 --concurrency 16]`
  *
- * Measures the system as deployed on one machine — five processes, a private redis-server,
- * libSQL files — and prints a report against the targets below. Timing lives here, never in
+ * Measures the system as deployed on one machine — six processes, a private redis-server,
+ * libSQL files — and prints a report against the targets below. Auth is on, as deployed:
+ * customers load-0 … load-49 reserve with their own tokens, reads are the manager's (m-1),
+ * all from identity's POST /dev/token. Timing lives here, never in
  * tests: this machine is shared and noisy. Exits 1 when a target is missed.
  */
 import { parseArgs } from "node:util";
@@ -55,10 +57,14 @@ const stack = await startStack(
   redis.url,
 );
 const G = stack.gateway.url;
+const CUSTOMERS = 50;
 try {
-  // Warm up (JIT, connections, first migrations' pages).
-  await pool(50, 4, (i) => fetch(`${G}/rentals`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ carId: `warm-${i}`, rentHour: 1 }),
+  const customers = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => stack.tokenFor(`load-${i}`, ["customer"])));
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const manager = as(await stack.tokenFor("m-1"));
+  // Warm up (JIT, connections, first migrations' pages, each customer's token checked once).
+  await pool(CUSTOMERS, 4, (i) => fetch(`${G}/rentals`, {
+    method: "POST", headers: { "content-type": "application/json", ...as(customers[i]!) }, body: JSON.stringify({ carId: `warm-${i}`, rentHour: 1 }),
   }).then((r) => r.text()));
 
   const created: { id: number; at: number }[] = [];
@@ -68,7 +74,7 @@ try {
   const traces: Promise<number>[] = [];
   const trace = async (id: number, at: number) => {
     for (;;) {
-      const v = (await (await fetch(`${stack.procs.mypage.url}/mypages/${id}`)).json()) as { status?: string };
+      const v = (await (await fetch(`${stack.procs.mypage.url}/mypages/${id}`, { headers: manager })).json()) as { status?: string };
       if (v.status === "AwaitingConfirmation") return performance.now() - at;
       await Bun.sleep(TRACE_POLL_MS);
     }
@@ -80,8 +86,8 @@ try {
     const t0 = performance.now();
     const res = await fetch(`${G}/rentals`, {
       method: "POST",
-      headers: { "content-type": "application/json", "idempotency-key": `bench-${i}` },
-      body: JSON.stringify({ carId: `car-${i}`, rentHour: 1 + (i % 5), customerId: `c-${i % 50}` }),
+      headers: { "content-type": "application/json", "idempotency-key": `bench-${i}`, ...as(customers[i % CUSTOMERS]!) },
+      body: JSON.stringify({ carId: `car-${i}`, rentHour: 1 + (i % 5) }),
     });
     const body = (await res.json()) as { id?: number };
     const at = performance.now();
@@ -102,7 +108,7 @@ try {
   const readStarted = performance.now();
   await pool(reads, concurrency, async (i) => {
     const t0 = performance.now();
-    const res = await fetch(`${G}/mypages/${created[i % created.length]!.id}`);
+    const res = await fetch(`${G}/mypages/${created[i % created.length]!.id}`, { headers: manager });
     await res.arrayBuffer();
     readMs.push(performance.now() - t0);
   });
