@@ -59,6 +59,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       cancelRatio: 0.2,
       confirmRatio: 0.3,
       answerDeadlineMs: o.settleTimeoutMs + 20_000,
+      // Auth on, as deployed: customers and the manager with their own tokens.
+      tokenFor: (account, roles) => s.tokenFor(account, roles),
     });
     const started = performance.now();
     let stopLoad!: () => void;

@@ -1,3 +1,4 @@
+import type { Role } from "@rentalnang/shared/auth/principal";
 import { httpClient } from "@rentalnang/shared/testing/http-client";
 import type { ClientRecord } from "../invariants/client-invariants.ts";
 
@@ -5,7 +6,8 @@ import type { ClientRecord } from "../invariants/client-invariants.ts";
  * A careful client: every reservation carries an Idempotency-Key, and a connection error,
  * a 502/504 from the gateway or a 409 "in progress" is retried with the same key until a
  * final answer (201, 402, 503) arrives. It never gives up on an answer, so every rental that
- * exists is one some client was told about.
+ * exists is one some client was told about. With `tokenFor`, each customer (load-0 … load-6)
+ * reserves and cancels with their own token and the manager (m-1) confirms, as with auth on.
  */
 
 const RETRY_DELAY_MS = 100;
@@ -30,7 +32,12 @@ export interface LoadOptions {
   confirmRatio: number;
   /** How long a single answer may take (retries included) before the run counts it as lost. */
   answerDeadlineMs: number;
+  /** Access tokens (the stack's identity); without it requests carry none (the lab mode). */
+  tokenFor?: (account: string, roles?: Role[]) => Promise<string>;
 }
+
+const CUSTOMERS = 7;
+const MANAGER = "m-1";
 
 export function createLoad(o: LoadOptions) {
   const records: ClientRecord[] = [];
@@ -39,8 +46,16 @@ export function createLoad(o: LoadOptions) {
   let stopping = false;
   const api = httpClient(o.baseUrl, { timeoutMs: REQUEST_TIMEOUT_MS });
 
-  async function send(method: string, path: string, json?: unknown, headers: Record<string, string> = {}) {
+  /** The request's headers, signed in as `account` when tokens are in use. */
+  async function signedIn(account: string, headers: Record<string, string> = {}): Promise<Record<string, string>> {
+    if (!o.tokenFor) return headers;
+    const roles: Role[] | undefined = account === MANAGER ? undefined : ["customer"];
+    return { ...headers, authorization: `Bearer ${await o.tokenFor(account, roles)}` };
+  }
+
+  async function send(account: string, method: string, path: string, json?: unknown, extra: Record<string, string> = {}) {
     stats.requests++;
+    const headers = await signedIn(account, extra);
     const count = (status: string) => (stats.statuses[status] = (stats.statuses[status] ?? 0) + 1);
     try {
       const res = await api.request(method, path, { json, headers });
@@ -76,8 +91,9 @@ export function createLoad(o: LoadOptions) {
   async function reserveOne(n: number) {
     const key = crypto.randomUUID();
     const hours = n % 17 === 0 ? 600 : 1 + (n % 5); // some go over the payment limit
+    const customer = `load-${n % CUSTOMERS}`;
     const answer = await persist(`reservation ${key}`, async () => {
-      const res = await send("POST", "/rentals", { carId: `car-${n}`, rentHour: hours, customerId: `chaos-${n % 7}` }, { "idempotency-key": key });
+      const res = await send(customer, "POST", "/rentals", { carId: `car-${n}`, rentHour: hours, customerId: customer }, { "idempotency-key": key });
       if (res.status === 201 || res.status === 402 || res.status === 503) {
         const body = res.body as { id?: number; rentalId?: number };
         return { status: res.status as 201 | 402 | 503, rentalId: (body.id ?? body.rentalId)! };
@@ -95,7 +111,7 @@ export function createLoad(o: LoadOptions) {
       let failedOnce = false;
       const done = await persist(`cancel ${answer.rentalId}`, async () => {
         try {
-          const res = await send("DELETE", `/rentals/${answer.rentalId}`);
+          const res = await send(customer, "DELETE", `/rentals/${answer.rentalId}`);
           if (res.status === 204 || (res.status === 404 && failedOnce)) return true;
           if (res.status === 404) return false; // never reserved? report it
           failedOnce = true; // a 502/504 may come after rental deleted it: a later 404 is then the answer
@@ -115,11 +131,11 @@ export function createLoad(o: LoadOptions) {
   async function confirm(rentalId: number) {
     // The request appears once PaymentApproved went through delivery's queue.
     await persist(`confirm ${rentalId}`, async () => {
-      const list = await send("GET", `/deliveries?rentalId=${rentalId}`);
+      const list = await send(MANAGER, "GET", `/deliveries?rentalId=${rentalId}`);
       if (list.status !== 200) return undefined;
       const items = (list.body as { items: { id: number }[] }).items;
       if (items.length === 0) return stopping ? true : undefined;
-      const res = await send("POST", `/deliveries/${items[0]!.id}/confirm`);
+      const res = await send(MANAGER, "POST", `/deliveries/${items[0]!.id}/confirm`);
       if (res.status === 200 || res.status === 409) {
         if (res.status === 200) stats.confirms++;
         return true;
