@@ -22,7 +22,7 @@ import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { databaseVariable, workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import type { WorkerName } from "@rentalnang/shared/topology/topology";
-import { drop, GROUPS, listDeadLetters, redrive, type DeadLetter } from "./dead-letters/dead-letters.ts";
+import { drop, GROUPS, listDeadLetters, redrive, type DeadLetter } from "@rentalnang/shared/dead-letters/dead-letters";
 import { openGroupDatabases } from "./dead-letters/group-databases.ts";
 
 const { values, positionals } = parseArgs({

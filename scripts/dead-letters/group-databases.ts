@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { openDatabase, type Database } from "@rentalnang/shared/db/database";
 import { countStoredDeadLetters } from "@rentalnang/shared/db/dead-letter-store";
 import type { WorkerName } from "@rentalnang/shared/topology/topology";
-import type { GroupDatabases } from "./dead-letters.ts";
+import type { GroupDatabases } from "@rentalnang/shared/dead-letters/dead-letters";
 
 /**
  * Opens the database of each group's worker (a group is named after its worker) to read the

@@ -3,6 +3,7 @@ import type { BatchHandler, EventHandler } from "../bus/consumer/handlers.ts";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
+import { DEAD_LETTERS_PATH, deadLetterRoutes } from "../dead-letters/dead-letter-routes.ts";
 import { messagingMigration, migrate, type Migration } from "../db/migrate.ts";
 import { createRetention } from "../db/retention.ts";
 import { Health, type Check } from "../http/health.ts";
@@ -97,6 +98,8 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   });
   const parts = await spec.build({ logger, db, redis, health, metrics, publishSoon: () => relay?.wake(), pressure: outbox.pressure });
   for (const [checkName, check] of Object.entries(parts.checks ?? {})) health.add(checkName, check);
+  // Operators only: the app's own authenticate runs first (it covers every route after the frame's).
+  if (consumer) parts.app.route(DEAD_LETTERS_PATH, deadLetterRoutes({ redis, db, prefix: config.STREAM_PREFIX, group: name }));
 
   const http = serve(parts.app.fetch, config.PORT, logger);
   relay?.start();

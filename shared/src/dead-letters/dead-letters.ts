@@ -1,9 +1,15 @@
-import { decodeDeadLetter, type DeadLetterRecord } from "@rentalnang/shared/bus/dead-letter";
-import type { Redis } from "@rentalnang/shared/bus/redis";
-import type { Database } from "@rentalnang/shared/db/database";
-import { deleteStoredDeadLetter, listStoredDeadLetters } from "@rentalnang/shared/db/dead-letter-store";
-import { deadLetterKey } from "@rentalnang/shared/topology/redis-keys";
-import { consumerGroups } from "@rentalnang/shared/topology/topology";
+import { decodeDeadLetter, type DeadLetterRecord } from "../bus/dead-letter.ts";
+import type { Redis } from "../bus/redis.ts";
+import type { Database } from "../db/database.ts";
+import { deleteStoredDeadLetter, listStoredDeadLetters } from "../db/dead-letter-store.ts";
+import { deadLetterKey } from "../topology/redis-keys.ts";
+import { consumerGroups } from "../topology/topology.ts";
+
+/**
+ * Listing, redriving and dropping dead letters: one implementation for the dead-letters CLI
+ * (scripts/dead-letters.ts, every group) and each worker's operator route
+ * (dead-letter-routes.ts, its own group).
+ */
 
 /** The consumer groups that keep dead letters (one stream each, and their worker's database). */
 export const GROUPS: readonly string[] = consumerGroups.map((g) => g.group);
