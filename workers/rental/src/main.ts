@@ -2,6 +2,8 @@ import { authenticationFrom } from "@rentalnang/shared/auth/authentication-from-
 import { createClientCredentials } from "@rentalnang/shared/auth/client-credentials";
 import { configOrExit, runWorker } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { createApp } from "./app.ts";
+import { seedDemoFleet } from "./cars/car-store.ts";
+import { createCarUseCases } from "./cars/car-use-cases.ts";
 import { readConfig } from "./config.ts";
 import { createEventHandler } from "./events/event-handler.ts";
 import { migrations } from "./migrations.ts";
@@ -25,7 +27,11 @@ await runWorker({
   config,
   migrations,
   expiring: ["idempotency_keys"],
-  build: ({ db, health, logger, metrics, publishSoon, pressure }) => {
+  build: async ({ db, health, logger, metrics, publishSoon, pressure }) => {
+    // The original's sessions reserve carId=aaa: an empty fleet outside production gets aaa … eee.
+    if (config.NODE_ENV !== "production" && (await seedDemoFleet(db, config.RATE_PER_HOUR, new Date().toISOString()))) {
+      logger.info({ ratePerHour: config.RATE_PER_HOUR }, "demo fleet added to an empty database");
+    }
     const paymentCalls = metrics.histogram("payment_call_duration_seconds", "Payment calls by outcome (approved, declined, unavailable)", ["outcome"]);
     const payment = createPaymentClient({
       baseUrl: config.PAYMENT_URL,
@@ -44,7 +50,7 @@ await runWorker({
       idempotencyKeyTtlMs: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600 * 1000,
     });
     return {
-      app: createApp({ db, useCases, health, logger, metrics, auth: authenticationFrom(config) }),
+      app: createApp({ db, useCases, cars: createCarUseCases({ db }), health, logger, metrics, auth: authenticationFrom(config) }),
       ...createEventHandler({ db, logger }),
       // Reported, not required: rental stays ready while payment is down (it answers 503 fast).
       checks: { paymentCircuit: async () => ({ circuit: payment.circuit }) },

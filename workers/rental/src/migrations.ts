@@ -65,4 +65,27 @@ export const migrations: Migration[] = [
       "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)",
     ],
   },
+  {
+    version: 6,
+    name: "the fleet, and the window each reservation holds",
+    // A rental kept from before held its car from its creation for its hours: that is the
+    // window it was charged for. The partial index holds only live reservations, the ones a
+    // conflict check and the availability query look at; its WHERE is written exactly as
+    // theirs (rentals/conflict-store.ts), so that SQLite may use it.
+    statements: [
+      `CREATE TABLE cars (
+         id TEXT PRIMARY KEY,
+         model TEXT NOT NULL,
+         rate_per_hour INTEGER NOT NULL,
+         created_at TEXT NOT NULL,
+         retired_at TEXT)`,
+      "ALTER TABLE rentals ADD COLUMN start_at TEXT",
+      "ALTER TABLE rentals ADD COLUMN end_at TEXT",
+      `UPDATE rentals SET
+         start_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at),
+         end_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+' || rent_hour || ' hours')`,
+      `CREATE INDEX rentals_live_window ON rentals (car_id, start_at, end_at)
+         WHERE status IN ('PaymentPending', 'Reserved', 'Confirmed')`,
+    ],
+  },
 ];
