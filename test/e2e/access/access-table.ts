@@ -63,4 +63,6 @@ export const ACCESS_TABLE: AccessRow[] = [
     body: { rentalId: "{newRental}", rentHour: 1, amount: 1000, startAt: "2026-12-01T09:00:00Z", endAt: "2026-12-01T10:00:00Z" },
     expect: { customer: 403, manager: 403, operator: 403, client: 201, none: 401 },
   },
+  // With a token the charge names its amount and window (v1's bare charge is the lab mode's only).
+  { method: "POST", path: "/payments", owner: "payment", directOnly: true, body: { rentalId: "{newRental}", rentHour: 1 }, expect: { client: 400 } },
 ];
