@@ -27,3 +27,6 @@ export const queuePrefix = (prefix: string) => `${prefix}:bull`;
  * outbox relay tells an entry trimmed because every group acked it from one Redis lost.
  */
 export const trimmedToKey = (prefix: string, stream: StreamName) => `${prefix}:trimmed:${stream}`;
+
+/** The gateway's per-client request counters (rate-limiter-flexible adds `:<client>`). */
+export const rateLimitPrefix = (prefix: string) => `${prefix}:ratelimit`;

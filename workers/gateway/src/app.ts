@@ -1,7 +1,9 @@
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { authenticate, type AuthEnv, type AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/authenticate";
+import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { DEAD_LETTERS_PATH } from "@rentalnang/shared/dead-letters/dead-letter-routes";
 import { accessLog } from "@rentalnang/shared/http/access-log";
 import { requestLogContext } from "@rentalnang/shared/http/request-context";
 import type { Health } from "@rentalnang/shared/http/health";
@@ -9,6 +11,11 @@ import { onError, problemJson } from "@rentalnang/shared/http/problem";
 import { MAX_BODY_BYTES } from "@rentalnang/shared/http/service-app";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import type { Metrics } from "@rentalnang/shared/observability/metrics";
+import { deadLettersFanOut } from "./admin/dead-letters-fan-out.ts";
+import { securityHeaders } from "./edge/security-headers.ts";
+import { clientOf } from "./rate-limit/client-of.ts";
+import { rateLimit } from "./rate-limit/rate-limit.ts";
+import type { RateLimiter } from "./rate-limit/rate-limiter.ts";
 import { forward } from "./routing/proxy.ts";
 import { ROUTES, type Upstream } from "./routing/routes.ts";
 
@@ -22,31 +29,39 @@ export interface AppDeps {
   metrics: Metrics;
   /** How callers are known: the issuer's tokens, or the lab mode (AUTH=off). */
   auth: AuthenticateOptions;
+  /** Counts each client's requests (RATE_LIMIT_PER_SECOND); without one, nothing is limited. */
+  rateLimiter?: RateLimiter | undefined;
+  /** TRUST_PROXY: the forwarded address and protocol come from a proxy in front. */
+  trustProxy?: boolean;
+  /** PUBLIC_URL: an https origin turns HSTS on for every response. */
+  publicUrl?: string;
 }
 
 /**
- * The single entry point: request ids, body limit, routing by prefix, problems for the rest.
- * A bad token is refused here already (each worker checks it again: a request that reaches a
- * worker directly meets the same rules); the board is left to delivery, which also takes its
- * break-glass basic credentials.
+ * The single entry point: request ids, security headers, body limit, health, the rate
+ * limit, the token check, the operators' surfaces (/metrics, /admin/dead-letters), routing
+ * by prefix, problems for the rest. A bad token is refused here already (each worker checks
+ * it again: a request that reaches a worker directly meets the same rules); the board is
+ * left to delivery, which also takes its break-glass basic credentials.
  */
-export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth }: AppDeps) {
+export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth, rateLimiter, trustProxy = false, publicUrl = "" }: AppDeps) {
   const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
   app.use(requestId());
   app.use(requestLogContext());
   app.use(accessLog({ logger }));
   app.use(metrics.middleware());
+  app.use(securityHeaders({ trustProxy, publicUrl }));
   app.use(bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => problemJson(413, "Payload Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes.`, {}, { "X-Request-Id": c.get("requestId") }),
   }));
   health.routes(app);
+  if (rateLimiter) app.use(rateLimit(rateLimiter, clientOf(auth, trustProxy)));
+  app.use(authenticateUnlessBoard(auth));
+  // The gateway's own metrics are the operators'; Prometheus scrapes the workers on their ports.
+  app.use("/metrics", requireRole("operator"));
   metrics.routes(app);
-  const checkToken = authenticate(auth);
-  app.use(async function authenticateUnlessBoard(c, next) {
-    if (c.req.path === BOARD_PREFIX || c.req.path.startsWith(`${BOARD_PREFIX}/`)) return next();
-    return checkToken(c as unknown as Context<AuthEnv>, next);
-  });
+  app.route(DEAD_LETTERS_PATH, deadLettersFanOut({ upstreams, timeoutMs, logger }));
   const handler = forward({ upstreams, timeoutMs, logger });
   for (const route of ROUTES) {
     app.all(route.prefix, handler);
@@ -55,4 +70,13 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth 
   app.notFound((c) => problemJson(404, "Not Found", `No route for ${c.req.method} ${c.req.path}.`, {}, { "X-Request-Id": c.get("requestId") }));
   app.onError(onError(logger));
   return app;
+}
+
+/** The token check, except on the board (delivery checks it) and where the rate limit already verified the token. */
+function authenticateUnlessBoard(auth: AuthenticateOptions): MiddlewareHandler<AuthEnv> {
+  const checkToken = authenticate(auth);
+  return async function authenticateUnlessBoardOrKnown(c, next) {
+    if (c.req.path === BOARD_PREFIX || c.req.path.startsWith(`${BOARD_PREFIX}/`) || c.get("principal")) return next();
+    return checkToken(c as unknown as Context<AuthEnv>, next);
+  };
 }

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { authFields, authRules, drainRules, httpUrls, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules } from "@rentalnang/shared/config/fields";
+import {
+  authFields, authRules, drainRules, httpUrl, httpUrls, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, redisUrl, shutdownTimeoutMs,
+  streamPrefix, withRules,
+} from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
 
@@ -13,6 +16,21 @@ export const Env = withRules(z.object({
   MYPAGE_URL: httpUrls(localUrl("mypage")),
   /** Longest wait for an upstream's answer before the gateway answers 504. */
   UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
+  /**
+   * Requests per second per client (a valid token's subject, else its address), counted in
+   * Redis so every gateway replica shares them; 0 = no limit.
+   */
+  RATE_LIMIT_PER_SECOND: z.coerce.number({ error: "must be a number" }).int("must be an integer").nonnegative("must be 0 or more").default(100),
+  /** Where the rate limits are counted (under STREAM_PREFIX); the gateway reads no stream. */
+  REDIS_URL: redisUrl,
+  STREAM_PREFIX: streamPrefix,
+  /**
+   * "on" behind a TLS-terminating proxy or ingress: the last X-Forwarded-For entry is the
+   * client's address, and X-Forwarded-Proto says whether it came over TLS (HSTS).
+   */
+  TRUST_PROXY: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("off"),
+  /** The gateway's public origin; an https one means every response goes out over TLS. */
+  PUBLIC_URL: httpUrl("http://localhost:8088"),
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,

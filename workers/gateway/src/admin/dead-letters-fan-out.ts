@@ -1,0 +1,68 @@
+import { Hono, type Context } from "hono";
+import { proxy } from "hono/proxy";
+import type { AuthEnv } from "@rentalnang/shared/auth/authenticate/authenticate";
+import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
+import { DEAD_LETTERS_PATH, type DeadLetterView } from "@rentalnang/shared/dead-letters/dead-letter-routes";
+import { problemJson } from "@rentalnang/shared/http/problem";
+import { UpstreamPool } from "@rentalnang/shared/http/upstream-pool";
+import type { Logger } from "@rentalnang/shared/log/logger";
+import { consumerGroups, type WorkerName } from "@rentalnang/shared/topology/topology";
+import { forwardedHeaders } from "../routing/forwarded-headers.ts";
+
+export interface DeadLettersFanOutOptions {
+  upstreams: Record<WorkerName, string | readonly string[]>;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+type Answer = { group: string; deadLetters: DeadLetterView[] } | { group: string; unavailable: string };
+
+/**
+ * The operators' dead letters through the gateway. Each consumer worker serves its own
+ * group's (shared/src/dead-letters/dead-letter-routes.ts): GET asks every one of them and
+ * merges the lists, naming the groups that could not answer; a redrive or a drop goes to the
+ * worker of the group it names. Operators only, here and again at each worker.
+ */
+export function deadLettersFanOut({ upstreams, timeoutMs, logger }: DeadLettersFanOutOptions) {
+  const pools = new Map(consumerGroups.map((g) => [g.group as string, new UpstreamPool(upstreams[g.group])]));
+  const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
+  app.use(requireRole("operator"));
+
+  async function ask(c: Context, group: string, pool: UpstreamPool): Promise<Answer> {
+    try {
+      const init = { headers: forwardedHeaders(c, c.get("requestId")), signal: AbortSignal.timeout(timeoutMs) };
+      const res = await pool.attempt((base) => fetch(`${base}${DEAD_LETTERS_PATH}`, init));
+      if (!res.ok) return { group, unavailable: `answered ${res.status}` };
+      return { group, deadLetters: ((await res.json()) as { deadLetters: DeadLetterView[] }).deadLetters };
+    } catch (error) {
+      logger.warn({ group, err: error }, "dead letters: a worker did not answer");
+      return { group, unavailable: "unreachable" };
+    }
+  }
+
+  app.get("/", async (c) => {
+    const answers = await Promise.all([...pools].map(([group, pool]) => ask(c, group, pool)));
+    return c.json({
+      deadLetters: answers.flatMap((a) => ("deadLetters" in a ? a.deadLetters : [])),
+      unavailable: answers.flatMap((a) => ("unavailable" in a ? [{ group: a.group, reason: a.unavailable }] : [])),
+    });
+  });
+
+  async function toGroup(c: Context) {
+    const group = c.req.param("group")!;
+    const pool = pools.get(group);
+    const headers = { "X-Request-Id": c.get("requestId") as string };
+    if (!pool) return problemJson(404, "Not Found", `No consumer group ${group}.`, {}, headers);
+    const path = new URL(c.req.url).pathname;
+    try {
+      return await pool.attempt((base) =>
+        proxy(new URL(path, base), { raw: c.req.raw, headers: forwardedHeaders(c, headers["X-Request-Id"]), signal: AbortSignal.timeout(timeoutMs) }));
+    } catch (error) {
+      logger.warn({ group, err: error }, "dead letters: a worker did not answer");
+      return problemJson(502, "Bad Gateway", `The worker of group ${group} is unreachable; try again shortly.`, {}, { ...headers, "Retry-After": "1" });
+    }
+  }
+  app.post("/:group/:id/redrive", toGroup);
+  app.delete("/:group/:id", toGroup);
+  return app;
+}
