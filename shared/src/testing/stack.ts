@@ -11,7 +11,8 @@ export const BOARD = { user: "manager", password: "s3cret" };
 /** What the tests set apart from the defaults: a reachable board, quick job retries, a patient gateway. */
 const TEST_ENV: Partial<Record<ProcessName, Record<string, string>>> = {
   delivery: { BOARD_USER: BOARD.user, BOARD_PASSWORD: BOARD.password, JOB_BACKOFF_MS: "100" },
-  gateway: { UPSTREAM_TIMEOUT_MS: "10000" },
+  // Every test client comes from one address: the rate-limit tests set their own limit.
+  gateway: { UPSTREAM_TIMEOUT_MS: "10000", RATE_LIMIT_PER_SECOND: "0" },
 };
 
 export interface Stack {
@@ -101,7 +102,7 @@ export async function startStack(
   const envs: Record<string, Record<string, string>> = {};
   const all = await startEach(options.replicas ?? 1, (name, urls) => {
     const own = name === "gateway"
-      ? { ...auth, ...extra.all }
+      ? { ...common }
       : { ...common, DATABASE_URL: dir.db(name), ...(name === "identity" ? { PORT: new URL(issuer).port } : {}) };
     return (envs[name] = { ...own, ...urls, ...TEST_ENV[name], ...extra[name] });
   });
