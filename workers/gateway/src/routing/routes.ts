@@ -15,6 +15,7 @@ const READ = ["GET", "HEAD"];
 
 export const ROUTES: Route[] = [
   { prefix: "/rentals", upstream: "rental", methods: [...READ, "POST", "DELETE"] },
+  { prefix: "/cars", upstream: "rental", methods: [...READ, "POST", "DELETE"] },
   { prefix: "/payments", upstream: "payment", methods: READ },
   { prefix: "/deliveries", upstream: "delivery", methods: [...READ, "POST"] },
   { prefix: "/admin/queues", upstream: "delivery", methods: [...READ, "POST", "PUT", "PATCH", "DELETE"] },
