@@ -7,6 +7,7 @@ import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { LAB_MODE } from "@rentalnang/shared/auth/authentication-from-config";
 import { createApp } from "../app.ts";
+import { seedDemoFleet } from "../cars/car-store.ts";
 import { migrations } from "../migrations.ts";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
 import { createRentalUseCases } from "./rental-use-cases.ts";
@@ -32,6 +33,7 @@ const reading = (usedBytes: number, maxBytes = 100): MemoryReading => ({
 beforeEach(async () => {
   db = await openDatabase(":memory:");
   await migrate(db, migrations);
+  await seedDemoFleet(db, 1000, new Date().toISOString());
   charges = 0;
   backlog = 0;
   memory = reading(10);
@@ -99,6 +101,6 @@ describe("a reservation while the event bus is full", () => {
       db, payment, ratePerHour: 1000, publishSoon: () => {}, logger,
       bus: { pressure: { memory: useCasesMemory, outboxBacklog: async () => 0 }, backlogLimit: LIMIT },
     });
-    expect((await reserveRental({ carId: "b", rentHour: 1, customerId: null }, { correlationId: "c" })).kind).toBe("reserved");
+    expect((await reserveRental({ carId: "bbb", rentHour: 1, customerId: null }, { correlationId: "c" })).kind).toBe("reserved");
   });
 });

@@ -7,6 +7,7 @@ import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { LAB_MODE } from "@rentalnang/shared/auth/authentication-from-config";
 import { createApp } from "../app.ts";
+import { seedDemoFleet } from "../cars/car-store.ts";
 import { migrations } from "../migrations.ts";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
 import { createRentalUseCases } from "./rental-use-cases.ts";
@@ -40,6 +41,7 @@ async function start(database: Database) {
     idempotencyKeyTtlMs: TTL_HOURS * HOUR_MS,
   });
   app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("rental-test"), auth: LAB_MODE });
+  await seedDemoFleet(db, 1000, new Date(clock).toISOString());
 }
 
 afterEach(() => db.close());
@@ -65,7 +67,7 @@ describe("idempotency keys per customer", () => {
 
   test("two customers using the same key get two rentals, each charged once", async () => {
     const alice = await reserve("k-1", "alice");
-    const bob = await reserve("k-1", "bob");
+    const bob = await reserve("k-1", "bob", "bbb"); // another car: the same one's window is alice's
     expect([alice.status, bob.status]).toEqual([201, 201]);
     expect(JSON.parse(bob.text).id).not.toBe(JSON.parse(alice.text).id);
     expect(await rentalRows()).toBe(2);
@@ -74,7 +76,7 @@ describe("idempotency keys per customer", () => {
 
   test("a request without a customer has a scope of its own", async () => {
     const anonymous = await reserve("k-1");
-    const alice = await reserve("k-1", "alice");
+    const alice = await reserve("k-1", "alice", "bbb");
     expect(JSON.parse(alice.text).id).not.toBe(JSON.parse(anonymous.text).id);
     const again = await reserve("k-1");
     expect(again.text).toBe(anonymous.text);
@@ -92,7 +94,7 @@ describe("idempotency keys per customer", () => {
 
   test("an expired key is ignored: the request is a new reservation, and the trim deletes the old key", async () => {
     const first = await reserve("k-1", "alice");
-    await reserve("k-2", "alice");
+    await reserve("k-2", "alice", "bbb");
     clock += TTL_HOURS * HOUR_MS - 1;
     expect(await trim()).toEqual({ idempotency_keys: 0 });
     expect((await reserve("k-1", "alice")).text).toBe(first.text);
@@ -134,7 +136,7 @@ describe("the migration to scoped keys", () => {
 
   test("keys written before it keep replaying for their rental's customer, and expire a day after they were made", async () => {
     const database = await oldDatabase();
-    expect(await migrate(database, migrations)).toEqual([5]);
+    expect(await migrate(database, migrations)).toEqual([5, 6]);
     await start(database);
     const replay = await reserve("old-1", "alice");
     expect(replay).toEqual({ status: 201, text: answer(1), location: "/rentals/1" });
@@ -142,7 +144,7 @@ describe("the migration to scoped keys", () => {
     expect(charges).toBe(0);
 
     clock = Date.parse(createdAt) + 23 * HOUR_MS;
-    const bob = await reserve("old-1", "bob"); // another customer's key of the same name
+    const bob = await reserve("old-1", "bob", "bbb"); // another customer's key of the same name
     expect(JSON.parse(bob.text).id).toBe(3);
 
     clock = Date.parse(createdAt) + 24 * HOUR_MS;

@@ -5,6 +5,7 @@ import { reservationOf } from "./rental.ts";
 import { findRental } from "./rental-store.ts";
 import { answerFor, type ReservationAnswer } from "./reservation-answer.ts";
 import { claimIdempotencyKey, findIdempotencyKey, recordAnswer, type KeyScope } from "./idempotency-store.ts";
+import type { Refusal } from "./claim-window.ts";
 import type { Busy, ReserveInput, ReserveRental } from "./reserve-rental.ts";
 
 /** Seconds a client waits before asking again about a reservation still in progress. */
@@ -29,11 +30,12 @@ export interface IdempotentReservationDeps {
  * POST /rentals with an Idempotency-Key: the first request reserves, and every retry with the
  * same key, scope and body gets the first answer back byte for byte until the key expires.
  * The key is claimed with the pending rental and the answer recorded with its settlement, in
- * the same transactions. `busy` claims nothing: the key is free for the retry.
+ * the same transactions. `busy` and a refusal claim nothing: the key is free for the retry.
  */
 export function createReserveIdempotently(deps: IdempotentReservationDeps) {
-  return async function reserveIdempotently(scope: KeyScope, key: string, input: ReserveInput, cause: Cause): Promise<Answered | Busy> {
-    const fingerprint = JSON.stringify([input.carId, input.rentHour, input.customerId]);
+  return async function reserveIdempotently(scope: KeyScope, key: string, input: ReserveInput, cause: Cause): Promise<Answered | Busy | Refusal> {
+    // A body without startAt keeps the fingerprint keys made before windows existed.
+    const fingerprint = JSON.stringify([input.carId, input.rentHour, input.customerId, ...(input.startAt ? [input.startAt] : [])]);
     const replay = () => replayOf(deps.db, { scope, key, fingerprint, now: deps.now() });
     const earlier = await replay();
     if (earlier) return earlier;
@@ -45,7 +47,9 @@ export function createReserveIdempotently(deps: IdempotentReservationDeps) {
       settled: (tx, reservation) => recordAnswer(tx, reservation.rental.id, answerFor(reservation)),
     });
     if (result.kind === "duplicate") return (await replay())!;
-    if (result.kind === "busy") return result;
+    // The window may be held by this key's own first request, committed in between.
+    if (result.kind === "conflict") return (await replay()) ?? result;
+    if (result.kind === "busy" || result.kind === "bad-window" || result.kind === "unknown-car" || result.kind === "retired-car") return result;
     return { rentalId: result.rental.id, answer: answerFor(result) };
   };
 }

@@ -12,6 +12,8 @@ function rowToRental(r: Row): Rental {
     rentHour: Number(r.rent_hour),
     price: Number(r.price),
     customerId: r.customer_id === null ? null : String(r.customer_id),
+    startAt: String(r.start_at),
+    endAt: String(r.end_at),
     status: String(r.status) as RentalStatus,
     paymentId: r.payment_id === null ? null : Number(r.payment_id),
     cancelReason: r.cancel_reason === null ? null : (String(r.cancel_reason) as CancelReason),
@@ -24,13 +26,13 @@ function rowToRental(r: Row): Rental {
 
 export async function insertPendingRental(
   tx: Executor,
-  input: { carId: string; rentHour: number; price: number; customerId: string | null },
+  input: { carId: string; rentHour: number; price: number; customerId: string | null; startAt: string; endAt: string },
   now: string,
 ): Promise<Rental> {
   const r = await tx.execute({
-    sql: `INSERT INTO rentals (car_id, rent_hour, price, customer_id, status, created_at, updated_at)
-          VALUES (?, ?, ?, ?, 'PaymentPending', ?, ?) RETURNING *`,
-    args: [input.carId, input.rentHour, input.price, input.customerId, now, now],
+    sql: `INSERT INTO rentals (car_id, rent_hour, price, customer_id, start_at, end_at, status, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, 'PaymentPending', ?, ?) RETURNING *`,
+    args: [input.carId, input.rentHour, input.price, input.customerId, input.startAt, input.endAt, now, now],
   });
   return rowToRental(r.rows[0]!);
 }

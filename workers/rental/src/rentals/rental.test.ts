@@ -3,9 +3,10 @@ import { CannotCancel, cancelByCustomer, confirmByManager, reservationOf, settle
 
 const T0 = "2026-01-01T00:00:00.000Z";
 const T1 = "2026-01-01T00:00:01.000Z";
+const START = "2026-01-01T01:00:00.000Z";
 
 const pending = (over: Partial<Rental> = {}): Rental => ({
-  id: 1, carId: "aaa", rentHour: 3, price: 3000, customerId: null, status: "PaymentPending",
+  id: 1, carId: "aaa", rentHour: 3, price: 3000, customerId: null, startAt: START, endAt: "2026-01-01T04:00:00.000Z", status: "PaymentPending",
   paymentId: null, cancelReason: null, managerConfirmed: false, createdAt: T0, updatedAt: T0, deletedAt: null, ...over,
 });
 
@@ -70,5 +71,12 @@ describe("rental rules", () => {
   test("the customer may not cancel a rental that is pending or already cancelled", () => {
     expect(() => cancelByCustomer(pending(), T1)).toThrow(CannotCancel);
     expect(() => cancelByCustomer(pending({ status: "Cancelled", cancelReason: "payment-declined" }), T1)).toThrow(CannotCancel);
+  });
+
+  test("the customer may cancel until the window starts, not from its first instant on", () => {
+    const reserved = pending({ status: "Reserved", paymentId: 7 });
+    expect(cancelByCustomer(reserved, "2026-01-01T00:59:59.999Z").rental.status).toBe("Cancelled");
+    expect(() => cancelByCustomer(reserved, START)).toThrow(/already started/);
+    expect(() => cancelByCustomer(pending({ status: "Confirmed", paymentId: 7 }), "2026-01-01T02:00:00.000Z")).toThrow(CannotCancel);
   });
 });

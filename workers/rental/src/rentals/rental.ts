@@ -19,6 +19,9 @@ export interface Rental {
   rentHour: number;
   price: number;
   customerId: string | null;
+  /** The car is held for [startAt, endAt) while the rental is live (PaymentPending, Reserved, Confirmed). */
+  startAt: string;
+  endAt: string;
   status: RentalStatus;
   paymentId: number | null;
   cancelReason: CancelReason | null;
@@ -90,7 +93,10 @@ export class CannotCancel extends Error {
   override name = "CannotCancel";
 }
 
-/** The customer cancels: allowed while Reserved or Confirmed; the rental is deleted. */
+/**
+ * The customer cancels: allowed while Reserved or Confirmed and until its window starts (the
+ * car is then out); the rental is deleted, and its window is free again.
+ */
 export function cancelByCustomer(rental: Rental, now: string): Decision {
   if (rental.status !== "Reserved" && rental.status !== "Confirmed") {
     throw new CannotCancel(
@@ -98,6 +104,9 @@ export function cancelByCustomer(rental: Rental, now: string): Decision {
         ? `rental ${rental.id} is still waiting for its payment`
         : `rental ${rental.id} is already cancelled (${rental.cancelReason})`,
     );
+  }
+  if (Date.parse(rental.startAt) <= Date.parse(now)) {
+    throw new CannotCancel(`rental ${rental.id} has already started (at ${rental.startAt}); it can no longer be cancelled`);
   }
   const decision = cancel(rental, "customer", now);
   return { ...decision, rental: { ...decision.rental, deletedAt: now } };

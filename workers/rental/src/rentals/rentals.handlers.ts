@@ -7,11 +7,13 @@ import { principalOf } from "@rentalnang/shared/auth/authenticate/authenticate";
 import { assertRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { actingCustomer, actorOf, listedCustomer, maySee } from "@rentalnang/shared/auth/row-access";
 import type { CancelRental } from "./cancel-rental.ts";
+import type { Refusal } from "./claim-window.ts";
 import type { Answered, ReserveIdempotently } from "./idempotent-reservation.ts";
 import { present } from "./rental-resource.ts";
 import { findRental, listRentals } from "./rental-store.ts";
 import * as routes from "./rentals.routes.ts";
 import { answerFor, answerHeaders } from "./reservation-answer.ts";
+import { refusalProblem } from "./refusal-problem.ts";
 import type { Busy, ReserveRental } from "./reserve-rental.ts";
 
 export interface RentalsDeps {
@@ -26,9 +28,9 @@ const reserve = ({ useCases }: RentalsDeps): Handler<"reserve"> => async (c) => 
   assertRole(who, "customer");
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
-  const input = { carId: body.carId, rentHour: body.rentHour, customerId: actingCustomer(who, body.customerId ?? null) };
+  const input = { carId: body.carId, rentHour: body.rentHour, customerId: actingCustomer(who, body.customerId ?? null), startAt: body.startAt };
   const cause = { correlationId: c.get("requestId") };
-  let answered: Answered | Busy;
+  let answered: Answered | Busy | Refusal;
   if (key) {
     // Keys are the caller's own: two customers may pick the same key. In lab mode nobody is
     // known, and the body's customerId names whose they are.
@@ -36,9 +38,9 @@ const reserve = ({ useCases }: RentalsDeps): Handler<"reserve"> => async (c) => 
   } else {
     const result = await useCases.reserveRental(input, cause);
     if (result.kind === "duplicate") throw new Error("a reservation without a key cannot be a duplicate");
-    answered = result.kind === "busy" ? result : { rentalId: result.rental.id, answer: answerFor(result) };
+    answered = "rental" in result ? { rentalId: result.rental.id, answer: answerFor(result) } : result;
   }
-  if ("kind" in answered) throw busyProblem(answered);
+  if ("kind" in answered) throw answered.kind === "busy" ? busyProblem(answered) : refusalProblem(answered);
   const { answer, rentalId } = answered;
   const headers = answerHeaders(answer, rentalId);
   switch (answer.status) {

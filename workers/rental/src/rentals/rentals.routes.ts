@@ -13,6 +13,8 @@ export const ReserveBody = z
     carId: CarId,
     rentHour: intLike(RENT_HOURS.min, RENT_HOURS.max),
     customerId: CustomerId.nullish(),
+    /** The window's start (default: the next full hour); at most 5 minutes past, at most 365 days ahead. */
+    startAt: z.iso.datetime({ offset: true }).optional(),
     /** Accepted and ignored: the original's clients send `status=rented`. */
     status: z.unknown().optional(),
   })
@@ -33,8 +35,11 @@ export const reserve = createRoute({
     400: problem("Bad input"),
     ...accessProblems("Not a customer, or the body's customerId is not the token's subject"),
     402: problem("Payment declined; the rental is kept as Cancelled (payment-declined)"),
-    409: problem("A request with the same Idempotency-Key is in progress"),
-    422: problem("The Idempotency-Key was used with another body"),
+    409: problem(
+      "The window overlaps a live reservation of the car (the body's conflict has that window's startAt and endAt); " +
+        "or a request with the same Idempotency-Key is in progress",
+    ),
+    422: problem("Unknown or retired car; or the Idempotency-Key was used with another body"),
     503: problem(
       "Payment unavailable: the rental is kept as Cancelled (payment-unavailable), the body has its rentalId; " +
         "or the event bus is full (an outbox backlog over its limit, Redis out of memory): nothing was written or charged",
@@ -75,6 +80,6 @@ export const cancel = createRoute({
     204: { description: "Cancelled and deleted" },
     ...accessProblems("Neither a customer nor a manager"),
     404: problem("Unknown, already deleted, or another customer's"),
-    409: problem("Not cancellable in its state (payment pending or already cancelled)"),
+    409: problem("Not cancellable: payment pending, already cancelled, or its window has started"),
   },
 });

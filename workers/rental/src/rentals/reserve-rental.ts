@@ -1,17 +1,20 @@
 import type { Transaction } from "@libsql/client";
 import type { Database } from "@rentalnang/shared/db/database";
 import { appendToOutbox, type Cause } from "@rentalnang/shared/db/outbox";
-import { priceOf } from "@rentalnang/shared/domain/tariff";
 import type { BusPressure } from "@rentalnang/shared/lifecycle/bus-pressure";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
+import { claimWindow, type Refusal } from "./claim-window.ts";
 import { reservationOf, settlePayment, type PaymentOutcome, type Rental, type Reservation } from "./rental.ts";
 import { toEnvelopes } from "./rental-events.ts";
-import { findRental, insertPendingRental, saveRental } from "./rental-store.ts";
+import { findRental, saveRental } from "./rental-store.ts";
+import { chooseWindow } from "./window.ts";
 
 export interface ReserveInput {
   carId: string;
   rentHour: number;
   customerId: string | null;
+  /** ISO 8601; the next full hour when absent. */
+  startAt?: string | undefined;
 }
 
 /**
@@ -39,9 +42,10 @@ export interface Busy {
 
 /**
  * The reservation's outcome; `duplicate` when a hook's `created` refused it, `busy` when the
- * bus is full (nothing was written in either case).
+ * bus is full, a refusal when the window or the car does not allow it (nothing was written in
+ * any of these cases).
  */
-export type ReserveResult = Reservation | { kind: "duplicate" } | Busy;
+export type ReserveResult = Reservation | { kind: "duplicate" } | Busy | Refusal;
 
 /** How long a client waits after `busy`: a consumer catching up drains the backlog in seconds. */
 const BUSY_RETRY_AFTER = 5;
@@ -71,7 +75,6 @@ export async function busyOutcome(capacity: BusCapacity | undefined): Promise<Bu
 export interface ReserveRentalDeps {
   db: Database;
   payment: PaymentGateway;
-  ratePerHour: number;
   /** Called after every commit that wrote outbox rows. */
   publishSoon: () => void;
   now: () => string;
@@ -81,18 +84,10 @@ export interface ReserveRentalDeps {
 
 class Duplicate extends Error {}
 
-const HOUR_MS = 3600 * 1000;
-
-/** The hours a rental pays for: from its creation, until reservations carry a window of their own. */
-function windowOf(rental: Rental): { startAt: string; endAt: string } {
-  const start = Date.parse(rental.createdAt);
-  return { startAt: new Date(start).toISOString(), endAt: new Date(start + rental.rentHour * HOUR_MS).toISOString() };
-}
-
 /**
- * The reservation saga's first steps, as rental runs them: record the rental as pending,
- * call payment synchronously, and settle with the outcome, each state change committed with
- * its events (outbox).
+ * The reservation saga's first steps, as rental runs them: take the car's window with a
+ * pending rental (claimWindow), call payment synchronously, and settle with the outcome, each
+ * state change committed with its events (outbox).
  */
 export function createReserveRental(deps: ReserveRentalDeps) {
   async function settle(pending: Rental, outcome: PaymentOutcome, cause: Cause, hooks?: ReservationHooks): Promise<Reservation> {
@@ -118,19 +113,27 @@ export function createReserveRental(deps: ReserveRentalDeps) {
   }
 
   return async function reserveRental(input: ReserveInput, cause: Cause, hooks?: ReservationHooks): Promise<ReserveResult> {
+    const chosen = chooseWindow(input.startAt, input.rentHour, Date.parse(deps.now()));
+    if (chosen.kind === "out-of-bounds") return { kind: "bad-window", detail: chosen.detail };
     const busy = await busyOutcome(deps.bus);
     if (busy) return busy;
-    const created = await deps.db.write(async (tx) => {
-      const rental = await insertPendingRental(tx, { ...input, price: priceOf(input.rentHour, deps.ratePerHour) }, deps.now());
-      if (hooks && !(await hooks.created(tx, rental))) throw new Duplicate();
-      return rental;
+    const claim = { carId: input.carId, rentHour: input.rentHour, customerId: input.customerId, window: chosen.window };
+    const claimed = await deps.db.write(async (tx) => {
+      const result = await claimWindow(tx, claim, deps.now());
+      if (result.kind === "claimed" && hooks && !(await hooks.created(tx, result.rental))) throw new Duplicate();
+      return result;
     }).catch((error) => {
       if (error instanceof Duplicate) return undefined;
       throw error;
     });
-    if (!created) return { kind: "duplicate" };
+    if (!claimed) return { kind: "duplicate" };
+    if (claimed.kind !== "claimed") return claimed;
+    const created = claimed.rental;
     const outcome = await deps.payment.charge(
-      { rentalId: created.id, rentHour: created.rentHour, amount: created.price, carId: created.carId, customerId: created.customerId, ...windowOf(created) },
+      {
+        rentalId: created.id, rentHour: created.rentHour, amount: created.price, carId: created.carId, customerId: created.customerId,
+        startAt: created.startAt, endAt: created.endAt,
+      },
       cause.correlationId,
     );
     return settle(created, outcome, cause, hooks);
