@@ -11,7 +11,7 @@ import { byKindAndName, selects } from "./workloads.ts";
  *   identity from every other process (each checks tokens against its keys);
  * - the public processes from the Ingress controller only;
  * - Prometheus on each process's port;
- * - Redis from the processes whose REDIS_URL names it, the gateway (its rate limits), and
+ * - Redis from the processes whose REDIS_URL names it (the gateway's counts its rate limits), and
  *   KEDA when a ScaledObject watches a stream;
  * - each libSQL server from the worker whose DATABASE_URL names it.
  * Peers outside the namespace are found by these namespaces and labels, which
@@ -19,8 +19,6 @@ import { byKindAndName, selects } from "./workloads.ts";
  */
 
 export const PUBLIC_PROCESSES = ["gateway", "identity"];
-/** Processes allowed to reach Redis although they do not set REDIS_URL yet. */
-const MAY_USE_REDIS = ["gateway"];
 
 export const OUTSIDE = {
   ingressController: { name: "the Ingress controller (namespace ingress-nginx)", namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } },
@@ -89,9 +87,8 @@ function expectations(objects: K8sObject[]): Map<K8sObject, Map<number, Expectat
     const users = redisUsers.filter((s) => workloadsBehind(objects, s.env.literal.REDIS_URL).includes(redis));
     const entries = required([[users, "its REDIS_URL names it"]]);
     if (kedaWatches) entries.set(OUTSIDE.keda.name, "a ScaledObject watches a stream");
-    const optional = new Set(sites.filter((s) => MAY_USE_REDIS.includes(s.worker.name)).map((s) => ref(s.workload)));
     for (const d of destinations(objects).filter((d) => d.workload === redis)) {
-      for (const { port } of d.ports) expect(redis, port, { role: "redis", required: entries, optional });
+      for (const { port } of d.ports) expect(redis, port, { role: "redis", required: entries, optional: new Set() });
     }
   }
   for (const site of sites) {
