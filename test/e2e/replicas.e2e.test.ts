@@ -4,6 +4,7 @@ import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
+import { addCars } from "@rentalnang/shared/testing/fleet";
 import { httpClient } from "@rentalnang/shared/testing/http-client";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
@@ -21,15 +22,19 @@ import { checkInvariants, type Report, type Sources } from "../../scripts/invari
 
 const cleanup = cleanupEach();
 const RESERVATIONS = 12;
+const CUSTOMER = "c-1";
+const MANAGER = "m-1";
 
 const requestsServed = (stack: Stack, replica: number) =>
   stack.replicas.rental[replica]!.output.filter((l) => l.includes('"msg":"request"') && l.includes('"path":"/rentals"')).length;
 
 async function reserveAll(stack: Stack, records: ClientRecord[], from: number) {
-  const api = httpClient(() => stack.gateway.url);
-  for (let n = from; n < from + RESERVATIONS; n++) {
+  const cars = Array.from({ length: RESERVATIONS }, (_, i) => `car-${from + i}`);
+  await addCars(stack.gateway.url, cars, { authorization: `Bearer ${await stack.tokenFor(MANAGER)}` });
+  const api = httpClient(() => stack.gateway.url, { bearer: () => stack.tokenFor(CUSTOMER) });
+  for (const carId of cars) {
     const key = crypto.randomUUID();
-    const res = await api.post("/rentals", { carId: `car-${n}`, rentHour: 2, customerId: `replica-${n % 3}` }, { "idempotency-key": key });
+    const res = await api.post("/rentals", { carId, rentHour: 2, customerId: CUSTOMER }, { "idempotency-key": key });
     expect(res.status).toBe(201);
     records.push({ key, status: 201, rentalId: res.body.id, cancelled: false });
   }
