@@ -1,6 +1,7 @@
 import { beforeAll, expect, test } from "bun:test";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
+import { addCars } from "@rentalnang/shared/testing/fleet";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { httpClient, type Reply } from "@rentalnang/shared/testing/http-client";
 import type { RunningProcess } from "@rentalnang/shared/testing/processes";
@@ -33,8 +34,9 @@ beforeAll(async () => {
   }));
 }, STARTUP_TIMEOUT_MS);
 
+/** Each key reserves a car of its own (named after it): other tests' reservations hold theirs. */
 const reserve = (key: string, customerId: string) =>
-  http.post(`${rental.url}/rentals`, { carId: "same", rentHour: 2, customerId }, { "idempotency-key": key });
+  http.post(`${rental.url}/rentals`, { carId: key, rentHour: 2, customerId }, { "idempotency-key": key });
 
 async function approvedEventsFor(rentalId: number) {
   const entries = await redis.xrange(streamKey(prefix, "payment"), "-", "+");
@@ -46,6 +48,7 @@ async function approvedEventsFor(rentalId: number) {
 test(`${BURST} concurrent requests with one Idempotency-Key: one rental, one charge, one 201, the rest replays or 409`, async () => {
   const key = `burst-${crypto.randomUUID()}`;
   const customerId = `c-${key}`;
+  await addCars(rental.url, [key]);
   const answers = await Promise.all(Array.from({ length: BURST }, () => reserve(key, customerId)));
 
   const statuses = answers.map((a) => a.status);
@@ -80,6 +83,7 @@ test(`${BURST} concurrent requests with one Idempotency-Key: one rental, one cha
 
 test("a burst that arrives after the answer was recorded gets only replays", async () => {
   const key = `late-${crypto.randomUUID()}`;
+  await addCars(rental.url, [key]);
   const first = await reserve(key, `c-${key}`);
   expect(first.status).toBe(201);
   const answers = await Promise.all(Array.from({ length: BURST }, () => reserve(key, `c-${key}`)));

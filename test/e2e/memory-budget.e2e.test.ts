@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import { memoryReading } from "@rentalnang/shared/bus/redis-memory";
 import { openDatabase, type Database } from "@rentalnang/shared/db/database";
+import { addCars, hourSlot } from "@rentalnang/shared/testing/fleet";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { connectTestRedis } from "@rentalnang/shared/testing/harness";
@@ -81,7 +82,7 @@ async function load(): Promise<LoadResult> {
       const res = await fetch(`${stack.procs.rental.url}/rentals`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ carId: `car-${c}-${i}`, rentHour: 1, customerId: `c-${c}` }),
+        body: JSON.stringify({ carId: `car-${c}`, rentHour: 1, startAt: hourSlot(i, started), customerId: `c-${c}` }),
       });
       const body = (await res.json()) as { reason?: string; rentalId?: number };
       if (res.status === 201) result.reserved++;
@@ -94,6 +95,7 @@ async function load(): Promise<LoadResult> {
       } else result.other[res.status] = (result.other[res.status] ?? 0) + 1;
     }
   };
+  await addCars(stack.procs.rental.url, Array.from({ length: CLIENTS }, (_, c) => `car-${c}`));
   await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
   figures.loadMs = Date.now() - started;
   figures.firstBusyAfterMs = firstBusy === undefined ? "never" : firstBusy - started;

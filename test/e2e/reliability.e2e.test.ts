@@ -3,6 +3,7 @@ import type { Redis } from "@rentalnang/shared/bus/redis";
 import { databaseVariable } from "@rentalnang/shared/config/worker-database-urls";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
+import { addCars } from "@rentalnang/shared/testing/fleet";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { connectTestRedis } from "@rentalnang/shared/testing/harness";
 import { eventually } from "@rentalnang/shared/testing/eventually";
@@ -60,6 +61,7 @@ describe("edge events", () => {
     expect(ready.status).toBe(200);
     expect(ready.body.checks.consumer.deadLetters).toBe(2);
     // The loop keeps going: a good reservation still reaches the view.
+    await addCars(stack.gateway.url, ["after-poison"]);
     const { id } = (await post(`${stack.gateway.url}/rentals`, { carId: "after-poison", rentHour: 1 })).body;
     await eventually(async () => (await get(`${stack.procs.mypage.url}/mypages/${id}`)).status === 200);
   });
@@ -93,6 +95,7 @@ describe("edge events", () => {
   });
 
   test("a confirmation for a deleted rental leaves it deleted", async () => {
+    await addCars(stack.procs.rental.url, ["gone"]);
     const r = (await post(`${stack.procs.rental.url}/rentals`, { carId: "gone", rentHour: 1 })).body;
     expect((await http.delete(`${stack.procs.rental.url}/rentals/${r.id}`)).status).toBe(204);
     await xadd("delivery", "ReservationConfirmed", { deliveryId: 1, rentalId: r.id });
@@ -122,6 +125,7 @@ describe("graceful drain", () => {
         async (res) => ({ status: res.status, body: (await res.json()) as Json }),
         () => ({ status: 0, body: {} as Json }), // refused: never accepted
       );
+    await addCars(rental.url, [...Array.from({ length: 30 }, (_, i) => `drain-${i}`), "drain-100"]);
     const inFlight = Array.from({ length: 30 }, (_, i) => send(i));
     await Bun.sleep(5);
     const stopping = performance.now();

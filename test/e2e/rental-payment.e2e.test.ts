@@ -4,6 +4,7 @@ import { envelopeFor } from "@rentalnang/shared/db/outbox";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { expectProblem } from "@rentalnang/shared/testing/expect-problem";
+import { addCars } from "@rentalnang/shared/testing/fleet";
 import { httpClient, type Reply } from "@rentalnang/shared/testing/http-client";
 import { spawnWorker, type RunningProcess } from "@rentalnang/shared/testing/processes";
 import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
@@ -38,6 +39,8 @@ beforeAll(async () => {
     },
   });
   ({ redis, prefix, dir, payment, rental } = pair);
+  // The cars these tests reserve (aaa is the demo fleet's); each window is taken at most once while live.
+  await addCars(rental.url, ["idem", "big", "bye", "conf", "l1", "l2", "l3", "down", "back"]);
 });
 
 async function reserve(body: unknown, headers: Record<string, string> = {}, base = rental.url) {
@@ -197,6 +200,7 @@ describe("payment unavailable", () => {
       env: { ...common, DATABASE_URL: dir.db("slow-rental"), PAYMENT_URL: slow.url, PAYMENT_TIMEOUT_MS: "400" },
     }));
 
+    await addCars(impatient.url, ["slow"]);
     const started = performance.now();
     const { res, body } = await reserve({ carId: "slow", rentHour: 1 }, {}, impatient.url);
     expect(res.status).toBe(503);

@@ -3,6 +3,7 @@ import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { BOARD, startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
+import { addCars } from "@rentalnang/shared/testing/fleet";
 import { httpClient, type Json } from "@rentalnang/shared/testing/http-client";
 import { runScript } from "@rentalnang/shared/testing/run-script";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
@@ -30,7 +31,11 @@ beforeAll(async () => {
   G = stack.gateway.url;
 });
 
-const reserve = (carId: string, rentHour: number | string = 2, customerId = "c-1") => gateway.post("/rentals", { carId, rentHour, customerId });
+/** Each test names its own car, added to the fleet first. */
+async function reserve(carId: string, rentHour: number | string = 2, customerId = "c-1") {
+  await addCars(G, [carId]);
+  return gateway.post("/rentals", { carId, rentHour, customerId });
+}
 const rebuild = (...args: string[]) => runScript("workers/mypage/src/rebuild.ts", args, stack.envOf("mypage"));
 
 async function mypageOf(rentalId: number, until: (v: Json) => boolean, timeoutMs = 15_000) {
@@ -139,7 +144,7 @@ describe("the saga through the gateway", () => {
 
   test("each service describes its API at /openapi.json", async () => {
     const expected = {
-      rental: ["/rentals", "/rentals/{id}"],
+      rental: ["/rentals", "/rentals/{id}", "/cars", "/cars/{id}"],
       payment: ["/payments", "/payments/{id}"],
       delivery: ["/deliveries", "/deliveries/{id}", "/deliveries/{id}/confirm"],
       mypage: ["/mypages", "/mypages/{rentalId}"],

@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
+import { addCars } from "@rentalnang/shared/testing/fleet";
 import { connectTestRedis, testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
 import { httpClient } from "@rentalnang/shared/testing/http-client";
 import { spawnWorker } from "@rentalnang/shared/testing/processes";
@@ -45,6 +46,7 @@ test("a rental whose caller died mid-payment ends Cancelled (payment-unavailable
 
   const key = `stale-${crypto.randomUUID()}`;
   const body = { carId: "stale", rentHour: 2, customerId: "c-stale" };
+  await addCars(rental.url, [body.carId]);
   const cut = http.post(`${rental.url}/rentals`, body, { "idempotency-key": key }).catch((error: unknown) => error);
   const charge = await eventually(async () => (await http.get(`${payment.url}/payments`)).body.items[0], { what: "the charge taken" });
   expect(charge.status).toBe("Approved");
