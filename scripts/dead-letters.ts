@@ -8,7 +8,7 @@
  * A group's letters are on its dead-letter stream in Redis and, once that stream was over
  * DEAD_LETTER_STREAM_CAP, in its worker's database (`dead_letters`): each command covers both.
  *
- * Settings: REDIS_URL, STREAM_PREFIX, and the databases as `npm start` lays them out
+ * Settings: REDIS_URL (else the local Redis with the password npm start made), STREAM_PREFIX, and the databases as `npm start` lays them out
  * (DATA_DIR) unless <WORKER>_DATABASE_URL names one (RENTAL_DATABASE_URL …), with
  * DATABASE_AUTH_TOKEN for a libSQL server. With --group, DATABASE_URL names that group's
  * database (inside a worker's container, where it is set already). A database that does not
@@ -19,6 +19,7 @@ import { z } from "zod";
 import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { redisUrl, streamPrefix } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
+import { withLocalRedis } from "@rentalnang/shared/config/local-redis";
 import { databaseVariable, workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import type { WorkerName } from "@rentalnang/shared/topology/topology";
@@ -43,7 +44,7 @@ if (command === "drop" && ids.length === 0 && !values.all) {
   process.exit(2);
 }
 
-const env = configOrExit(() => loadConfig(z.object({ REDIS_URL: redisUrl, STREAM_PREFIX: streamPrefix, DATABASE_AUTH_TOKEN: z.string().optional() })));
+const env = configOrExit(() => loadConfig(z.object({ REDIS_URL: redisUrl, STREAM_PREFIX: streamPrefix, DATABASE_AUTH_TOKEN: z.string().optional() }), withLocalRedis()));
 const groups = values.group ? [values.group] : GROUPS;
 const own = values.group && process.env.DATABASE_URL ? { [databaseVariable(values.group as WorkerName)]: process.env.DATABASE_URL } : {};
 const urls = configOrExit(() => workerDatabaseUrls({ ...own, ...process.env }));

@@ -13,6 +13,7 @@
 import { connectRedis } from "@rentalnang/shared/bus/redis";
 import { workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
 import { openDatabase } from "@rentalnang/shared/db/database";
+import { withLocalRedis } from "@rentalnang/shared/config/local-redis";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { queuePrefix } from "@rentalnang/shared/topology/redis-keys";
@@ -27,7 +28,7 @@ if (command !== "list" && command !== "retry") {
   process.exit(2);
 }
 const databaseUrl = process.env.DATABASE_URL || configOrExit(() => workerDatabaseUrls()).delivery;
-const config = configOrExit(() => readConfig({ ...process.env, DATABASE_URL: databaseUrl }));
+const config = configOrExit(() => readConfig({ ...withLocalRedis(), DATABASE_URL: databaseUrl }));
 const db = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 // Never started: only its queue (with the worker's job options) and its failed jobs are used.
 // BullMQ never closes a connection it was handed: this command closes it, or it never exits.

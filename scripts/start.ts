@@ -1,12 +1,13 @@
 /**
  * `npm start` / `npm run start:<name>`: runs the stack on one machine.
  *
- * Starts a local redis-server (data under $DATA_DIR/redis, AOF on, noeviction) when nothing
- * answers at REDIS_URL, then every worker (or the ones named), each with its output
+ * Starts a local redis-server (data under $DATA_DIR/redis, AOF on, noeviction, a password
+ * made once in $DATA_DIR/redis/password) when nothing answers at REDIS_URL, then every worker
+ * (or the ones named), each given REDIS_URL with that password, each with its output
  * prettified and prefixed by its name. A worker that dies is restarted; Ctrl-C or SIGTERM
  * stops them all cleanly (SIGTERM, then SIGKILL after a deadline), then Redis if we started it.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { prettyFactory } from "pino-pretty";
@@ -15,6 +16,7 @@ import { lines } from "@rentalnang/shared/lifecycle/lines";
 import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/exit-codes";
 import { isWorker, startOrder, type ProcessName } from "@rentalnang/shared/topology/topology";
 import { redactUrl } from "@rentalnang/shared/config/load-config";
+import { ensureLocalRedisPassword, localDataDir, redisPasswordFile, resolveRedisUrl, withPassword } from "@rentalnang/shared/config/local-redis";
 
 const ROOT = resolve(import.meta.dir, "..");
 const ORDER: string[] = startOrder();
@@ -35,9 +37,10 @@ for (const perProcess of ["PORT", "DATABASE_URL"]) {
     fail(`${perProcess} would be shared by ${names.length} processes: set it only with npm run start:<name> (DATA_DIR moves every database)`);
   }
 }
-const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 /** Where npm start keeps its data: the workers' libSQL files (unless DATABASE_URL says otherwise) and Redis's. */
-const dataDir = resolve(ROOT, process.env.DATA_DIR || "data");
+const dataDir = localDataDir();
+/** REDIS_URL, with the password of the Redis a previous run launched (the operator commands find it alike). */
+let redisUrl = resolveRedisUrl();
 
 const width = Math.max(...names.map((n) => n.length), "start".length);
 const pretty = prettyFactory({ colorize: tty, ignore: "pid,hostname,service,name", translateTime: "SYS:HH:MM:ss.l", singleLine: true });
@@ -65,11 +68,24 @@ async function redisAnswers(url: string): Promise<boolean> {
   try {
     await client.connect();
     return (await client.ping()) === "PONG";
-  } catch {
+  } catch (error) {
+    if (/NOAUTH|WRONGPASS|invalid password/i.test(String(error))) {
+      fail(`the Redis at ${redactUrl(url)} wants another password: put it in REDIS_URL (redis://:PASSWORD@host:port)`);
+    }
     return false;
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * A config file holding the password (mode 0600), read by redis-server before its flags, so
+ * that the password shows in no process list.
+ */
+function passwordConfig(dir: string, password: string): string {
+  const file = join(dir, "auth.conf");
+  writeFileSync(file, `requirepass "${password}"\n`, { mode: 0o600 });
+  return file;
 }
 
 /** How long a redis-server we started may take to load its AOF before answering. */
@@ -83,7 +99,7 @@ async function ensureRedis(): Promise<void> {
   const url = new URL(redisUrl);
   const bind = { localhost: "127.0.0.1", "[::1]": "::1" }[url.hostname] ?? url.hostname;
   if (!["127.0.0.1", "::1"].includes(bind)) {
-    fail(`nothing answers at REDIS_URL=${redisUrl}, and it is not local, so it cannot be started here`);
+    fail(`nothing answers at REDIS_URL=${redactUrl(redisUrl)}, and it is not local, so it cannot be started here`);
   }
   const binary = Bun.which("redis-server");
   if (!binary) {
@@ -92,8 +108,10 @@ async function ensureRedis(): Promise<void> {
   const dir = join(dataDir, "redis");
   mkdirSync(dir, { recursive: true });
   const port = url.port || "6379";
+  const password = url.password ? decodeURIComponent(url.password) : ensureLocalRedisPassword(dataDir);
+  redisUrl = withPassword(redisUrl, password);
   const proc = Bun.spawn(
-    [binary, ...redisServerArgs({ port, bind, dir })],
+    [binary, passwordConfig(dir, password), ...redisServerArgs({ port, bind, dir })],
     // Its own process group: a terminal's Ctrl-C must not stop Redis before the workers drain.
     { stdout: "pipe", stderr: "pipe", detached: true },
   );
@@ -103,7 +121,7 @@ async function ensureRedis(): Promise<void> {
   const deadline = Date.now() + REDIS_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (await redisAnswers(redisUrl)) {
-      say("redis", `started redis-server on port ${port} (data in ${dir})`);
+      say("redis", `started redis-server on port ${port} (data in ${dir}; it requires ${url.password ? "REDIS_URL's password" : `the password in ${redisPasswordFile(dataDir)}`})`);
       return;
     }
     if (proc.exitCode !== null) fail(`redis-server exited with code ${proc.exitCode}`);
@@ -171,7 +189,8 @@ process.on("exit", () => {
 });
 process.stdout.on("error", () => void stopAll("output closed", 1));
 
-// The gateway and identity use no Redis: either one alone starts without it.
+// identity uses no Redis, and the gateway counts its rate limits alone without it: either
+// one alone starts without Redis.
 if (names.some((name) => isWorker(name as ProcessName))) await ensureRedis();
 for (const name of names) startWorker(name);
 

@@ -20,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { openDatabase, type Database } from "@rentalnang/shared/db/database";
 import { migrate } from "@rentalnang/shared/db/migrate";
+import { withLocalRedis } from "@rentalnang/shared/config/local-redis";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { readConfig } from "./config.ts";
 import { migrations } from "./migrations.ts";
@@ -30,7 +31,7 @@ const { values } = parseArgs({
   options: { "keep-rows": { type: "boolean", default: false }, "from-streams": { type: "boolean", default: false } },
 });
 const keepRows = values["keep-rows"];
-const config = configOrExit(() => readConfig());
+const config = configOrExit(() => readConfig(withLocalRedis()));
 const db = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 try {
   await migrate(db, migrations);
