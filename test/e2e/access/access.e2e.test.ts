@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
+import { addCars, hourSlot } from "@rentalnang/shared/testing/fleet";
 import { httpClient, type Json, type Reply } from "@rentalnang/shared/testing/http-client";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { ACCESS_TABLE, type AccessRow, type Caller } from "./access-table.ts";
@@ -15,6 +16,8 @@ let stack: Stack;
 const cleanup = cleanupAll();
 const fixtures: Record<string, number> = {};
 let chargedRentalId = 900_000;
+/** Every reservation here takes a window of its own: the same car is reserved again and again. */
+let slot = 0;
 
 /** rental's client credentials as the identity process's development defaults have them (README: npm start needs no setup). */
 const RENTAL_CLIENT = { id: "rental", secret: "rental-development-secret" };
@@ -36,7 +39,7 @@ const tokens: Partial<Record<Caller, string>> = {};
 const as = (caller: Caller, base: string) => httpClient(base, tokens[caller] ? { bearer: tokens[caller] } : {});
 
 async function reserveFor(account: "c-1" | "c-2", carId = "acc"): Promise<Json> {
-  const reply = await httpClient(stack.gateway.url, { bearer: await stack.tokenFor(account) }).post("/rentals", { carId, rentHour: 1 });
+  const reply = await httpClient(stack.gateway.url, { bearer: await stack.tokenFor(account) }).post("/rentals", { carId, rentHour: 1, startAt: hourSlot(++slot) });
   expect(reply.status).toBe(201);
   return reply.body;
 }
@@ -46,6 +49,7 @@ beforeAll(async () => {
   cleanup.defer(() => stack.stop());
   for (const [caller, account] of Object.entries(ACCOUNTS)) tokens[caller as Caller] = await stack.tokenFor(account);
   tokens.client = await clientToken();
+  await addCars(stack.gateway.url, ["acc", "fresh", "mine", "acted"], { authorization: `Bearer ${tokens.manager}` });
   const [own, other] = [await reserveFor("c-1"), await reserveFor("c-2")];
   Object.assign(fixtures, { own: own.id, other: other.id, ownPayment: own.paymentId, otherPayment: other.paymentId });
   const manager = as("manager", stack.gateway.url);
@@ -66,7 +70,10 @@ async function pathOf(row: AccessRow): Promise<string> {
 }
 
 const bodyOf = (row: AccessRow) =>
-  row.body && JSON.parse(JSON.stringify(row.body).replace('"{newRental}"', String(++chargedRentalId)));
+  row.body && {
+    ...JSON.parse(JSON.stringify(row.body).replace('"{newRental}"', String(++chargedRentalId))),
+    ...(row.path === "/rentals" ? { startAt: hourSlot(++slot) } : {}),
+  };
 
 function expectRefusal(reply: Reply, status: number) {
   if (status < 400) return;
