@@ -4,23 +4,28 @@ import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { connectTestRedis } from "@rentalnang/shared/testing/harness";
 import { httpClient, type Reply } from "@rentalnang/shared/testing/http-client";
 import { spawnWorker, type RunningProcess } from "@rentalnang/shared/testing/processes";
+import { startRedisServer } from "@rentalnang/shared/testing/redis-server";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { urlVariable, workerNames } from "@rentalnang/shared/topology/topology";
 
 /**
  * The gateway's edge with every process spawned and auth on: the per-client rate limit,
- * counted in Redis across two gateway replicas, and the operators' surfaces.
+ * counted in Redis across two gateway replicas, and the operators' surfaces. The Redis
+ * requires a password, as npm start's does: every process gets it in REDIS_URL.
  */
 
 const LIMIT = 5;
+const REDIS_PASSWORD = "edge-test-password";
 let stack: Stack;
 /** A second gateway beside the stack's, on the same Redis and prefix. */
 let twin: RunningProcess;
 const cleanup = cleanupAll();
 
 beforeAll(async () => {
-  stack = await startStack({ gateway: { RATE_LIMIT_PER_SECOND: String(LIMIT) } });
+  const redis = await startRedisServer({ password: REDIS_PASSWORD });
+  cleanup.defer(() => redis.stop());
+  stack = await startStack({ gateway: { RATE_LIMIT_PER_SECOND: String(LIMIT) } }, redis.url);
   cleanup.defer(() => stack.stop());
   const upstreams = Object.fromEntries(workerNames.map((w) => [urlVariable(w), stack.procs[w].url]));
   twin = await spawnWorker("gateway", {
@@ -88,5 +93,6 @@ describe("the gateway's edge", () => {
     expect(Object.keys(ready.body.checks)).toEqual(expect.arrayContaining(["rental", "payment", "delivery", "mypage", "rateLimitStore"]));
     expect(ready.text).not.toContain("127.0.0.1");
     expect(ready.headers.get("x-content-type-options")).toBe("nosniff");
+    for (const p of [stack.gateway, twin, ...Object.values(stack.procs)]) expect(p.output.join("\n")).not.toContain(REDIS_PASSWORD);
   });
 });

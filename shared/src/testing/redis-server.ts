@@ -40,6 +40,8 @@ export interface RedisServerOptions {
   port?: number;
   /** A memory limit such as `12mb` (see redisServerArgs); none unless given. */
   maxmemory?: string;
+  /** A password it requires (`requirepass`), which `url` then carries, as npm start's Redis does. */
+  password?: string;
 }
 
 /**
@@ -48,7 +50,8 @@ export interface RedisServerOptions {
  * A number is the port to start on (the older form of `{ port }`).
  */
 export async function startRedisServer(options: number | RedisServerOptions = {}): Promise<RedisServer> {
-  const { port: fixedPort, maxmemory } = typeof options === "number" ? { port: options, maxmemory: undefined } : options;
+  const { port: fixedPort, maxmemory, password } = typeof options === "number" ? { port: options, maxmemory: undefined, password: undefined } : options;
+  const auth = password ? ["--requirepass", password] : [];
   if (!Bun.which("redis-server")) {
     throw new Error("redis-server is not on PATH: the integration tests start their own (apt-get install redis-server)");
   }
@@ -56,11 +59,11 @@ export async function startRedisServer(options: number | RedisServerOptions = {}
   for (let attempt = 0; ; attempt++) {
     const port = fixedPort ?? (await freePort());
     const spawnIt = () =>
-      Bun.spawn(["redis-server", ...redisServerArgs({ port, bind: "127.0.0.1", dir, maxmemory })], { stdout: "ignore", stderr: "ignore" });
+      Bun.spawn(["redis-server", ...redisServerArgs({ port, bind: "127.0.0.1", dir, maxmemory }), ...auth], { stdout: "ignore", stderr: "ignore" });
     let proc = spawnIt();
-    if (await waitForRedis(port, proc)) {
+    if (await waitForRedis(port, proc, password)) {
       const server: RedisServer = {
-        url: `redis://127.0.0.1:${port}`,
+        url: password ? `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
         port,
         dir,
         proc,
@@ -70,7 +73,7 @@ export async function startRedisServer(options: number | RedisServerOptions = {}
         },
         async restart() {
           server.proc = proc = spawnIt();
-          if (!(await waitForRedis(port, proc))) throw new Error(`redis-server did not come back on ${port}`);
+          if (!(await waitForRedis(port, proc, password))) throw new Error(`redis-server did not come back on ${port}`);
         },
         async restartEmpty() {
           await server.kill();
@@ -97,7 +100,7 @@ export async function startRedisServer(options: number | RedisServerOptions = {}
   }
 }
 
-async function waitForRedis(port: number, proc: Subprocess): Promise<boolean> {
+async function waitForRedis(port: number, proc: Subprocess, password?: string): Promise<boolean> {
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) return false;
@@ -108,9 +111,9 @@ async function waitForRedis(port: number, proc: Subprocess): Promise<boolean> {
         socket: { data(s, d) { (s.data as { reply: string }).reply += d.toString(); } },
         data: { reply: "" },
       });
-      socket.write("PING\r\n");
+      socket.write(password ? `AUTH ${password}\r\nPING\r\n` : "PING\r\n");
       await Bun.sleep(20);
-      const ok = (socket.data as { reply: string }).reply.startsWith("+PONG");
+      const ok = (socket.data as { reply: string }).reply.replace(/^\+OK\r\n/, "").startsWith("+PONG");
       socket.end();
       if (ok) return true;
     } catch {
