@@ -10,6 +10,7 @@
  *   {fresh}      a new reservation of c-1, made just before the request (for cancels)
  *   {freshOther} the same for c-2
  *   {newRental}  a rental id nobody charged yet (for the service's charge)
+ *   {newCar}     a car id nobody added yet; {car} a car of the fleet; {spareCar} one added for retiring
  */
 
 /** The callers: a customer (c-1), a manager (m-1), an operator (o-1), rental's own client identity, and nobody. */
@@ -55,6 +56,11 @@ export const ACCESS_TABLE: AccessRow[] = [
   { method: "GET", path: "/deliveries", owner: "delivery", expect: managerOnly },
   { method: "GET", path: "/deliveries/{delivery}", owner: "delivery", expect: managerOnly },
   { method: "POST", path: "/deliveries/{delivery}/confirm", owner: "delivery", expect: managerOnly },
+  // The fleet: everyone reads it, managers add and retire cars.
+  { method: "GET", path: "/cars", owner: "rental", expect: anyRole },
+  { method: "GET", path: "/cars/{car}", owner: "rental", expect: anyRole },
+  { method: "POST", path: "/cars", owner: "rental", body: { id: "{newCar}", model: "Avante", ratePerHour: 1000 }, expect: { customer: 403, manager: 201, operator: 403, client: 403, none: 401 } },
+  { method: "DELETE", path: "/cars/{spareCar}", owner: "rental", expect: { customer: 403, manager: 204, operator: 403, client: 403, none: 401 } },
   // The queue board: operators.
   { method: "GET", path: "/admin/queues/api/queues", owner: "delivery", expect: { customer: 403, manager: 403, operator: 200, client: 403, none: 401 } },
   // The charge: only the rental service's own client identity.

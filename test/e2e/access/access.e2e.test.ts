@@ -16,6 +16,9 @@ let stack: Stack;
 const cleanup = cleanupAll();
 const fixtures: Record<string, number> = {};
 let chargedRentalId = 900_000;
+let newCars = 0;
+/** Cars of the fleet the paths name: one reserved throughout, one only ever retired. */
+const CARS: Record<string, string> = { car: "acc", spareCar: "spare" };
 /** Every reservation here takes a window of its own: the same car is reserved again and again. */
 let slot = 0;
 
@@ -49,7 +52,7 @@ beforeAll(async () => {
   cleanup.defer(() => stack.stop());
   for (const [caller, account] of Object.entries(ACCOUNTS)) tokens[caller as Caller] = await stack.tokenFor(account);
   tokens.client = await clientToken();
-  await addCars(stack.gateway.url, ["acc", "fresh", "mine", "acted"], { authorization: `Bearer ${tokens.manager}` });
+  await addCars(stack.gateway.url, ["acc", "fresh", "mine", "acted", "spare"], { authorization: `Bearer ${tokens.manager}` });
   const [own, other] = [await reserveFor("c-1"), await reserveFor("c-2")];
   Object.assign(fixtures, { own: own.id, other: other.id, ownPayment: own.paymentId, otherPayment: other.paymentId });
   const manager = as("manager", stack.gateway.url);
@@ -66,12 +69,12 @@ async function pathOf(row: AccessRow): Promise<string> {
   let path = row.path;
   if (path.includes("{fresh}")) path = path.replace("{fresh}", String((await reserveFor("c-1", "fresh")).id));
   if (path.includes("{freshOther}")) path = path.replace("{freshOther}", String((await reserveFor("c-2", "fresh")).id));
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => String(fixtures[name]));
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => String(CARS[name] ?? fixtures[name]));
 }
 
 const bodyOf = (row: AccessRow) =>
   row.body && {
-    ...JSON.parse(JSON.stringify(row.body).replace('"{newRental}"', String(++chargedRentalId))),
+    ...JSON.parse(JSON.stringify(row.body).replace('"{newRental}"', String(++chargedRentalId)).replace("{newCar}", `new-${++newCars}`)),
     ...(row.path === "/rentals" ? { startAt: hourSlot(++slot) } : {}),
   };
 
