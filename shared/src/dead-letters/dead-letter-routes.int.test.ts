@@ -34,7 +34,7 @@ test("a worker serves its group's dead letters to operators: list both places, r
   cleanup.defer(() => db.close());
   await migrate(db, [deadLetterMigration(1)]);
   await storeDeadLetters(db, [{ ...letter(prefix, 1), id: "1000-0" }]);
-  const onStream = await redis.xadd(deadLetterKey(prefix, "payment"), "*", ...encodeDeadLetter(letter(prefix, 2)));
+  const onStream = (await redis.xadd(deadLetterKey(prefix, "payment"), "*", ...encodeDeadLetter(letter(prefix, 2))))!;
   const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
   app.use(requestId());
   app.onError(onError(createLogger("dl-test", "silent")));
