@@ -5,6 +5,7 @@ import { checkClients, type ClientRecord } from "./client-invariants.ts";
 import { checkMessaging } from "./messaging-invariants.ts";
 import { checkSaga } from "./saga-invariants.ts";
 import { readSagaRows } from "./saga-rows.ts";
+import { checkWindows } from "./window-invariants.ts";
 
 /**
  * What must hold across the four databases and Redis once the system has settled
@@ -22,13 +23,14 @@ export interface Report {
   violations: string[];
 }
 
-/** Audits the saga's rows (saga-invariants.ts), what clients were told if given, and Redis. */
+/** Audits the saga's rows (saga-invariants.ts), what clients were told if given, Redis, and the cars' windows. */
 export async function checkInvariants(src: Sources, clients?: ClientRecord[]): Promise<Report> {
   const v: string[] = [];
   const rows = await readSagaRows(src.dbs);
   checkSaga(rows, v);
   if (clients) checkClients(clients, rows.rentals, v);
   const messaging = await checkMessaging(src, v);
+  const overlaps = await checkWindows(src.dbs.rental, v);
   const { rentals } = rows;
   return {
     counts: {
@@ -41,6 +43,7 @@ export async function checkInvariants(src: Sources, clients?: ClientRecord[]): P
       pendingEntries: messaging.pendingEntries,
       deadLetters: messaging.deadLetters,
       unpublished: messaging.unpublished,
+      overlaps,
     },
     violations: v,
   };

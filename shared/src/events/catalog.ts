@@ -33,6 +33,15 @@ export const RentalCancelled = z.object({
 });
 export type RentalCancelled = z.infer<typeof RentalCancelled>;
 
+/** The window a reservation holds its car for, [startAt, endAt), ISO 8601 UTC. */
+const held = { startAt: z.iso.datetime(), endAt: z.iso.datetime() };
+
+/** Version 2 of Rented and RentalCancelled: version 1 and the window. */
+export const RentedV2 = Rented.extend(held);
+export type RentedV2 = z.infer<typeof RentedV2>;
+export const RentalCancelledV2 = RentalCancelled.extend(held);
+export type RentalCancelledV2 = z.infer<typeof RentalCancelledV2>;
+
 export const PaymentApproved = z.object({
   paymentId: z.number().int().positive(),
   rentalId,
@@ -41,6 +50,10 @@ export const PaymentApproved = z.object({
   carId: z.string().nullable(),
 });
 export type PaymentApproved = z.infer<typeof PaymentApproved>;
+
+/** Version 2: the window paid for; null for a charge whose caller did not name one (the lab mode's v1 body). */
+export const PaymentApprovedV2 = PaymentApproved.extend({ startAt: z.iso.datetime().nullable(), endAt: z.iso.datetime().nullable() });
+export type PaymentApprovedV2 = z.infer<typeof PaymentApprovedV2>;
 
 export const PaymentRefunded = z.object({
   paymentId: z.number().int().positive(),
@@ -73,8 +86,11 @@ export type ConfirmationCancelled = z.infer<typeof ConfirmationCancelled>;
 
 export const catalog = {
   "Rented@1": Rented,
+  "Rented@2": RentedV2,
   "RentalCancelled@1": RentalCancelled,
+  "RentalCancelled@2": RentalCancelledV2,
   "PaymentApproved@1": PaymentApproved,
+  "PaymentApproved@2": PaymentApprovedV2,
   "PaymentRefunded@1": PaymentRefunded,
   "ConfirmationRequested@1": ConfirmationRequested,
   "ReservationConfirmed@1": ReservationConfirmed,
@@ -102,11 +118,20 @@ export function parseDomainEvent(envelope: Envelope): DomainEvent {
   return { ...envelope, data: schema.parse(envelope.data) } as DomainEvent;
 }
 
+/**
+ * The window an event names: version 2 of Rented, RentalCancelled and PaymentApproved carry
+ * it; version 1 (still read: entries written before stay in the streams) and the other events
+ * do not.
+ */
+export function windowOf(data: DomainEvent["data"]): { startAt: string; endAt: string } | null {
+  return "startAt" in data && data.startAt && data.endAt ? { startAt: data.startAt, endAt: data.endAt } : null;
+}
+
 /** The version each producer writes today. */
 export const currentVersion: Record<EventType, number> = {
-  Rented: 1,
-  RentalCancelled: 1,
-  PaymentApproved: 1,
+  Rented: 2,
+  RentalCancelled: 2,
+  PaymentApproved: 2,
   PaymentRefunded: 1,
   ConfirmationRequested: 1,
   ReservationConfirmed: 1,

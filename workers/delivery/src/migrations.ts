@@ -38,4 +38,10 @@ export const migrations: Migration[] = [
          failed_at TEXT NOT NULL)`,
     ],
   },
+  {
+    version: 5,
+    name: "the window a confirmation request is for",
+    // Null for requests made from a PaymentApproved of version 1 (no window named).
+    statements: ["ALTER TABLE deliveries ADD COLUMN start_at TEXT", "ALTER TABLE deliveries ADD COLUMN end_at TEXT"],
+  },
 ];

@@ -10,6 +10,9 @@ export const DeliveryResource = z
     paymentId: z.number().int(),
     carId: z.string().nullable(),
     rentHour: z.number().int(),
+    /** The reserved window, [startAt, endAt); null for a request made before events named it. */
+    startAt: z.string().nullable(),
+    endAt: z.string().nullable(),
     status: DeliveryStatus,
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -25,6 +28,8 @@ export function present(d: Delivery): DeliveryResource {
     paymentId: d.paymentId,
     carId: d.carId,
     rentHour: d.rentHour,
+    startAt: d.startAt,
+    endAt: d.endAt,
     status: d.status,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,

@@ -12,6 +12,8 @@ function rowToDelivery(r: Row): Delivery {
     paymentId: Number(r.payment_id),
     carId: r.car_id === null ? null : String(r.car_id),
     rentHour: Number(r.rent_hour),
+    startAt: r.start_at === null ? null : String(r.start_at),
+    endAt: r.end_at === null ? null : String(r.end_at),
     status: String(r.status) as DeliveryStatus,
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
@@ -42,15 +44,15 @@ export async function recordCancelledRental(db: Executor, rentalId: number, now:
 
 export async function insertPendingDelivery(
   db: Executor,
-  c: { rentalId: number; paymentId: number; carId: string | null; rentHour: number },
+  c: { rentalId: number; paymentId: number; carId: string | null; rentHour: number; startAt?: string | null; endAt?: string | null },
   now: string,
 ) {
   // rental_id is unique: a second request for one rental (another event id, a job run again
   // after its completed job was removed, another replica) inserts nothing.
   const r = await db.execute({
-    sql: `INSERT INTO deliveries (rental_id, payment_id, car_id, rent_hour, status, created_at, updated_at)
-          VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?) ON CONFLICT (rental_id) DO NOTHING RETURNING *`,
-    args: [c.rentalId, c.paymentId, c.carId, c.rentHour, now, now],
+    sql: `INSERT INTO deliveries (rental_id, payment_id, car_id, rent_hour, start_at, end_at, status, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, 'PendingConfirmation', ?, ?) ON CONFLICT (rental_id) DO NOTHING RETURNING *`,
+    args: [c.rentalId, c.paymentId, c.carId, c.rentHour, c.startAt ?? null, c.endAt ?? null, now, now],
   });
   return r.rows[0] ? rowToDelivery(r.rows[0]) : undefined;
 }

@@ -3,7 +3,7 @@ import { cancelWithRental, confirmByManager, shouldRequest, type Delivery } from
 
 const T = "2026-01-01T00:00:00.000Z";
 const request = (status: Delivery["status"]): Delivery => ({
-  id: 1, rentalId: 1, paymentId: 7, carId: "aaa", rentHour: 3, status, createdAt: T, updatedAt: T,
+  id: 1, rentalId: 1, paymentId: 7, carId: "aaa", rentHour: 3, startAt: null, endAt: null, status, createdAt: T, updatedAt: T,
 });
 
 describe("delivery rules", () => {

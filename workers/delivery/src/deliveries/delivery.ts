@@ -17,6 +17,9 @@ export interface Delivery {
   paymentId: number;
   carId: string | null;
   rentHour: number;
+  /** The window the car is reserved for; null when the payment's event did not name it (version 1). */
+  startAt: string | null;
+  endAt: string | null;
   status: DeliveryStatus;
   createdAt: string;
   updatedAt: string;

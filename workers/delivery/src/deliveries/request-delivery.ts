@@ -9,6 +9,9 @@ export interface RequestDeliveryInput {
   paymentId: number;
   carId: string | null;
   rentHour: number;
+  /** The reserved window; absent from jobs queued before events named it. */
+  startAt?: string | null;
+  endAt?: string | null;
 }
 
 /** The confirmation job's work: create the delivery once, unless the rental was cancelled first. */

@@ -1,6 +1,6 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import { handleOnce } from "@rentalnang/shared/db/inbox";
-import { parseDomainEvent } from "@rentalnang/shared/events/catalog";
+import { parseDomainEvent, windowOf } from "@rentalnang/shared/events/catalog";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
 import { cancelDeliveryForRental } from "../deliveries/cancel-delivery.ts";
 import type { ConfirmationQueue } from "../jobs/confirmation-queue.ts";
@@ -27,6 +27,9 @@ export function createEventHandler(deps: { db: Database; queue: ConfirmationQueu
             paymentId: event.data.paymentId,
             carId: event.data.carId,
             rentHour: event.data.rentHour,
+            // Version 1 names no window: the request is made all the same, without one.
+            startAt: windowOf(event.data)?.startAt ?? null,
+            endAt: windowOf(event.data)?.endAt ?? null,
           });
           return;
         case "RentalCancelled": {

@@ -13,6 +13,9 @@ export const MypageResource = z
     rentHour: z.number().int().nullable(),
     price: z.number().int().nullable(),
     customerId: z.string().nullable(),
+    /** The reserved window, [startAt, endAt); null until an event names it. */
+    startAt: z.string().nullable(),
+    endAt: z.string().nullable(),
     status: MypageStatus,
     paymentStatus: PaymentStatus.nullable(),
     confirmationStatus: DeliveryStatus.nullable(),
@@ -36,6 +39,8 @@ export function present(v: Mypage): MypageResource {
     rentHour: v.rentHour,
     price: v.price,
     customerId: v.customerId,
+    startAt: v.startAt ?? null,
+    endAt: v.endAt ?? null,
     status: statusOf(v),
     paymentStatus: paymentStatusOf(v),
     confirmationStatus: confirmationStatusOf(v),

@@ -1,5 +1,5 @@
 import type { DeliveryStatus, PaymentStatus } from "@rentalnang/shared/domain/statuses";
-import type { CancelReason, DomainEvent } from "@rentalnang/shared/events/catalog";
+import { windowOf, type CancelReason, type DomainEvent } from "@rentalnang/shared/events/catalog";
 
 /**
  * The customer's view of one rental, folded from every event of the saga.
@@ -16,6 +16,12 @@ export interface Mypage {
   rentHour: number | null;
   price: number | null;
   customerId: string | null;
+  /**
+   * The reserved window, from the first event that names it (version 2 of Rented,
+   * RentalCancelled, PaymentApproved); absent from rows folded before events named it.
+   */
+  startAt?: string | null;
+  endAt?: string | null;
   paymentId: number | null;
   deliveryId: number | null;
   reserved: boolean;
@@ -42,7 +48,7 @@ export type MypageStatus = (typeof mypageStatuses)[number];
 
 export function empty(rentalId: number): Mypage {
   return {
-    rentalId, carId: null, rentHour: null, price: null, customerId: null, paymentId: null, deliveryId: null,
+    rentalId, carId: null, rentHour: null, price: null, customerId: null, startAt: null, endAt: null, paymentId: null, deliveryId: null,
     reserved: false, paymentApproved: false, paymentRefunded: false, confirmationRequested: false,
     confirmed: false, confirmationCancelled: false, cancelled: false, cancelReason: null, cancelledBy: null, confirmedBy: null, updatedAt: "",
   };
@@ -52,7 +58,13 @@ export function empty(rentalId: number): Mypage {
 export const rentalIdOf = (event: DomainEvent) => event.data.rentalId;
 
 export function evolve(view: Mypage, event: DomainEvent): Mypage {
-  const v: Mypage = { ...view, updatedAt: event.occurredAt > view.updatedAt ? event.occurredAt : view.updatedAt };
+  // Every event of one rental names the same window, if any: the first one that does sets it.
+  const window = view.startAt ? null : windowOf(event.data);
+  const v: Mypage = {
+    ...view,
+    ...(window ?? {}),
+    updatedAt: event.occurredAt > view.updatedAt ? event.occurredAt : view.updatedAt,
+  };
   switch (event.type) {
     case "Rented":
       return { ...v, ...details(v, event.data), paymentId: v.paymentId ?? event.data.paymentId, reserved: true };

@@ -1,5 +1,5 @@
 import type { Envelope } from "@rentalnang/shared/events/envelope";
-import { currentVersion, type PaymentApproved, type PaymentRefunded } from "@rentalnang/shared/events/catalog";
+import { currentVersion, type PaymentApprovedV2, type PaymentRefunded } from "@rentalnang/shared/events/catalog";
 import { envelopeFor, type Cause } from "@rentalnang/shared/db/outbox";
 import type { PaymentEvent } from "./payment.ts";
 
@@ -12,7 +12,9 @@ export function toEnvelopes(events: PaymentEvent[], cause: Cause): Envelope[] {
     const aggregateId = String(p.rentalId);
     switch (e.type) {
       case "PaymentApproved": {
-        const data: PaymentApproved = { paymentId: p.id, rentalId: p.rentalId, amount: p.amount, rentHour: p.rentHour, carId: p.carId };
+        const data: PaymentApprovedV2 = {
+          paymentId: p.id, rentalId: p.rentalId, amount: p.amount, rentHour: p.rentHour, carId: p.carId, startAt: p.startAt, endAt: p.endAt,
+        };
         return envelopeFor({ type: e.type, version: currentVersion.PaymentApproved, aggregateId, data }, SOURCE, cause);
       }
       case "PaymentRefunded": {
