@@ -255,7 +255,7 @@ describe("FR6: the manager's side and the view may be down", () => {
   }, 90_000);
 
   test("the fault switch is refused in production", async () => {
-    const { code, err } = await runScript("workers/delivery/src/main.ts", [], { ...stack.envOf("delivery"), NODE_ENV: "production", FAULT_JOB_FAILURES: "1" });
+    const { code, err } = await runScript("workers/delivery/src/main.ts", [], { ...stack.envOf("delivery"), NODE_ENV: "production", AUTH: "on", FAULT_JOB_FAILURES: "1" });
     expect(code).toBe(78); // EX_CONFIG: the launcher does not restart it
     expect(err).toContain("FAULT_JOB_FAILURES: is a test-only fault switch");
   });
