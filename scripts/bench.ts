@@ -4,12 +4,16 @@
  * Measures the system as deployed on one machine — six processes, a private redis-server,
  * libSQL files — and prints a report against the targets below. Auth is on, as deployed:
  * customers load-0 … load-49 reserve with their own tokens, reads are the manager's (m-1),
- * all from identity's POST /dev/token. Timing lives here, never in
+ * all from identity's POST /dev/token. Reservations take windows on 200 cars of their own;
+ * then the availability query runs against 10,000 cars and 1,000,000 reservations written
+ * straight into rental's database (bench/availability.ts). Timing lives here, never in
  * tests: this machine is shared and noisy. Exits 1 when a target is missed.
  */
 import { parseArgs } from "node:util";
+import { addCars, hourSlot } from "@rentalnang/shared/testing/fleet";
 import { startRedisServer } from "@rentalnang/shared/testing/redis-server";
 import { startStack } from "@rentalnang/shared/testing/stack";
+import { benchAvailability, FLEET } from "./bench/availability.ts";
 
 const TARGETS = {
   reserveThroughput: 150, // reservations per second, through the gateway
@@ -17,6 +21,10 @@ const TARGETS = {
   readP99Ms: 50, // GET /mypages/{id}
   eventP95Ms: 500, // 201 → mypage shows AwaitingConfirmation
   rssMb: 200, // per process, after the run
+  availabilityP99Ms: 50, // GET /cars?availableFrom=&availableTo=, windows of 1–8 h, over 10,000 cars and 1,000,000 reservations
+  // Whole days, when no car is free: each query reads all 10,000 cars (~80 ms), and 4 at once
+  // queue on rental's one database connection.
+  availabilityDayP99Ms: 500,
 };
 
 const { values } = parseArgs({
@@ -24,11 +32,16 @@ const { values } = parseArgs({
     reservations: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "16" },
     reads: { type: "string", default: "4000" },
+    "fleet-queries": { type: "string", default: "1000" },
   },
 });
 const total = Number(values.reservations);
 const concurrency = Number(values.concurrency);
 const reads = Number(values.reads);
+const fleetQueries = Number(values["fleet-queries"]);
+/** The cars the reservations take turns on; each car's n-th reservation gets the n-th 5-hour slot (rentHour ≤ 5). */
+const BENCH_CARS = 200;
+const carOf = (i: number) => ({ carId: `bench-${i % BENCH_CARS}`, startAt: hourSlot(Math.floor(i / BENCH_CARS) * 5) });
 
 const TRACE_EVERY = 20;
 const TRACE_POLL_MS = 5;
@@ -62,9 +75,10 @@ try {
   const customers = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => stack.tokenFor(`load-${i}`, ["customer"])));
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
   const manager = as(await stack.tokenFor("m-1"));
+  await addCars(G, Array.from({ length: BENCH_CARS }, (_, c) => `bench-${c}`), manager);
   // Warm up (JIT, connections, first migrations' pages, each customer's token checked once).
   await pool(CUSTOMERS, 4, (i) => fetch(`${G}/rentals`, {
-    method: "POST", headers: { "content-type": "application/json", ...as(customers[i]!) }, body: JSON.stringify({ carId: `warm-${i}`, rentHour: 1 }),
+    method: "POST", headers: { "content-type": "application/json", ...as(customers[i]!) }, body: JSON.stringify({ carId: `bench-${i}`, rentHour: 1, startAt: hourSlot(8000 + i) }),
   }).then((r) => r.text()));
 
   const created: { id: number; at: number }[] = [];
@@ -87,7 +101,7 @@ try {
     const res = await fetch(`${G}/rentals`, {
       method: "POST",
       headers: { "content-type": "application/json", "idempotency-key": `bench-${i}`, ...as(customers[i % CUSTOMERS]!) },
-      body: JSON.stringify({ carId: `car-${i}`, rentHour: 1 + (i % 5) }),
+      body: JSON.stringify({ ...carOf(i), rentHour: 1 + (i % 5) }),
     });
     const body = (await res.json()) as { id?: number };
     const at = performance.now();
@@ -114,15 +128,21 @@ try {
   });
   const readSeconds = (performance.now() - readStarted) / 1000;
 
+  const fleet = await benchAvailability({ dbUrl: stack.dbUrl("rental"), gateway: G, headers: as(customers[0]!), queries: fleetQueries, concurrency: 4 });
+
+  // The gateway's own /metrics are the operators'.
+  const operator = as(await stack.tokenFor("o-1"));
   const rss: Record<string, number> = {};
   for (const [name, url] of [...Object.entries(stack.procs).map(([n, p]) => [n, p.url] as const), ["gateway", G] as const]) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const text = await (await fetch(`${url}/metrics`, { headers: operator })).text();
     rss[name] = Number(/process_resident_memory_bytes\{[^}]*\} (\d+)/.exec(text)?.[1] ?? NaN) / 2 ** 20;
   }
 
   const r = summary(reserveMs);
   const e = summary(eventMs);
   const q = summary(readMs);
+  const a = summary(fleet.shortMs);
+  const ad = summary(fleet.dayMs);
   const throughput = total / reserveSeconds;
   const rows: [string, string, string, boolean][] = [
     ["reservations/s (POST /rentals via gateway)", throughput.toFixed(0), `≥ ${TARGETS.reserveThroughput}`, throughput >= TARGETS.reserveThroughput],
@@ -131,10 +151,13 @@ try {
     ["event side caught up, ms after the last 201", drainMs.toFixed(0), "", true],
     ["GET /mypages/{id} reads/s", (reads / readSeconds).toFixed(0), "", true],
     ["GET /mypages/{id} p50 / p95 / p99 ms", `${q.p50.toFixed(1)} / ${q.p95.toFixed(1)} / ${q.p99.toFixed(1)}`, `p99 ≤ ${TARGETS.readP99Ms}`, q.p99 <= TARGETS.readP99Ms],
+    [`${FLEET.cars} cars, ${fleet.reservations} reservations written in s`, fleet.seedSeconds.toFixed(1), "", true],
+    [`GET /cars?available… 1–8 h p50 / p95 / p99 ms (${fleet.meanFree.toFixed(1)} free of 20)`, `${a.p50.toFixed(1)} / ${a.p95.toFixed(1)} / ${a.p99.toFixed(1)}`, `p99 ≤ ${TARGETS.availabilityP99Ms}`, a.p99 <= TARGETS.availabilityP99Ms],
+    ["GET /cars?available… whole day (none free) p50 / p99 ms", `${ad.p50.toFixed(1)} / ${ad.p99.toFixed(1)}`, `p99 ≤ ${TARGETS.availabilityDayP99Ms}`, ad.p99 <= TARGETS.availabilityDayP99Ms],
     ...Object.entries(rss).map(([name, mb]): [string, string, string, boolean] =>
       [`RSS ${name} MB`, mb.toFixed(0), `≤ ${TARGETS.rssMb}`, mb <= TARGETS.rssMb]),
   ];
-  console.log(`bench: ${total} reservations at concurrency ${concurrency} (${JSON.stringify(statuses)}), ${traces.length} traced to mypage, ${reads} reads; ${navigator.hardwareConcurrency} cores`);
+  console.log(`bench: ${total} reservations at concurrency ${concurrency} (${JSON.stringify(statuses)}), ${traces.length} traced to mypage, ${reads} reads, ${fleet.shortMs.length} + ${fleet.dayMs.length} availability queries; ${navigator.hardwareConcurrency} cores`);
   const width = Math.max(...rows.map((x) => x[0].length));
   for (const [label, value, target, ok] of rows) {
     console.log(`  ${label.padEnd(width)}  ${value.padStart(24)}  ${target.padEnd(10)} ${target ? (ok ? "ok" : "MISSED") : ""}`);
