@@ -62,6 +62,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       // Auth on, as deployed: customers and the manager with their own tokens.
       tokenFor: (account, roles) => s.tokenFor(account, roles),
     });
+    await load.addFleet();
     const started = performance.now();
     let stopLoad!: () => void;
     const loadDone = load.run(new Promise<void>((r) => (stopLoad = r)));
@@ -167,6 +168,7 @@ export function formatChaos(r: ChaosResult): string {
     `  replicas         ${r.replicas} of each worker`,
     `  reservations     ${Object.values(r.load.answers).reduce((a, b) => a + b, 0)} (${answers})`,
     `  requests         ${r.load.requests} (${r.load.retries} retries; ${Object.entries(r.load.statuses).map(([s, n]) => `${s}: ${n}`).join(", ")})`,
+    `  conflicts (409)  ${r.load.conflicts} (overlapping windows refused; the invariants check no two live ones overlap)`,
     `  cancels          ${r.load.cancels}`,
     `  confirms         ${r.load.confirms}`,
     `  kills            ${r.kills.length} (${r.kills.join(", ")})`,
