@@ -62,7 +62,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       // Auth on, as deployed: customers and the manager with their own tokens.
       tokenFor: (account, roles) => s.tokenFor(account, roles),
     });
-    await load.addFleet();
     const started = performance.now();
     let stopLoad!: () => void;
     const loadDone = load.run(new Promise<void>((r) => (stopLoad = r)));

@@ -193,11 +193,11 @@ export function createLoad(o: LoadOptions) {
     records,
     stats,
     lost,
-    addFleet,
-    /** Runs `clients` loops until `stop()`, then lets each finish the reservation in hand. */
+    /** Adds the fleet, runs `clients` loops until `stop()`, then lets each finish the reservation in hand. */
     async run(until: Promise<void>) {
       let n = 0;
       until.then(() => (stopping = true));
+      await addFleet();
       await Promise.all(
         Array.from({ length: o.clients }, async () => {
           while (!stopping) await reserveOne(n++);
