@@ -45,7 +45,7 @@ await runWorker({
     });
     metrics.gauge("payment_circuit_open", "1 while the payment circuit is open or half-open", (set) => set(payment.circuit === "closed" ? 0 : 1));
     const useCases = createRentalUseCases({
-      db, payment, ratePerHour: config.RATE_PER_HOUR, publishSoon, logger,
+      db, payment, publishSoon, logger,
       bus: { pressure, backlogLimit: config.OUTBOX_BACKLOG_LIMIT },
       idempotencyKeyTtlMs: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600 * 1000,
     });

@@ -21,7 +21,7 @@ beforeEach(async () => {
   db = await openDatabase(":memory:");
   await migrate(db, migrations);
   const payment: PaymentGateway = { charge: async () => ({ kind: "approved", paymentId: 1 }), retryAfterSeconds: () => 1, circuit: "closed" };
-  const useCases = createRentalUseCases({ db, payment, ratePerHour: 1000, publishSoon: () => {}, logger });
+  const useCases = createRentalUseCases({ db, payment, publishSoon: () => {}, logger });
   app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("cars-test"), auth: LAB_MODE });
 });
 afterEach(() => db.close());

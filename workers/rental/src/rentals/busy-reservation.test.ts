@@ -44,7 +44,7 @@ beforeEach(async () => {
   };
   const pressure = { memory: async () => memory, outboxBacklog: async () => backlog };
   const useCases = createRentalUseCases({
-    db, payment, ratePerHour: 1000, publishSoon: () => {}, logger, bus: { pressure, backlogLimit: LIMIT },
+    db, payment, publishSoon: () => {}, logger, bus: { pressure, backlogLimit: LIMIT },
   });
   app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("rental-test"), auth: LAB_MODE });
 });
@@ -98,7 +98,7 @@ describe("a reservation while the event bus is full", () => {
     const useCasesMemory = async () => Promise.reject(new Error("Redis away"));
     const payment: PaymentGateway = { charge: async () => ({ kind: "approved", paymentId: 1 }), retryAfterSeconds: () => 1, circuit: "closed" };
     const { reserveRental } = createRentalUseCases({
-      db, payment, ratePerHour: 1000, publishSoon: () => {}, logger,
+      db, payment, publishSoon: () => {}, logger,
       bus: { pressure: { memory: useCasesMemory, outboxBacklog: async () => 0 }, backlogLimit: LIMIT },
     });
     expect((await reserveRental({ carId: "bbb", rentHour: 1, customerId: null }, { correlationId: "c" })).kind).toBe("reserved");

@@ -36,7 +36,7 @@ async function start(database: Database) {
     circuit: "closed",
   };
   const useCases = createRentalUseCases({
-    db, payment, ratePerHour: 1000, publishSoon: () => {}, logger,
+    db, payment, publishSoon: () => {}, logger,
     now: () => new Date(clock).toISOString(),
     idempotencyKeyTtlMs: TTL_HOURS * HOUR_MS,
   });

@@ -9,7 +9,6 @@ import { createSettleStaleRentals } from "./settle-stale-rentals.ts";
 export interface RentalUseCasesDeps {
   db: Database;
   payment: PaymentGateway;
-  ratePerHour: number;
   /** Called after every commit that wrote outbox rows. */
   publishSoon: () => void;
   logger: Logger;

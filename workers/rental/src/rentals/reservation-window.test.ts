@@ -38,7 +38,7 @@ beforeEach(async () => {
     circuit: "closed",
   };
   const now = () => new Date(clock).toISOString();
-  const useCases = createRentalUseCases({ db, payment, ratePerHour: 1000, publishSoon: () => {}, logger, now });
+  const useCases = createRentalUseCases({ db, payment, publishSoon: () => {}, logger, now });
   app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("window-test"), auth: LAB_MODE });
   await seedDemoFleet(db, 1000, now());
 });
