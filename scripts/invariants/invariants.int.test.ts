@@ -99,9 +99,9 @@ describe("invariant checker", () => {
 
   test("what clients were told is checked against what exists", async () => {
     await rental(1, "Reserved");
-    await dbs.rental.execute({ sql: "INSERT INTO idempotency_keys (key, fingerprint, rental_id, created_at) VALUES ('k1', 'f', 1, ?)", args: [T] });
+    await dbs.rental.execute({ sql: "INSERT INTO idempotency_keys (scope, key, fingerprint, rental_id, created_at, expires_at) VALUES ('c-1', 'k1', 'f', 1, ?, ?)", args: [T, T] });
     await rental(2, "Reserved");
-    await dbs.rental.execute({ sql: "INSERT INTO idempotency_keys (key, fingerprint, rental_id, created_at) VALUES ('k2', 'f', 2, ?)", args: [T] });
+    await dbs.rental.execute({ sql: "INSERT INTO idempotency_keys (scope, key, fingerprint, rental_id, created_at, expires_at) VALUES ('c-1', 'k2', 'f', 2, ?, ?)", args: [T, T] });
     const report = await checkInvariants({ dbs, redis, prefix: testPrefix("inv") }, [{ key: "k1", status: 503, rentalId: 1, cancelled: false }]);
     expect(report.violations).toEqual(expect.arrayContaining([
       "client was told 503 for rental 1, which is live",
