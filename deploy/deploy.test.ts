@@ -283,6 +283,14 @@ describe("fly.io", () => {
       'fly/payment.toml: mounts a volume but builds target (default, non-root), not "fly"',
     ]);
   });
+
+  test("the rules report fly scraping the gateway's /metrics, which its scraper cannot pass", () => {
+    const gateway = apps().find((a) => a.file === "fly.toml")!;
+    gateway.config.metrics = { port: 8088, path: "/metrics" };
+    expect(flyWorkerRule(gateway, servedPaths)).toEqual([
+      "fly.toml: [metrics] has fly scrape gateway's /metrics, which needs an operator's token fly does not send (401)",
+    ]);
+  });
 });
 
 describe("container image", () => {

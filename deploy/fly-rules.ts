@@ -28,6 +28,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
 };
 
 const KILL_SIGNALS = ["SIGTERM", "SIGINT"]; // the ones the workers drain on
+/** Processes whose /metrics is public and so answers only an operator's token. */
+const TOKEN_METRICS = ["gateway"];
 
 interface HttpService {
   internal_port?: number;
@@ -85,8 +87,8 @@ export function flySeconds(value: unknown): number | undefined {
 /**
  * The app runs one rentalnang process, with an environment its config schema knows and
  * accepts, on its own port; fly checks its readiness route; it is given
- * longer than its drain deadline to stop; a stream consumer never auto-stops; and an
- * embedded database sits on a mounted volume.
+ * longer than its drain deadline to stop; a stream consumer never auto-stops; an
+ * embedded database sits on a mounted volume; and fly scrapes no /metrics that needs a token.
  */
 export function flyWorkerRule({ file, config }: FlyApp, servedPaths: Set<string>): string[] {
   const v: string[] = [];
@@ -116,6 +118,10 @@ export function flyWorkerRule({ file, config }: FlyApp, servedPaths: Set<string>
   if (!checks.some((c) => c.path === "/readyz")) v.push(`${file}: no HTTP check of /readyz`);
   for (const c of checks) {
     if (!servedPaths.has(c.path ?? "/")) v.push(`${file}: checks ${c.path}, which the code does not serve`);
+  }
+
+  if (TOKEN_METRICS.includes(worker.name) && config.metrics !== undefined) {
+    v.push(`${file}: [metrics] has fly scrape ${worker.name}'s /metrics, which needs an operator's token fly does not send (401)`);
   }
 
   const killSeconds = flySeconds(config.kill_timeout ?? 5);
