@@ -3,8 +3,9 @@ import { AuthError } from "./errors.ts";
 import { Role, type Principal } from "./principal.ts";
 
 /**
- * The principal a verified token names. Roles are read at a dotted path (`roles`, or
- * Keycloak's `realm_access.roles`), as an array or a space-separated string; role names this
+ * The principal a verified token names. Roles are read from the claim of that exact name
+ * when the token has one (Auth0's namespaced `https://example.com/roles`), else at a dotted
+ * path (Keycloak's `realm_access.roles`), as an array or a space-separated string; role names this
  * project does not know are dropped. The client is `client_id` (RFC 9068) or `azp`.
  * @throws AuthError when the token names no subject.
  */
@@ -16,6 +17,7 @@ export function principalFromClaims(claims: JWTPayload, rolesClaim: string): Pri
 }
 
 function valueAt(claims: JWTPayload, path: string): unknown {
+  if (Object.hasOwn(claims, path)) return claims[path];
   let value: unknown = claims;
   for (const part of path.split(".")) {
     if (!value || typeof value !== "object") return undefined;
