@@ -35,14 +35,17 @@ async function probe(url: string): Promise<string | undefined> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  redis.on("error", () => {});
+  // The connection's own error (ECONNREFUSED) says more than the "Connection is closed" a command then gets.
+  let seen: unknown;
+  redis.on("error", (error) => (seen ??= error));
   try {
     await redis.connect();
     await redis.ping();
     return undefined;
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    return code ?? (error instanceof Error ? error.message.split("\n")[0] : String(error));
+    const first = seen ?? error;
+    const code = (first as { code?: string }).code;
+    return code ?? (first instanceof Error ? first.message.split("\n")[0] : String(first));
   } finally {
     redis.disconnect();
   }
