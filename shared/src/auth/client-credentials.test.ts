@@ -26,6 +26,24 @@ describe("client credentials", () => {
     expect(principal).toEqual({ subject: "rental", roles: [], clientId: "rental" });
   });
 
+  test("scope, audience and resource reach the token endpoint when given, and only then", async () => {
+    const issuer = cleanup.use(await FakeIssuer.start());
+    const bare = createClientCredentials({ issuer: issuer.url, clientId: "rental", clientSecret: "rental-secret" });
+    await bare.token();
+    expect([...issuer.lastTokenForm!.keys()]).toEqual(["grant_type"]);
+    const named = createClientCredentials({
+      issuer: issuer.url, clientId: "rental", clientSecret: "rental-secret",
+      scope: "api://rentalnang/.default", audience: "https://api.rentals.example.com", resource: "rentalnang",
+    });
+    await named.token();
+    expect(Object.fromEntries(issuer.lastTokenForm!)).toEqual({
+      grant_type: "client_credentials",
+      scope: "api://rentalnang/.default",
+      audience: "https://api.rentals.example.com",
+      resource: "rentalnang",
+    });
+  });
+
   test("concurrent callers share one request", async () => {
     const { issuer, client } = await issuerAndClient();
     issuer.client.delayMs = 100;

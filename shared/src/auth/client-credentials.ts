@@ -11,6 +11,7 @@ export interface ClientCredentialsOptions {
   audience?: string | undefined;
   /** Sent as `resource` (RFC 8707 resource indicator, as oidc-provider expects). */
   resource?: string | undefined;
+  /** Sent as `scope` (Entra ID asks for `<api>/.default` to name the API). */
   scope?: string | undefined;
 }
 

@@ -30,6 +30,8 @@ export interface SignOptions {
 export class FakeIssuer implements AsyncDisposable {
   readonly published: SigningKey[] = [];
   readonly requests = { discovery: 0, jwks: 0, token: 0 };
+  /** The form of the last token request, to see what a client sent. */
+  lastTokenForm: URLSearchParams | undefined;
   /** The token endpoint's client, and the lifetime and delay of its answers. */
   client = { id: "rental", secret: "rental-secret", lifetimeSec: 300, delayMs: 0 };
   #server: ReturnType<typeof Bun.serve> | undefined;
@@ -101,6 +103,7 @@ export class FakeIssuer implements AsyncDisposable {
   async #token(req: Request): Promise<Response> {
     this.requests.token++;
     const form = new URLSearchParams(await req.text());
+    this.lastTokenForm = form;
     const expected = `Basic ${btoa(`${this.client.id}:${this.client.secret}`)}`;
     if (req.headers.get("authorization") !== expected || form.get("grant_type") !== "client_credentials") {
       return Response.json({ error: "invalid_client" }, { status: 401 });

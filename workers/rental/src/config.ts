@@ -18,6 +18,14 @@ const Fields = z.object({
   /** rental's own client at the issuer: its client-credentials token is what payment accepts charges from. */
   OIDC_CLIENT_ID: z.string().min(1, "must not be empty").default("rental"),
   OIDC_CLIENT_SECRET: z.string().min(1, "must not be empty").default(DEV_CLIENT_SECRET),
+  /**
+   * What rental's token request names besides its id and secret, for providers that put no
+   * audience in it by default: `scope` (Entra ID: `<api>/.default`), `audience` (Auth0: the
+   * API's identifier), `resource` (RFC 8707). Unset: not sent; identity needs none.
+   */
+  OIDC_CLIENT_SCOPE: z.string().optional(),
+  OIDC_CLIENT_AUDIENCE: z.string().optional(),
+  OIDC_CLIENT_RESOURCE: z.string().optional(),
   /** payment's URL, or its replicas' URLs separated by commas (asked in turn). */
   PAYMENT_URL: httpUrls(localUrl("payment")),
   PAYMENT_TIMEOUT_MS: positiveInt(2_000),

@@ -18,7 +18,14 @@ const STALE_MIN_MS = 5_000;
 const config = configOrExit(() => readConfig());
 // rental's own token for payment, cached until shortly before it expires; none in lab mode.
 const identity = config.AUTH === "on"
-  ? createClientCredentials({ issuer: config.OIDC_ISSUER, clientId: config.OIDC_CLIENT_ID, clientSecret: config.OIDC_CLIENT_SECRET })
+  ? createClientCredentials({
+    issuer: config.OIDC_ISSUER,
+    clientId: config.OIDC_CLIENT_ID,
+    clientSecret: config.OIDC_CLIENT_SECRET,
+    scope: config.OIDC_CLIENT_SCOPE,
+    audience: config.OIDC_CLIENT_AUDIENCE,
+    resource: config.OIDC_CLIENT_RESOURCE,
+  })
   : undefined;
 const staleAfterMs = config.STALE_PAYMENT_AFTER_MS ?? Math.max(STALE_MIN_MS, STALE_AFTER_TIMEOUTS * config.PAYMENT_TIMEOUT_MS);
 
