@@ -12,45 +12,52 @@
  * (DATA_DIR) unless <WORKER>_DATABASE_URL names one (RENTAL_DATABASE_URL …), with
  * DATABASE_AUTH_TOKEN for a libSQL server. With --group, DATABASE_URL names that group's
  * database (inside a worker's container, where it is set already). A database that does not
- * exist is skipped with a note. Confirmation jobs that exhausted their attempts are retried with `npm run failed-jobs`.
+ * exist is skipped with a note (and never created); when none is there the command stops. Confirmation jobs that exhausted their attempts are retried with `npm run failed-jobs`.
  */
-import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
 import { z } from "zod";
-import { connectRedis } from "@rentalnang/shared/bus/redis";
+import { fail, parseCommand, UsageError } from "@rentalnang/shared/cli/command";
+import { oneOf } from "@rentalnang/shared/cli/flags";
+import { databaseExists, databaseHint } from "@rentalnang/shared/cli/operator-database";
+import { connectOperatorRedis } from "@rentalnang/shared/cli/operator-redis";
 import { redisUrl, streamPrefix } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
-import { withLocalRedis } from "@rentalnang/shared/config/local-redis";
+import { localDataDir, withLocalRedis } from "@rentalnang/shared/config/local-redis";
 import { databaseVariable, workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import type { WorkerName } from "@rentalnang/shared/topology/topology";
 import { drop, GROUPS, listDeadLetters, redrive, type DeadLetter } from "@rentalnang/shared/dead-letters/dead-letters";
 import { openGroupDatabases } from "./dead-letters/group-databases.ts";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { group: { type: "string" }, all: { type: "boolean", default: false } },
+const NAME = "dead-letters";
+const { values, positionals } = parseCommand({
+  name: NAME,
+  summary: "Lists, redrives or drops the dead letters of every consumer group (or one): on its dead-letter stream and in its worker's database.",
+  usage: "list|redrive|drop [ID ...]",
+  flags: {
+    group: { type: "string", value: "NAME", description: `one consumer group only: ${GROUPS.join(", ")}` },
+    all: { type: "boolean", default: false, description: "with drop: drop every letter (drop needs IDs otherwise)" },
+  },
+  notes: [
+    "settings: REDIS_URL (default the local Redis, with the password npm start made under DATA_DIR), STREAM_PREFIX,\n" +
+      "DATA_DIR (where npm start keeps the databases) or <WORKER>_DATABASE_URL; with --group, DATABASE_URL names that\n" +
+      "group's database (inside a worker's container). A group whose database is not there shows its stream's letters only.",
+  ],
+  examples: ["npm run dead-letters -- list", "npm run dead-letters -- redrive --group payment 1732630000000-0", "npm run dead-letters -- drop --all"],
 });
 const [command, ...ids] = positionals;
-if (!command || !["list", "redrive", "drop"].includes(command)) {
-  console.error(`usage: npm run dead-letters -- list|redrive|drop [--group ${GROUPS.join("|")}] [ID ...] [--all]`);
-  process.exit(2);
-}
-if (values.group && !GROUPS.includes(values.group)) {
-  console.error(`dead-letters: --group must be one of ${GROUPS.join(", ")}`);
-  process.exit(2);
-}
-if (command === "drop" && ids.length === 0 && !values.all) {
-  console.error("dead-letters: drop needs the IDs to drop, or --all");
-  process.exit(2);
-}
+if (!command || !["list", "redrive", "drop"].includes(command)) throw new UsageError(`the first argument must be list, redrive or drop (got ${JSON.stringify(command ?? "")})`);
+if (values.group !== undefined) oneOf("group", values.group, GROUPS);
+if (command === "drop" && ids.length === 0 && !values.all) throw new UsageError("drop needs the IDs to drop, or --all");
 
 const env = configOrExit(() => loadConfig(z.object({ REDIS_URL: redisUrl, STREAM_PREFIX: streamPrefix, DATABASE_AUTH_TOKEN: z.string().optional() }), withLocalRedis()));
-const groups = values.group ? [values.group] : GROUPS;
+const groups = (values.group ? [values.group] : GROUPS) as WorkerName[];
 const own = values.group && process.env.DATABASE_URL ? { [databaseVariable(values.group as WorkerName)]: process.env.DATABASE_URL } : {};
 const urls = configOrExit(() => workerDatabaseUrls({ ...own, ...process.env }));
-const opened = await openGroupDatabases(groups as WorkerName[], urls, env.DATABASE_AUTH_TOKEN);
-for (const note of opened.notes) console.error(`dead-letters: ${note}`);
-const redis = connectRedis(env.REDIS_URL, "command", "dead-letters");
+requireSomeDatabase();
+const redis = await connectOperatorRedis(NAME, env.REDIS_URL, env.STREAM_PREFIX);
+const opened = await openGroupDatabases(groups, urls, env.DATABASE_AUTH_TOKEN);
+for (const note of opened.notes) console.error(`${NAME}: ${note}`);
 try {
   const letters = (await listDeadLetters(redis, env.STREAM_PREFIX, groups, opened.dbs)).filter((l) => ids.length === 0 || ids.includes(l.id));
   if (command === "list") {
@@ -71,4 +78,12 @@ function print(l: DeadLetter) {
   console.log(`${l.group}  ${l.id}  ${where}  from ${l.stream} ${l.entryId}  after ${l.deliveries} deliveries at ${l.failedAt}`);
   console.log(`    reason: ${l.reason}`);
   console.log(`    event:  ${(l.fields.event ?? JSON.stringify(l.fields)).slice(0, 300)}`);
+}
+
+/** Not one of the groups' databases there: DATA_DIR (or a URL) points at the wrong place. */
+function requireSomeDatabase() {
+  if (groups.some((g) => databaseExists(urls[g]))) return;
+  if (groups.length === 1) fail(NAME, `no ${groups[0]} database at ${urls[groups[0]!]}: ${databaseHint(groups[0]!)}`);
+  const dir = localDataDir();
+  fail(NAME, `no worker's database is there (looked in ${existsSync(dir) ? dir : `${dir}, which does not exist`}): set DATA_DIR to where npm start keeps its data, or <WORKER>_DATABASE_URL`);
 }
