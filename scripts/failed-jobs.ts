@@ -10,9 +10,10 @@
  * STREAM_PREFIX, JOB_ATTEMPTS …); DATABASE_URL names its database, else DELIVERY_DATABASE_URL
  * or where `npm start` puts it (DATA_DIR).
  */
-import { connectRedis } from "@rentalnang/shared/bus/redis";
+import { parseCommand, UsageError } from "@rentalnang/shared/cli/command";
+import { openExistingDatabase } from "@rentalnang/shared/cli/operator-database";
+import { connectOperatorRedis } from "@rentalnang/shared/cli/operator-redis";
 import { workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
-import { openDatabase } from "@rentalnang/shared/db/database";
 import { withLocalRedis } from "@rentalnang/shared/config/local-redis";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { createLogger } from "@rentalnang/shared/log/logger";
@@ -22,17 +23,26 @@ import { createRequestDelivery } from "../workers/delivery/src/deliveries/reques
 import { createConfirmationQueue } from "../workers/delivery/src/jobs/confirmation-queue.ts";
 import { listFailedJobs } from "../workers/delivery/src/jobs/failed-job-store.ts";
 
-const [command, ...ids] = process.argv.slice(2);
-if (command !== "list" && command !== "retry") {
-  console.error("usage: npm run failed-jobs -- list|retry [JOB_ID ...]");
-  process.exit(2);
-}
+const NAME = "failed-jobs";
+const { positionals } = parseCommand({
+  name: NAME,
+  summary: "Lists the confirmation jobs that exhausted their attempts (kept in delivery's database), or puts them back on the queue.",
+  usage: "list|retry [JOB_ID ...]",
+  flags: {},
+  notes: [
+    "settings: delivery's own (REDIS_URL, default the local Redis with npm start's password; STREAM_PREFIX; JOB_ATTEMPTS ...);\n" +
+      "DATABASE_URL names delivery's database, else DELIVERY_DATABASE_URL, else DATA_DIR/delivery.db as npm start lays it out.",
+  ],
+  examples: ["npm run failed-jobs -- list", "npm run failed-jobs -- retry", "npm run failed-jobs -- retry 42 43"],
+});
+const [command, ...ids] = positionals;
+if (command !== "list" && command !== "retry") throw new UsageError(`the first argument must be list or retry (got ${JSON.stringify(command ?? "")})`);
 const databaseUrl = process.env.DATABASE_URL || configOrExit(() => workerDatabaseUrls()).delivery;
 const config = configOrExit(() => readConfig({ ...withLocalRedis(), DATABASE_URL: databaseUrl }));
-const db = await openDatabase(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
+const db = await openExistingDatabase(NAME, "delivery", config.DATABASE_URL, config.DATABASE_AUTH_TOKEN);
 // Never started: only its queue (with the worker's job options) and its failed jobs are used.
 // BullMQ never closes a connection it was handed: this command closes it, or it never exits.
-const redis = connectRedis(config.REDIS_URL, "bullmq", "failed-jobs");
+const redis = await connectOperatorRedis(NAME, config.REDIS_URL, config.STREAM_PREFIX, "bullmq");
 const queue = createConfirmationQueue({
   connection: () => redis,
   db,
