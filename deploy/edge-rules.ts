@@ -1,11 +1,12 @@
+import type { IHTTPIngressPath } from "kubernetes-models/networking.k8s.io/v1/HTTPIngressPath";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { ref, type K8sObject } from "./manifests.ts";
 import { workerSites, type WorkerSite } from "./worker-rules.ts";
 
 /**
- * Rules for what the outside sees: TLS on every Ingress host, and the origins the processes
+ * Rules for what the outside sees: TLS on every Ingress host, the origins the processes
  * are told (the issuer of the tokens, the gateway's public URL) served by the Ingress, over
- * TLS, by the process they name.
+ * TLS, by the process they name, and no token-less /metrics among the paths it serves.
  */
 
 type Ingress = K8sObject & IIngress;
@@ -37,27 +38,53 @@ export const tlsRule: Rule = (objects) =>
     return v;
   });
 
-/** The Service an Ingress sends `host` to, if it serves that host over TLS. */
-function tlsBackend(objects: K8sObject[], host: string): string | undefined {
+/** Whether an Ingress path takes `path` (Prefix matches whole segments; Exact the path alone). */
+function takes(rule: IHTTPIngressPath, path: string): boolean {
+  const prefix = rule.path ?? "/";
+  if (rule.pathType === "Exact") return prefix === path;
+  const trimmed = prefix.replace(/\/$/, "");
+  return path === trimmed || path.startsWith(`${trimmed}/`);
+}
+
+/** The Service an Ingress sends `path` on `host` to (the longest matching path wins), if it serves that host over TLS. */
+function tlsBackend(objects: K8sObject[], host: string, path: string): string | undefined {
   for (const ing of ingresses(objects)) {
     if (!(ing.spec?.tls ?? []).some((t) => t.hosts?.includes(host))) continue;
     const rule = (ing.spec?.rules ?? []).find((r) => r.host === host);
-    const root = rule?.http?.paths.find((p) => p.path === "/" || p.path === undefined);
-    if (root?.backend.service) return root.backend.service.name;
+    const matching = (rule?.http?.paths ?? []).filter((p) => takes(p, path));
+    const longest = matching.sort((a, b) => (b.path ?? "/").length - (a.path ?? "/").length)[0];
+    if (longest?.backend.service) return longest.backend.service.name;
   }
   return undefined;
 }
 
+/** Processes whose /metrics the outside may reach, because it answers only an operator's token. */
+const TOKEN_METRICS = ["gateway"];
+
+/**
+ * No Ingress path leads the outside to a process's /metrics that answers without a token
+ * (identity's and the workers'): only Prometheus, inside the cluster, reads those.
+ */
+export const metricsRule: Rule = (objects) =>
+  ingresses(objects).flatMap((ing) =>
+    (ing.spec?.rules ?? []).flatMap((rule) =>
+      (rule.http?.paths ?? [])
+        .filter((p) => takes(p, "/metrics") && p.backend.service && !TOKEN_METRICS.includes(p.backend.service.name))
+        .map((p) => `${ref(ing)}: ${rule.host ?? "every host"} path ${p.path ?? "/"} sends /metrics to Service ${p.backend.service!.name}, which serves it without a token`),
+    ),
+  );
+
 /**
  * An origin a process is told about: over https, a host the Ingress serves with TLS and sends
- * to `target`'s Service; over http, only outside production, `target`'s Service or localhost.
+ * `path` on it (the issuer's discovery document, the gateway's root) to `target`'s Service;
+ * over http, only outside production, `target`'s Service or localhost.
  */
-function originViolations(objects: K8sObject[], site: WorkerSite, variable: string, target: string, port: number): string[] {
+function originViolations(objects: K8sObject[], site: WorkerSite, variable: string, target: string, port: number, path: string): string[] {
   const value = site.env.literal[variable];
   if (value === undefined) return [];
   const url = new URL(value);
   if (url.protocol === "https:") {
-    const backend = tlsBackend(objects, url.hostname);
+    const backend = tlsBackend(objects, url.hostname, `${url.pathname.replace(/\/$/, "")}${path}`);
     return backend === target ? [] : [`${site.where}: ${variable}=${value}, but no Ingress serves ${url.hostname} over TLS to Service ${target}`];
   }
   if (site.env.literal.NODE_ENV === "production") return [`${site.where}: ${variable}=${value} is not https, in production`];
@@ -75,8 +102,8 @@ export const issuerRule: Rule = (objects) => {
   const gateway = sites.find((s) => s.worker.name === "gateway");
   if (!identity || !gateway) return ["the manifests run no identity or no gateway"];
   const v = [
-    ...originViolations(objects, identity, "OIDC_ISSUER", "identity", identity.worker.port),
-    ...originViolations(objects, identity, "PUBLIC_URL", "gateway", gateway.worker.port),
+    ...originViolations(objects, identity, "OIDC_ISSUER", "identity", identity.worker.port, "/.well-known/openid-configuration"),
+    ...originViolations(objects, identity, "PUBLIC_URL", "gateway", gateway.worker.port, "/"),
   ];
   for (const site of sites.filter((s) => s !== identity)) {
     for (const variable of ["OIDC_ISSUER", "OIDC_AUDIENCE"]) {

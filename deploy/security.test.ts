@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { clientSecretsRule, libsqlAuthRule, redisPasswordRule, requiredSecrets } from "./credential-rules.ts";
-import { issuerRule, tlsRule } from "./edge-rules.ts";
+import { issuerRule, metricsRule, tlsRule } from "./edge-rules.ts";
 import { container, find, flyFiles, kubectl, overlay, OVERLAYS, ROOT } from "./fixtures.ts";
 import type { K8sObject } from "./manifests.ts";
 import {
@@ -27,6 +27,7 @@ const credentialRules = {
   "identity holds its clients' secrets from a Secret, and rental presents the same one": clientSecretsRule,
   "every Ingress host is served over TLS with a certificate from cert-manager": tlsRule,
   "every process accepts identity's tokens, and the issuer and the public URL are served by the Ingress": issuerRule,
+  "the Ingress sends no path to a /metrics that answers without a token (identity's and the workers')": metricsRule,
 };
 
 for (const name of OVERLAYS) {
@@ -186,6 +187,21 @@ describe.skipIf(!kubectl)("the credential and edge rules report what they guard 
     delete ingress.spec.tls;
     expect(tlsRule(objects)).toContain("Ingress/gateway: no tls block, so it serves plain HTTP");
     // The issuer's host is no longer served over TLS either.
+    expect(issuerRule(objects)).toContain(
+      "Deployment/identity container identity: OIDC_ISSUER=https://auth.rentals.example.com, but no Ingress serves auth.rentals.example.com over TLS to Service identity",
+    );
+  });
+
+  test("an Ingress path that leads the outside to identity's /metrics, and an issuer host without discovery", () => {
+    const objects = overlay("prod");
+    const auth = find(objects, "Ingress", "gateway").spec.rules.find((r: { host: string }) => r.host === "auth.rentals.example.com");
+    const route = (path: string, pathType = "Prefix") => ({ path, pathType, backend: { service: { name: "identity", port: { name: "http" } } } });
+    auth.http.paths.push(route("/"), route("/metrics", "Exact"), route("/metric"));
+    expect(metricsRule(objects)).toEqual([
+      "Ingress/gateway: auth.rentals.example.com path / sends /metrics to Service identity, which serves it without a token",
+      "Ingress/gateway: auth.rentals.example.com path /metrics sends /metrics to Service identity, which serves it without a token",
+    ]);
+    auth.http.paths = auth.http.paths.filter((p: { path: string }) => p.path !== "/.well-known" && p.path !== "/");
     expect(issuerRule(objects)).toContain(
       "Deployment/identity container identity: OIDC_ISSUER=https://auth.rentals.example.com, but no Ingress serves auth.rentals.example.com over TLS to Service identity",
     );
