@@ -40,9 +40,9 @@ export async function republishLost(o: LossCheckOptions, runId: string): Promise
   const survivedTo = newest ? await survivingHistoryEnd(o, runId, newest) : undefined;
   const lost = newest && survivedTo !== newest.streamId ? await outboxRows.unpublishAfter(o.db, survivedTo ?? "0-0") : 0;
   await endCheck(o.db, runId);
-  if (record !== undefined) {
-    o.logger.warn({ republishing: lost, survivedTo, newest: newest?.streamId }, "Redis restarted; publishing again what it lost");
-  }
+  // A clean restart of Redis (npm start stops the one it started) loses nothing: no alarm then.
+  if (lost > 0) o.logger.warn({ republishing: lost, survivedTo, newest: newest?.streamId }, "Redis restarted; publishing again what it lost");
+  else if (record !== undefined) o.logger.info({ survivedTo }, "Redis restarted; it kept every event this worker published");
   return lost;
 }
 
