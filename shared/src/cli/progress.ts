@@ -9,7 +9,7 @@ export interface ProgressOptions {
   total?: number;
   /** What is counted: `reservations`, `entries`. */
   unit: string;
-  /** Where the progress goes (stderr by default, so stdout keeps only results). */
+  /** Where the progress goes: stdout by default, beside the results (stderr is for failures). */
   stream?: NodeJS.WriteStream;
   plainEveryMs?: number;
 }
@@ -21,12 +21,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  * rate); in a log a plain line every few seconds. `finish` always writes a final line.
  */
 export function createProgress(o: ProgressOptions) {
-  const stream = o.stream ?? process.stderr;
+  const stream = o.stream ?? process.stdout;
   const tty = Boolean(stream.isTTY);
   const started = Date.now();
   let done = 0;
   let total = o.total;
-  let lastDrawn = 0;
+  // A log gets its first line after the first interval: a short run writes only its final line.
+  let lastDrawn = tty ? 0 : started;
   let drawnOnLine = false;
 
   const text = () => {

@@ -89,7 +89,8 @@ test("a view folded before it kept its events: refused, and rebuilt from streams
   expect((await rebuild("--keep-rows")).code).toBe(0);
   expect(await rows()).toEqual(live);
 
-  const replay = await rebuild("--from-streams");
+  // No mypage runs here until fold(): the command returns without waiting for it.
+  const replay = await rebuild("--from-streams", "--no-wait");
   expect(replay.code).toBe(0);
   expect(replay.out).toContain(`dropped ${scenarioNames.length} view rows; mypage replays the streams from the start`);
   expect(await rows()).toEqual([]);

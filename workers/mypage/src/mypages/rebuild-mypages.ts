@@ -26,7 +26,7 @@ export type RebuildOutcome =
  * `keepRows`, which folds the log onto the rows as they are and drops nothing.
  */
 export function createRebuildMypages(deps: { db: Database }) {
-  return async function rebuildMypages(o: { keepRows?: boolean; perTransaction?: number } = {}): Promise<RebuildOutcome> {
+  return async function rebuildMypages(o: { keepRows?: boolean; perTransaction?: number; onRound?: (rentals: number) => void } = {}): Promise<RebuildOutcome> {
     const keepRows = o.keepRows ?? false;
     const rowsBeforeLog = await countRowsBeforeLog(deps.db);
     if (rowsBeforeLog > 0 && !keepRows) return { kind: "refused-rows-before-log", rows: rowsBeforeLog };
@@ -37,6 +37,7 @@ export function createRebuildMypages(deps: { db: Database }) {
       total.deleted += round.deleted;
       total.written += round.written;
       total.events += round.events;
+      o.onRound?.(round.written);
       if (round.upTo === undefined) return total;
       after = round.upTo;
     }
