@@ -9,7 +9,9 @@
  * straight into rental's database (bench/availability.ts). Timing lives here, never in
  * tests: this machine is shared and noisy. Exits 1 when a target is missed.
  */
-import { parseArgs } from "node:util";
+import { parseCommand } from "@rentalnang/shared/cli/command";
+import { positiveInteger } from "@rentalnang/shared/cli/flags";
+import { createProgress } from "@rentalnang/shared/cli/progress";
 import { addCars, hourSlot } from "@rentalnang/shared/testing/fleet";
 import { startRedisServer } from "@rentalnang/shared/testing/redis-server";
 import { startStack } from "@rentalnang/shared/testing/stack";
@@ -27,18 +29,23 @@ const TARGETS = {
   availabilityDayP99Ms: 500,
 };
 
-const { values } = parseArgs({
-  options: {
-    reservations: { type: "string", default: "2000" },
-    concurrency: { type: "string", default: "16" },
-    reads: { type: "string", default: "4000" },
-    "fleet-queries": { type: "string", default: "1000" },
+const { values } = parseCommand({
+  name: "bench",
+  summary: "Measures throughput, latency, event lag and memory against targets and exits 1 when one is missed. It runs its own\n" +
+    "private stack (six processes, a private redis-server, libSQL files in a temporary directory), never the one npm start runs.",
+  flags: {
+    reservations: { type: "string", default: "2000", value: "N", description: "reservations to make through the gateway" },
+    concurrency: { type: "string", default: "16", value: "N", description: "requests in flight at once" },
+    reads: { type: "string", default: "4000", value: "N", description: "GET /mypages/{id} reads after the reservations" },
+    "fleet-queries": { type: "string", default: "1000", value: "N", description: "availability queries over 10,000 cars and 1,000,000 reservations" },
   },
+  notes: ["Timings depend on the machine: on a busy shared one the targets may be missed."],
+  examples: ["npm run bench", "npm run bench -- --reservations 500 --concurrency 8"],
 });
-const total = Number(values.reservations);
-const concurrency = Number(values.concurrency);
-const reads = Number(values.reads);
-const fleetQueries = Number(values["fleet-queries"]);
+const total = positiveInteger("reservations", values.reservations);
+const concurrency = positiveInteger("concurrency", values.concurrency);
+const reads = positiveInteger("reads", values.reads);
+const fleetQueries = positiveInteger("fleet-queries", values["fleet-queries"]);
 /** The cars the reservations take turns on; each car's n-th reservation gets the n-th 5-hour slot (rentHour ≤ 5). */
 const BENCH_CARS = 200;
 const carOf = (i: number) => ({ carId: `bench-${i % BENCH_CARS}`, startAt: hourSlot(Math.floor(i / BENCH_CARS) * 5) });
@@ -96,6 +103,7 @@ try {
   const reserveMs: number[] = [];
   const statuses: Record<number, number> = {};
   const started = performance.now();
+  const reserving = createProgress({ label: "bench: reserving", total, unit: "reservations" });
   await pool(total, concurrency, async (i) => {
     const t0 = performance.now();
     const res = await fetch(`${G}/rentals`, {
@@ -111,7 +119,9 @@ try {
       created.push({ id: body.id!, at });
       if (i % TRACE_EVERY === 0) traces.push(trace(body.id!, at));
     }
+    reserving.tick();
   });
+  reserving.finish(`bench: ${total} reservations made`);
   const reserveSeconds = (performance.now() - started) / 1000;
   const eventMs = await Promise.all(traces);
   // And how long the event side needs, after the last 201, to have shown every rental.
@@ -120,12 +130,16 @@ try {
 
   const readMs: number[] = [];
   const readStarted = performance.now();
+  const reading = createProgress({ label: "bench: reading", total: reads, unit: "reads" });
   await pool(reads, concurrency, async (i) => {
     const t0 = performance.now();
     const res = await fetch(`${G}/mypages/${created[i % created.length]!.id}`, { headers: manager });
     await res.arrayBuffer();
     readMs.push(performance.now() - t0);
+    reading.tick();
   });
+  reading.finish(`bench: ${reads} reads made`);
+  console.log(`bench: writing ${FLEET.cars} cars and their reservations into rental's database, then ${fleetQueries} availability queries`);
   const readSeconds = (performance.now() - readStarted) / 1000;
 
   const fleet = await benchAvailability({ dbUrl: stack.dbUrl("rental"), gateway: G, headers: as(customers[0]!), queries: fleetQueries, concurrency: 4 });
@@ -162,7 +176,9 @@ try {
   for (const [label, value, target, ok] of rows) {
     console.log(`  ${label.padEnd(width)}  ${value.padStart(24)}  ${target.padEnd(10)} ${target ? (ok ? "ok" : "MISSED") : ""}`);
   }
-  process.exitCode = rows.every((x) => x[3]) ? 0 : 1;
+  const missed = rows.filter((x) => !x[3]).length;
+  console.log(missed === 0 ? "bench: done, every target met" : `bench: done, ${missed} target(s) missed`);
+  process.exitCode = missed === 0 ? 0 : 1;
 } finally {
   await stack.stop();
   await redis.stop();
