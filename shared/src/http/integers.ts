@@ -6,7 +6,9 @@ import { z } from "zod";
  */
 export const intLike = (min: number, max: number) =>
   z
-    .union([z.number(), z.string().regex(/^\d{1,15}$/).transform(Number)], { error: "must be an integer" })
+    .union([z.number(), z.string().regex(/^\d{1,15}$/).transform(Number)], {
+      error: (issue) => (issue.input === undefined ? "required" : "must be an integer"),
+    })
     .pipe(
       z
         .number()

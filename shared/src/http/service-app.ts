@@ -23,11 +23,17 @@ export type AppEnv = { Variables: { requestId: string } };
  */
 export const validationHook: Hook<any, AppEnv, any, any> = (result) => {
   if (!result.success) {
-    throw new ValidationFailed(
-      result.error.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: i.message })),
-    );
+    const errors = result.error.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: messageOf(i) }));
+    throw new ValidationFailed(errors, `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}.`);
   }
 };
+
+/** zod's default words for a wrong type ("Invalid input: expected string, received undefined"), said plainly. */
+function messageOf(issue: { code: string; message: string }): string {
+  const wrongType = issue.code === "invalid_type" && /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
+  if (!wrongType) return issue.message;
+  return wrongType[2] === "undefined" ? "required" : `must be a ${wrongType[1]}, not a ${wrongType[2]}`;
+}
 
 export function newRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

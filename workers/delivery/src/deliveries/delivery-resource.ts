@@ -35,7 +35,8 @@ export function present(d: Delivery): DeliveryResource {
     updatedAt: d.updatedAt,
     _links: {
       self: { href: `/deliveries/${d.id}` },
-      confirm: { href: `/deliveries/${d.id}/confirm` },
+      // Only a pending request can still be confirmed: the link is there while that is so.
+      ...(d.status === "PendingConfirmation" ? { confirm: { href: `/deliveries/${d.id}/confirm` } } : {}),
       rental: { href: `/rentals/${d.rentalId}` },
     },
   };

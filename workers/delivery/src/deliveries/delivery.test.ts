@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { cancelWithRental, confirmByManager, shouldRequest, type Delivery } from "./delivery.ts";
+import { present } from "./delivery-resource.ts";
 
 const T = "2026-01-01T00:00:00.000Z";
 const request = (status: Delivery["status"]): Delivery => ({
@@ -30,5 +31,14 @@ describe("delivery rules", () => {
     expect(cancelWithRental(request("PendingConfirmation"), T)?.status).toBe("Cancelled");
     expect(cancelWithRental(request("Confirmed"), T)?.status).toBe("Cancelled");
     expect(cancelWithRental(request("Cancelled"), T)).toBeUndefined();
+  });
+});
+
+describe("a delivery's links", () => {
+  test("offer confirm only while the request is pending", () => {
+    expect(present(request("PendingConfirmation"))._links.confirm).toEqual({ href: "/deliveries/1/confirm" });
+    for (const status of ["Confirmed", "Cancelled"] as const) {
+      expect(Object.keys(present(request(status))._links).sort()).toEqual(["rental", "self"]);
+    }
   });
 });

@@ -52,8 +52,14 @@ export function present(v: Mypage): MypageResource {
     updatedAt: v.updatedAt,
     _links: {
       self: { href: `/mypages/${v.rentalId}` },
-      rental: { href: `/rentals/${v.rentalId}` },
+      // A cancelled reservation's rental is deleted (only a declined or unpaid one is kept).
+      ...(rentalDeleted(v) ? {} : { rental: { href: `/rentals/${v.rentalId}` } }),
       ...(v.deliveryId ? { delivery: { href: `/deliveries/${v.deliveryId}` } } : {}),
     },
   };
+}
+
+/** Cancelling deletes the rental; the saga's own cancellations (declined, unavailable payment) keep it. */
+function rentalDeleted(v: Mypage): boolean {
+  return v.cancelled && v.cancelReason === "customer";
 }

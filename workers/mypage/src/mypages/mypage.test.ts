@@ -90,3 +90,18 @@ describe("mypage view", () => {
     );
   });
 });
+
+describe("a mypage row's links", () => {
+  test("name the rental while it exists, and the delivery once there is one", () => {
+    expect(Object.keys(present(fold([approved(), rented()]))._links).sort()).toEqual(["rental", "self"]);
+    expect(present(fold(scenarios["confirmed by the manager"]!()))._links).toEqual({
+      self: { href: "/mypages/1" }, rental: { href: "/rentals/1" }, delivery: { href: "/deliveries/5" },
+    });
+    // A declined rental is kept (Cancelled, payment-declined): it can still be read.
+    expect(present(fold(scenarios.declined!()))._links.rental).toEqual({ href: "/rentals/1" });
+  });
+
+  test("no longer name a rental the customer's cancellation deleted", () => {
+    expect(Object.keys(present(fold(scenarios["cancelled by the customer after confirmation"]!()))._links).sort()).toEqual(["delivery", "self"]);
+  });
+});

@@ -94,6 +94,19 @@ describe("a reservation's window", () => {
     expect((await call("GET", `/rentals/${body.id}`)).body.status).toBe("Reserved");
   });
 
+  test("a bad body is 400 naming each field and what is wrong with it", async () => {
+    const missing = await call("POST", "/rentals", { carId: "aaa" });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([{ path: "rentHour", message: "required" }]);
+    expect(missing.body.detail).toBe("rentHour: required.");
+    const wrong = await call("POST", "/rentals", { carId: 7, rentHour: "three" });
+    expect(wrong.body.errors).toEqual([
+      { path: "carId", message: "must be a string, not a number" },
+      { path: "rentHour", message: "must be an integer" },
+    ]);
+    expect((await reserve({ carId: "aaa", rentHour: 0 })).body.errors).toEqual([{ path: "rentHour", message: "must be at least 1" }]);
+  });
+
   test("a start more than five minutes past, or more than 365 days ahead, is 400", async () => {
     expect((await reserve({ carId: "aaa", startAt: at("08:24") })).status).toBe(400);
     expect((await reserve({ carId: "aaa", startAt: at("08:26") })).status).toBe(201);
