@@ -1,55 +1,56 @@
 /**
- * `npm run chaos [-- --duration 60 --kill-every 5 --clients 4 --replicas 1 --redis-fault lose-last-second|kill --no-redis-kill]`
- * Runs the chaos test against a private stack and Redis, prints the report, and exits 1 on
- * any violation or if the system did not settle. `--replicas 2` runs two processes of each
- * worker on its one database file and kills them one replica at a time. Redis crashes once, halfway; by default it
- * comes back from an AOF one second old (the loss `appendfsync everysec` allows), since a
- * plain SIGKILL loses nothing and would leave the republishing of lost events untried.
+ * `npm run chaos`: runs the chaos test against a private stack and Redis of its own, prints
+ * the report, and exits 1 on any violation or if the system did not settle. `--replicas 2`
+ * runs two processes of each worker on its one database file and kills them one replica at a
+ * time. Redis crashes once, halfway; by default it comes back from an AOF one second old (the
+ * loss `appendfsync everysec` allows), since a plain SIGKILL loses nothing and would leave the
+ * republishing of lost events untried.
  */
-import { parseArgs } from "node:util";
+import { parseCommand } from "@rentalnang/shared/cli/command";
+import { oneOf, positiveInteger, positiveSeconds } from "@rentalnang/shared/cli/flags";
+import { createProgress } from "@rentalnang/shared/cli/progress";
 import { formatChaos, runChaos } from "./chaos/chaos.ts";
-import { redisFaults, type RedisFault } from "./chaos/redis-fault.ts";
+import { redisFaults } from "./chaos/redis-fault.ts";
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: "string", default: "60" },
-    "kill-every": { type: "string", default: "5" },
-    clients: { type: "string", default: "4" },
-    replicas: { type: "string", default: "1" },
-    settle: { type: "string", default: "30" },
-    "redis-fault": { type: "string", default: "lose-last-second" },
-    "no-redis-kill": { type: "boolean", default: false },
+const { values } = parseCommand({
+  name: "chaos",
+  summary: "Kills processes and Redis under load and checks that nothing was lost; exits 1 on any violation or if the system\n" +
+    "did not settle. It runs its own private stack (every process, a private redis-server, databases in a temporary\n" +
+    "directory), never the one npm start runs.",
+  flags: {
+    duration: { type: "string", default: "60", value: "SECONDS", description: "how long the load runs" },
+    "kill-every": { type: "string", default: "5", value: "SECONDS", description: "how often a process is killed (SIGKILL) meanwhile" },
+    clients: { type: "string", default: "4", value: "N", description: "clients reserving, cancelling and confirming at once" },
+    replicas: { type: "string", default: "1", value: "N", description: "processes of each worker on its one database file, killed one at a time" },
+    settle: { type: "string", default: "30", value: "SECONDS", description: "how long the system may take, after the load, until every invariant holds" },
+    "redis-fault": { type: "string", default: "lose-last-second", value: redisFaults.join("|"), description: "how Redis crashes halfway: restarted from an AOF a second old, or a plain SIGKILL" },
+    "no-redis-kill": { type: "boolean", default: false, description: "leave Redis running (only the processes are killed)" },
   },
+  examples: ["npm run chaos", "npm run chaos -- --duration 20 --clients 2", "npm run chaos -- --replicas 2 --redis-fault kill"],
 });
-const redisFault = values["redis-fault"] as RedisFault;
-if (!redisFaults.includes(redisFault)) {
-  console.error(`chaos: --redis-fault must be one of ${redisFaults.join(", ")} (got ${JSON.stringify(values["redis-fault"])})`);
-  process.exit(2);
-}
-const seconds = (name: string, v: string | undefined) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`chaos: --${name} must be a positive number of seconds (got ${JSON.stringify(v)})`);
-    process.exit(2);
-  }
-  return n * 1000;
+const durationMs = positiveSeconds("duration", values.duration);
+const options = {
+  durationMs,
+  killEveryMs: positiveSeconds("kill-every", values["kill-every"]),
+  clients: positiveInteger("clients", values.clients),
+  replicas: positiveInteger("replicas", values.replicas),
+  settleTimeoutMs: positiveSeconds("settle", values.settle),
+  killRedis: !values["no-redis-kill"],
+  redisFault: oneOf("redis-fault", values["redis-fault"], redisFaults),
 };
 
-const replicas = Number(values.replicas);
-if (!Number.isInteger(replicas) || replicas < 1) {
-  console.error(`chaos: --replicas must be a whole number of processes per worker, 1 or more (got ${JSON.stringify(values.replicas)})`);
-  process.exit(2);
-}
-
+console.log("chaos: starting a private stack");
+let requests = 0;
+const progress = createProgress({ label: "chaos: load", total: durationMs / 1000, unit: "s", detail: () => `${requests} requests` });
 const result = await runChaos({
-  durationMs: seconds("duration", values.duration),
-  killEveryMs: seconds("kill-every", values["kill-every"]),
-  clients: Math.max(1, Math.round(seconds("clients", values.clients) / 1000)),
-  replicas,
-  settleTimeoutMs: seconds("settle", values.settle),
-  killRedis: !values["no-redis-kill"],
-  redisFault,
-  log: (line) => console.log(line),
+  ...options,
+  log: (line) => progress.log(line),
+  onLoad: (elapsedMs, made) => {
+    requests = made;
+    progress.update(Math.round(elapsedMs / 1000));
+  },
 });
 console.log(formatChaos(result));
-process.exit(result.report.violations.length > 0 || result.settleMs === null ? 1 : 0);
+const failed = result.report.violations.length > 0 || result.settleMs === null;
+progress.finish(failed ? `chaos: FAILED, ${result.report.violations.length} violation(s)${result.settleMs === null ? ", did not settle" : ""}` : "chaos: done, nothing lost");
+process.exit(failed ? 1 : 0);

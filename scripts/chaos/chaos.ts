@@ -8,6 +8,9 @@ import { checkInvariants, formatReport, type Report, type Sources } from "../inv
 import { createLoad, type LoadStats } from "./load.ts";
 import { crashRedis, describeRedisFault, type RedisFault, type RedisFaultOutcome } from "./redis-fault.ts";
 
+/** How often the load's progress is reported. */
+const LOAD_TICK_MS = 250;
+
 export interface ChaosOptions {
   durationMs: number;
   killEveryMs: number;
@@ -20,6 +23,8 @@ export interface ChaosOptions {
   replicas?: number;
   settleTimeoutMs: number;
   log: (line: string) => void;
+  /** Called every few hundred ms while the load runs, with its elapsed time and requests made. */
+  onLoad?: (elapsedMs: number, requests: number) => void;
 }
 
 export interface ChaosResult {
@@ -66,7 +71,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     let stopLoad!: () => void;
     const loadDone = load.run(new Promise<void>((r) => (stopLoad = r)));
     const killing = killWhileLoaded(o, { server, client, stack: s, started });
-    await Bun.sleep(o.durationMs);
+    for (let elapsed = 0; elapsed < o.durationMs; elapsed = performance.now() - started) {
+      await Bun.sleep(Math.min(LOAD_TICK_MS, o.durationMs - elapsed));
+      o.onLoad?.(Math.min(o.durationMs, performance.now() - started), load.stats.requests);
+    }
     stopLoad();
     const { kills, redis } = await killing;
     await loadDone;

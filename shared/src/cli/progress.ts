@@ -12,6 +12,8 @@ export interface ProgressOptions {
   /** Where the progress goes: stdout by default, beside the results (stderr is for failures). */
   stream?: NodeJS.WriteStream;
   plainEveryMs?: number;
+  /** More to show after the count (`412 requests`); then the rate of the count itself is left out. */
+  detail?: () => string;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -34,7 +36,8 @@ export function createProgress(o: ProgressOptions) {
     const elapsed = Date.now() - started;
     const rate = elapsed > 0 ? (done / elapsed) * 1000 : 0;
     const of = total === undefined ? `${done}` : `${done}/${total}`;
-    return `${o.label}: ${of} ${o.unit}, ${seconds(elapsed)}, ${rate.toFixed(1)}/s`;
+    const tail = o.detail ? o.detail() : `${rate.toFixed(1)}/s`;
+    return `${o.label}: ${of} ${o.unit}, ${seconds(elapsed)}, ${tail}`;
   };
   const clear = () => {
     if (tty && drawnOnLine) stream.write("\r\x1b[K");
