@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { prettyFactory } from "pino-pretty";
+import { parseCommand } from "@rentalnang/shared/cli/command";
 import { redisServerArgs } from "@rentalnang/shared/bus/redis-server-args";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
 import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/exit-codes";
@@ -27,7 +28,15 @@ const RESET = "\x1b[0m";
 const tty = process.stdout.isTTY;
 
 const available = ORDER.filter((name) => existsSync(join(ROOT, "workers", name, "src", "main.ts")));
-const wanted = process.argv.slice(2);
+const { positionals: wanted } = parseCommand({
+  name: "start",
+  summary: "Runs the stack on one machine: a local redis-server (when nothing answers at REDIS_URL) and every process,\n" +
+    "restarting one that dies; Ctrl-C stops them all cleanly.",
+  usage: `[${available.join("|")} ...]`,
+  flags: {},
+  notes: ["settings: DATA_DIR (default data: the databases, Redis's data and its password), REDIS_URL, and each process's own."],
+  examples: ["npm start", "npm run start:mypage", "DATA_DIR=/tmp/rn npm start"],
+});
 for (const name of wanted) {
   if (!available.includes(name)) fail(`unknown process "${name}"; choose from: ${available.join(", ")}`);
 }

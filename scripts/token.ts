@@ -8,13 +8,22 @@
  * Roles are used only when the account is a `load-N` one that does not exist yet.
  */
 import { z } from "zod";
+import { parseCommand } from "@rentalnang/shared/cli/command";
 import { httpUrl } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { localUrl } from "@rentalnang/shared/topology/topology";
 
+const { positionals } = parseCommand({
+  name: "token",
+  summary: "Prints one line, an access token for <account> from the identity at OIDC_ISSUER (its POST /dev/token, outside production).",
+  usage: "<account> [role ...]",
+  flags: {},
+  notes: ["demo accounts: c-1, c-2 (customers), m-1 (manager), o-1 (operator); roles only for a new load-N account."],
+  examples: ['http -A bearer -a "$(npm run -s token -- c-1)" :8088/mypages'],
+});
 const { OIDC_ISSUER: issuer } = configOrExit(() => loadConfig(z.object({ OIDC_ISSUER: httpUrl(localUrl("identity")) })));
-const [account, ...roles] = process.argv.slice(2);
+const [account, ...roles] = positionals;
 if (!account) fail("usage: npm run token -- <account> [role ...]   (demo accounts: c-1, c-2, m-1, o-1)");
 
 let res: Response;

@@ -1,21 +1,11 @@
 import Redis from "ioredis";
 import { connectRedis, type Redis as RedisClient } from "../bus/redis.ts";
+import { redactUrl } from "../config/load-config.ts";
 import { isLocalRedis, localDataDir, redisPasswordFile } from "../config/local-redis.ts";
 import { fail } from "./command.ts";
 
 /** How long the first PING may take before the command gives up on that Redis. */
 const PROBE_TIMEOUT_MS = 2_000;
-
-/** `url` without its password, to print. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return "(an unparsable URL)";
-  }
-}
 
 /** How to point a command at another Redis, or at the one `npm start` runs. */
 export function redisHint(url: string, env: Record<string, string | undefined> = process.env): string {
