@@ -54,7 +54,13 @@ export interface WorkerParts {
   handleMany?: BatchHandler;
   checks?: Record<string, Check>;
   /** Started after the consumers, before readiness; stopped after the consumers. */
-  services?: { name: string; start: () => Promise<void> | void; stop: () => Promise<void> | void }[];
+  services?: {
+    name: string;
+    start: () => Promise<void> | void;
+    stop: () => Promise<void> | void;
+    /** Optional: runs with the first shutdown step, before HTTP drains (to answer long-held requests at once). */
+    drain?: () => void;
+  }[];
 }
 
 export interface WorkerSpec<C extends WorkerConfig> {
@@ -104,7 +110,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   const http = serve(parts.app.fetch, config.PORT, logger);
   relay?.start();
   if (consumer && parts.handle) await consumer.start(parts.handle, parts.handleMany);
-  const services = [
+  const services: NonNullable<WorkerParts["services"]> = [
     ...outbox.services,
     ...(spec.migrations.includes(messagingMigration)
       ? [createRetention(db, logger, {
@@ -118,7 +124,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   logger.info("ready");
 
   const steps: ShutdownStep[] = [
-    { name: "readiness", run: () => health.markDraining() },
+    { name: "readiness", run: () => { health.markDraining(); for (const s of services) s.drain?.(); } },
     { name: "readiness-drain", run: () => Bun.sleep(config.READINESS_DRAIN_MS) },
     { name: "http", run: () => http.drain(config.SHUTDOWN_TIMEOUT_MS * HTTP_DRAIN_SHARE) },
     { name: "consumer", run: () => consumer?.stop() },

@@ -30,3 +30,10 @@ export const trimmedToKey = (prefix: string, stream: StreamName) => `${prefix}:t
 
 /** The gateway's per-client request counters (rate-limiter-flexible adds `:<client>`). */
 export const rateLimitPrefix = (prefix: string) => `${prefix}:ratelimit`;
+
+/**
+ * The pub/sub channel on which mypage replicas tell each other which rows a fold changed,
+ * `<prefix>:mypage:changed` (a message is the rental ids, comma-separated), so a reader
+ * parked on another replica wakes at once.
+ */
+export const mypageChangesChannel = (prefix: string) => `${prefix}:mypage:changed`;

@@ -4,6 +4,8 @@ import { createApp } from "./app.ts";
 import { readConfig } from "./config.ts";
 import { createEventHandler } from "./events/event-handler.ts";
 import { migrations } from "./migrations.ts";
+import { RowChanges } from "./mypages/row-changes.ts";
+import { createRowChangesRelay } from "./mypages/row-changes-relay.ts";
 
 const config = configOrExit(() => readConfig());
 
@@ -11,10 +13,13 @@ await runWorker({
   name: "mypage",
   config,
   migrations,
-  build: ({ db, health, logger, metrics }) => {
+  build: ({ db, redis, health, logger, metrics }) => {
+    const changes = new RowChanges();
+    const relay = createRowChangesRelay({ changes, redis, redisUrl: config.REDIS_URL, prefix: config.STREAM_PREFIX, logger });
     return {
-      app: createApp({ db, health, logger, metrics, auth: authenticationFrom(config) }),
-      ...createEventHandler({ db }),
+      app: createApp({ db, changes, health, logger, metrics, auth: authenticationFrom(config) }),
+      ...createEventHandler({ db, committed: relay.committed }),
+      services: [relay.service],
     };
   },
 });

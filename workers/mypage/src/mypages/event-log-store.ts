@@ -61,6 +61,12 @@ export async function loggedEventsOf(tx: Executor, after: number, upTo: number):
   return r.rows.map(rowToEvent);
 }
 
+/** The logged events of one rental (in no particular order: timeline.ts orders them). */
+export async function loggedEventsOfRental(tx: Executor, rentalId: number): Promise<DomainEvent[]> {
+  const r = await tx.execute({ sql: `SELECT ${COLUMNS.join(", ")} FROM mypage_events WHERE rental_id = ?`, args: [rentalId] });
+  return r.rows.map(rowToEvent);
+}
+
 /** How many view rows were folded before the log existed (their events are not in it). */
 export async function countRowsBeforeLog(tx: Executor): Promise<number> {
   const r = await tx.execute("SELECT count(*) AS n FROM mypages_before_event_log");

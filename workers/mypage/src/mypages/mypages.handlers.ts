@@ -6,24 +6,54 @@ import type { Database } from "@rentalnang/shared/db/database";
 import { toPage } from "@rentalnang/shared/http/pagination";
 import { NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
-import { present } from "./mypage-resource.ts";
+import { loggedEventsOfRental } from "./event-log-store.ts";
+import { etagOf, lookUntil, noneMatchHits, preferredWait, type Look } from "./long-poll.ts";
+import { present, type MypageResource } from "./mypage-resource.ts";
 import { findMypage, listMypages } from "./mypage-store.ts";
 import * as routes from "./mypages.routes.ts";
+import { RowChanges } from "./row-changes.ts";
+import { timelineOf } from "./timeline.ts";
 
 export interface MypagesDeps {
   db: Database;
+  /** Wakes readers parked by `Prefer: wait`; without it they wake only on their re-reads. */
+  changes?: RowChanges;
 }
 
-type Handler<R extends "getOne" | "list"> = RouteHandler<(typeof routes)[R], AppEnv>;
+type Handler<R extends "getOne" | "list" | "timeline"> = RouteHandler<(typeof routes)[R], AppEnv>;
+type Seen = { kind: "missing" } | { kind: "unchanged"; etag: string } | { kind: "row"; body: MypageResource; etag: string };
 
-const getOne = ({ db }: MypagesDeps): Handler<"getOne"> => async (c) => {
+const notFound = (rentalId: number) => new NotFound(`Nothing is known about rental ${rentalId} yet.`);
+
+const getOne = ({ db, changes }: MypagesDeps & { changes: RowChanges }): Handler<"getOne"> => async (c) => {
+  const who = principalOf(c);
+  assertRole(who, "customer", "manager", "operator");
+  const { rentalId } = c.req.valid("param");
+  const wait = preferredWait(c.req.header("prefer"));
+  const ifNoneMatch = c.req.header("if-none-match");
+  const look = async (): Promise<Look<Seen>> => {
+    const mypage = await findMypage(db, rentalId);
+    if (!mypage) return { done: false, answer: { kind: "missing" } };
+    // Another customer's row is as unknown to this one as a row that has not arrived yet, and nobody waits on it.
+    if (!maySee(who, mypage.customerId)) return { done: true, answer: { kind: "missing" } };
+    const body = present(mypage);
+    const etag = etagOf(body);
+    return noneMatchHits(ifNoneMatch, etag) ? { done: false, answer: { kind: "unchanged", etag } } : { done: true, answer: { kind: "row", body, etag } };
+  };
+  const seen = await lookUntil({ changes, rentalId, waitMs: (wait ?? 0) * 1000, signal: c.req.raw.signal }, look);
+  if (wait !== undefined) c.header("Preference-Applied", `wait=${wait}`);
+  if (seen.kind === "missing") throw notFound(rentalId);
+  c.header("ETag", seen.etag);
+  return seen.kind === "unchanged" ? c.body(null, 304) : c.json(seen.body, 200);
+};
+
+const timeline = ({ db }: MypagesDeps): Handler<"timeline"> => async (c) => {
   const who = principalOf(c);
   assertRole(who, "customer", "manager", "operator");
   const { rentalId } = c.req.valid("param");
   const mypage = await findMypage(db, rentalId);
-  // Another customer's row is as unknown to this one as a row that has not arrived yet.
-  if (!mypage || !maySee(who, mypage.customerId)) throw new NotFound(`Nothing is known about rental ${rentalId} yet.`);
-  return c.json(present(mypage), 200);
+  if (!mypage || !maySee(who, mypage.customerId)) throw notFound(rentalId);
+  return c.json(timelineOf(await loggedEventsOfRental(db, rentalId)), 200);
 };
 
 const list = ({ db }: MypagesDeps): Handler<"list"> => async (c) => {
@@ -36,7 +66,9 @@ const list = ({ db }: MypagesDeps): Handler<"list"> => async (c) => {
 
 /** mypage's HTTP API: the route definitions of mypages.routes.ts with their handlers. */
 export function mypagesRouter(deps: MypagesDeps) {
+  const changes = deps.changes ?? new RowChanges();
   return newRouter()
-    .openapi(routes.getOne, getOne(deps))
+    .openapi(routes.getOne, getOne({ ...deps, changes }))
+    .openapi(routes.timeline, timeline(deps))
     .openapi(routes.list, list(deps));
 }

@@ -9,14 +9,22 @@ import { findMypage, saveMypage } from "./mypage-store.ts";
  * merge, write, in one transaction for a whole batch (the consumer hands over up to a batch
  * of entries at once). The log and the rows commit together, so refolding the log (rebuild)
  * gives what the live fold gave. A redelivered event folds again harmlessly and is logged once.
+ * `committed` hears which rows changed, once they are committed (it wakes the readers parked on them).
  */
-export async function projectEvents(db: Database, events: DomainEvent[]): Promise<void> {
+export async function projectEvents(db: Database, events: DomainEvent[], committed?: (rentalIds: number[]) => void): Promise<void> {
   const byRental = Map.groupBy(events, rentalIdOf);
-  await db.write(async (tx) => {
+  const changed = await db.write(async (tx) => {
     await recordEvents(tx, events);
+    const ids: number[] = [];
     for (const [rentalId, mine] of byRental) {
-      const current = (await findMypage(tx, rentalId)) ?? empty(rentalId);
-      await saveMypage(tx, mine.reduce(evolve, current));
+      const current = await findMypage(tx, rentalId);
+      const next = mine.reduce(evolve, current ?? empty(rentalId));
+      if (current && JSON.stringify(next) === JSON.stringify(current)) continue;
+      await saveMypage(tx, next);
+      ids.push(rentalId);
     }
+    return ids;
   });
+  // After the commit, so that a woken reader reads the new row.
+  committed?.(changed);
 }
