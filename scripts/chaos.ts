@@ -8,7 +8,7 @@
  */
 import { parseCommand } from "@rentalnang/shared/cli/command";
 import { oneOf, positiveInteger, positiveSeconds } from "@rentalnang/shared/cli/flags";
-import { createProgress } from "@rentalnang/shared/cli/progress";
+import { createProgress, type Progress } from "@rentalnang/shared/cli/progress";
 import { formatChaos, runChaos } from "./chaos/chaos.ts";
 import { redisFaults } from "./chaos/redis-fault.ts";
 
@@ -41,15 +41,18 @@ const options = {
 
 console.log("chaos: starting a private stack");
 let requests = 0;
-const progress = createProgress({ label: "chaos: load", total: durationMs / 1000, unit: "s", detail: () => `${requests} requests` });
+// Made when the load starts, so its elapsed time is the load's, not the stack's start.
+let progress: Progress | undefined;
 const result = await runChaos({
   ...options,
-  log: (line) => progress.log(line),
+  log: (line) => (progress ? progress.log(line) : console.log(line)),
   onLoad: (elapsedMs, made) => {
     requests = made;
+    progress ??= createProgress({ label: "chaos: load", total: durationMs / 1000, unit: "s", detail: () => `${requests} requests` });
     progress.update(Math.round(elapsedMs / 1000));
   },
 });
+progress ??= createProgress({ label: "chaos", unit: "s" });
 console.log(formatChaos(result));
 const failed = result.report.violations.length > 0 || result.settleMs === null;
 progress.finish(failed ? `chaos: FAILED, ${result.report.violations.length} violation(s)${result.settleMs === null ? ", did not settle" : ""}` : "chaos: done, nothing lost");

@@ -69,7 +69,7 @@ export function createProgress(o: ProgressOptions) {
     log(line: string) {
       clear();
       stream.write(`${line}\n`);
-      draw(true);
+      if (tty) draw(true);
     },
     /** Ends the progress with a final line (on stdout by default): `summary`, with the time it took. */
     finish(summary: string, out: NodeJS.WriteStream = process.stdout) {
