@@ -7,6 +7,7 @@ import { createApp as deliveryApp } from "../../workers/delivery/src/app.ts";
 import { createApp as mypageApp } from "../../workers/mypage/src/app.ts";
 import { createApp as paymentApp } from "../../workers/payment/src/app.ts";
 import { createApp as rentalApp } from "../../workers/rental/src/app.ts";
+import { publicApi, sortKeys } from "./public-api.ts";
 
 /** Where the committed description lives, relative to the repository root. */
 export const OPENAPI_FILE = "docs/openapi.json";
@@ -48,22 +49,27 @@ function describingDeps(worker: string): never {
   return new Proxy(real, { get: (target, key: string) => (key in target ? target[key] : unused(key)) }) as never;
 }
 
-/** Object keys sorted at every depth, so the file changes only when the API does. */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-  );
-}
-
 /** Each worker's OpenAPI document exactly as it serves it at GET /openapi.json, by worker name. */
-export async function describeApis(): Promise<string> {
-  const documents: Record<string, unknown> = {};
+async function workerDocuments(): Promise<Record<string, Record<string, unknown>>> {
+  const documents: Record<string, Record<string, unknown>> = {};
   for (const [worker, createApp] of Object.entries(WORKERS)) {
     const res = await createApp(describingDeps(worker)).request("/openapi.json");
     if (!res.ok) throw new Error(`${worker}: GET /openapi.json answered ${res.status}`);
-    documents[worker] = await res.json();
+    documents[worker] = (await res.json()) as Record<string, unknown>;
   }
-  return `${JSON.stringify(sortKeys(documents), null, 2)}\n`;
+  return documents;
+}
+
+function asFile(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+/** The contents of docs/openapi.json: each worker's document under its name. */
+export async function describeApis(): Promise<string> {
+  return asFile(await workerDocuments());
+}
+
+/** The contents of the gateway's merged document of the public API (see public-api.ts). */
+export async function describePublicApi(): Promise<string> {
+  return asFile(publicApi(await workerDocuments()));
 }
