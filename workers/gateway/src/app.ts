@@ -12,6 +12,7 @@ import { MAX_BODY_BYTES } from "@rentalnang/shared/http/service-app";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import type { Metrics } from "@rentalnang/shared/observability/metrics";
 import { deadLettersFanOut } from "./admin/dead-letters-fan-out.ts";
+import { apiReference } from "./api-reference/api-reference.ts";
 import { securityHeaders } from "./edge/security-headers.ts";
 import { clientOf } from "./rate-limit/client-of.ts";
 import { rateLimit } from "./rate-limit/rate-limit.ts";
@@ -57,6 +58,8 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth,
   }));
   health.routes(app);
   if (rateLimiter) app.use(rateLimit(rateLimiter, clientOf(auth, trustProxy)));
+  // Open like the health routes: reading the API's description needs no token.
+  app.route("/", apiReference());
   app.use(authenticateUnlessBoard(auth));
   // The gateway's own metrics are the operators'; Prometheus scrapes the workers on their ports.
   app.use("/metrics", requireRole("operator"));
