@@ -35,7 +35,7 @@ async function replica(dbPath: string, prefix: string) {
   return { db, changes, relay, app };
 }
 
-const timed = async (res: Promise<Response>) => {
+const timed = async (res: Promise<Response> | Response) => {
   const t0 = performance.now();
   const r = await res;
   return { res: r, ms: performance.now() - t0 };
