@@ -42,13 +42,14 @@ async function probe(url: string): Promise<string | undefined> {
 }
 
 /**
- * Connects an operator command to `url` once a PING has answered, saying (on stdout, before its results) which Redis
+ * Connects an operator command to `url` once a PING has answered, saying on a terminal which Redis
  * and stream prefix it looks at; when none answers, exits in one line naming the (redacted)
  * URL and how to point the command elsewhere.
  */
 export async function connectOperatorRedis(command: string, url: string, prefix: string, role: "command" | "bullmq" = "command"): Promise<RedisClient> {
   const reason = await probe(url);
   if (reason) fail(command, `cannot reach Redis at ${redactUrl(url)} (${reason}): ${redisHint(url)}`);
-  console.log(`${command}: Redis ${redactUrl(url)}, stream prefix ${prefix}`);
+  // For the operator at a terminal; a script reading the output gets only the results.
+  if (process.stderr.isTTY) console.error(`${command}: Redis ${redactUrl(url)}, stream prefix ${prefix}`);
   return connectRedis(url, role, command);
 }
