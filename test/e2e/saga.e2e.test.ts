@@ -147,7 +147,7 @@ describe("the saga through the gateway", () => {
       rental: ["/rentals", "/rentals/{id}", "/cars", "/cars/{id}"],
       payment: ["/payments", "/payments/{id}"],
       delivery: ["/deliveries", "/deliveries/{id}", "/deliveries/{id}/confirm"],
-      mypage: ["/mypages", "/mypages/{rentalId}"],
+      mypage: ["/mypages", "/mypages/{rentalId}", "/mypages/{rentalId}/timeline"],
     } as const;
     for (const [name, paths] of Object.entries(expected)) {
       const res = await fetch(`${stack.procs[name as keyof typeof expected].url}/openapi.json`);
