@@ -30,13 +30,6 @@ const ENTRY_OVERHEAD_BYTES = 100;
 const costInRedis = (envelope: string) => 2 * (envelope.length + ENTRY_OVERHEAD_BYTES);
 
 /** Why the relay holds its rows back, while it does. */
-/**
- * Once paused, a relay waits until this share of its limit is free again: used memory that
- * hovers at the limit (client buffers come and go) must not let events trickle out a few at a
- * time, nor make the pause flap in the log.
- */
-const RESUME_SHARE = 0.05;
-
 export type PauseReason = "over-memory-budget" | "redis-out-of-memory";
 
 /**
@@ -135,9 +128,7 @@ export class OutboxRelay {
   private async room(): Promise<{ held: boolean; room?: number }> {
     if (!this.o.memory) return { held: false };
     const room = await this.o.memory.room();
-    if (room === undefined) return { held: false, room };
-    const needed = this.pause ? ((await this.o.memory.read()).publishLimitBytes ?? 0) * RESUME_SHARE : 0;
-    if (room > needed) return { held: false, room };
+    if (room === undefined || room > 0) return { held: false, room };
     const reading = await this.o.memory.read();
     this.setPause(reading.outOfMemory ? "redis-out-of-memory" : "over-memory-budget");
     return { held: true };
