@@ -14,7 +14,7 @@ import type { Passwords } from "./accounts/passwords.ts";
 import { devTokenRouter } from "./dev-token/dev-token.handlers.ts";
 import { fetchHandlerOf } from "./provider/node-bridge.ts";
 import type { AttemptLimiter } from "./sign-in/attempt-limiter.ts";
-import { peerAddress } from "./sign-in/client-address.ts";
+import { peerAddress } from "@rentalnang/shared/http/client-address";
 import { signInRouter } from "./sign-in/sign-in.handlers.ts";
 
 export interface AppDeps {

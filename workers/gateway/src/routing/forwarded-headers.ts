@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { getConnInfo } from "hono/bun";
+import { peerAddress } from "@rentalnang/shared/http/client-address";
 
 /**
  * Headers that describe one connection, not the request (RFC 9110, section 7.6.1): a proxy
@@ -27,13 +27,4 @@ export function forwardedHeaders(c: Context, requestId: string): Headers {
   if (host) headers.set("x-forwarded-host", host);
   headers.set("x-forwarded-proto", new URL(c.req.url).protocol.replace(":", ""));
   return headers;
-}
-
-/** The address of the connection's other end; unknown when the app runs without a server (tests). */
-function peerAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
 }

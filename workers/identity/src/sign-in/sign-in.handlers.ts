@@ -6,7 +6,7 @@ import { findAccount } from "../accounts/account-store.ts";
 import type { Passwords } from "../accounts/passwords.ts";
 import { nodeExchange } from "../provider/node-bridge.ts";
 import type { AttemptLimiter } from "./attempt-limiter.ts";
-import { clientAddress, peerAddress } from "./client-address.ts";
+import { clientAddress, peerAddress } from "@rentalnang/shared/http/client-address";
 import { errorPage, pageText, signInPage } from "./sign-in-page.ts";
 
 export interface SignInDeps {

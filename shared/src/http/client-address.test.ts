@@ -8,7 +8,7 @@ async function addressSeen(trustProxy: boolean, forwardedFor?: string) {
   return res.text();
 }
 
-describe("the address a sign-in is counted against", () => {
+describe("the address a request is counted against", () => {
   test("behind a trusted proxy: the entry the proxy appended last, not what the client wrote before it", async () => {
     expect(await addressSeen(true, "6.6.6.6, 203.0.113.9")).toBe("203.0.113.9");
     expect(await addressSeen(true, "203.0.113.9")).toBe("203.0.113.9");
