@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
-import { fromFlatReply } from "@rentalnang/shared/bus/flat-reply";
 import type { Redis } from "@rentalnang/shared/bus/redis";
+import { readStreamState } from "@rentalnang/shared/bus/stream-groups";
 import type { Database } from "@rentalnang/shared/db/database";
 import { deadLetterKey, queuePrefix, streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { consumerGroups, consumersOf, queues, streamNames, workerNames, workerTopology, type WorkerName } from "@rentalnang/shared/topology/topology";
@@ -46,24 +46,14 @@ async function checkGroups(redis: Redis, prefix: string, v: string[]): Promise<n
   let pending = 0;
   for (const name of streamNames) {
     const stream = streamKey(prefix, name);
-    const held = new Map((await groupsOf(redis, stream)).map((g) => [String(g.name), Number(g.pending)]));
-    for (const group of consumersOf(name)) {
-      const n = held.get(group);
-      if (n === undefined) v.push(`${group} has no consumer group on ${stream}`);
-      else if (n > 0) v.push(`${group} has ${n} pending entries on ${stream}`);
-      pending += n ?? 0;
+    const { groups } = await readStreamState(redis, stream, consumersOf(name));
+    for (const g of groups.filter((g) => consumersOf(name).includes(g.group))) {
+      if (!g.exists) v.push(`${g.group} has no consumer group on ${stream}`);
+      else if (g.pending > 0) v.push(`${g.group} has ${g.pending} pending entries on ${stream}`);
+      pending += g.pending;
     }
   }
   return pending;
-}
-
-async function groupsOf(redis: Redis, stream: string): Promise<Record<string, unknown>[]> {
-  try {
-    return ((await redis.call("XINFO", "GROUPS", stream)) as unknown[][]).map(fromFlatReply);
-  } catch (error) {
-    if (/no such key/i.test((error as Error).message)) return [];
-    throw error;
-  }
 }
 
 async function checkQueues(redis: Redis, prefix: string, v: string[]) {
