@@ -46,8 +46,9 @@ async function checkGroups(redis: Redis, prefix: string, v: string[]): Promise<n
   let pending = 0;
   for (const name of streamNames) {
     const stream = streamKey(prefix, name);
-    const { groups } = await readStreamState(redis, stream, consumersOf(name));
-    for (const g of groups.filter((g) => consumersOf(name).includes(g.group))) {
+    const declared: readonly string[] = consumersOf(name);
+    const { groups } = await readStreamState(redis, stream, declared);
+    for (const g of groups.filter((g) => declared.includes(g.group))) {
       if (!g.exists) v.push(`${g.group} has no consumer group on ${stream}`);
       else if (g.pending > 0) v.push(`${g.group} has ${g.pending} pending entries on ${stream}`);
       pending += g.pending;
