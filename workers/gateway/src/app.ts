@@ -14,7 +14,7 @@ import type { Metrics } from "@rentalnang/shared/observability/metrics";
 import { deadLettersFanOut } from "./admin/dead-letters-fan-out.ts";
 import { apiReference } from "./api-reference/api-reference.ts";
 import { securityHeaders } from "./edge/security-headers.ts";
-import { clientOf } from "./rate-limit/client-of.ts";
+import { clientOf, type VerificationEnv } from "./rate-limit/client-of.ts";
 import { rateLimit } from "./rate-limit/rate-limit.ts";
 import type { RateLimiter } from "./rate-limit/rate-limiter.ts";
 import { forward } from "./routing/proxy.ts";
@@ -46,7 +46,7 @@ export interface AppDeps {
  * left to delivery, which also takes its break-glass basic credentials.
  */
 export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth, rateLimiter, trustProxy = false, publicUrl = "" }: AppDeps) {
-  const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
+  const app = new Hono<AuthEnv & VerificationEnv & { Variables: { requestId: string } }>();
   app.use(requestId());
   app.use(requestLogContext());
   app.use(accessLog({ logger }));
@@ -75,11 +75,14 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth,
   return app;
 }
 
-/** The token check, except on the board (delivery checks it) and where the rate limit already verified the token. */
-function authenticateUnlessBoard(auth: AuthenticateOptions): MiddlewareHandler<AuthEnv> {
+/** The token check, except on the board (delivery checks it); a token the rate limit verified already is not verified again. */
+function authenticateUnlessBoard(auth: AuthenticateOptions): MiddlewareHandler<AuthEnv & VerificationEnv> {
   const checkToken = authenticate(auth);
   return async function authenticateUnlessBoardOrKnown(c, next) {
-    if (c.req.path === BOARD_PREFIX || c.req.path.startsWith(`${BOARD_PREFIX}/`) || c.get("principal")) return next();
-    return checkToken(c as unknown as Context<AuthEnv>, next);
+    if (c.req.path === BOARD_PREFIX || c.req.path.startsWith(`${BOARD_PREFIX}/`)) return next();
+    const verification = c.get("verification");
+    if (!verification) return checkToken(c as unknown as Context<AuthEnv>, next);
+    c.set("principal", await verification);
+    await next();
   };
 }

@@ -76,6 +76,18 @@ describe("the gateway's edge", () => {
     expect((await app.request("/healthz", { headers: { "x-forwarded-for": "198.51.100.1" } })).status).toBe(200);
   });
 
+  test("with the rate limit on, each request's token is verified once, a bad one too", async () => {
+    let verified = 0;
+    const counting: AuthenticateOptions = { mode: "on", verifier: { verify: (token) => (verified++, believer.verifier.verify(token)) } };
+    const app = gateway({ auth: counting, rateLimiter: createRateLimiter({ perSecond: 100, prefix: "edge-test" }) });
+    expect((await app.request("/nowhere", bearer("c-1.customer"))).status).toBe(404);
+    expect(verified).toBe(1);
+    expect((await app.request("/nowhere", bearer("bad"))).status).toBe(401);
+    expect(verified).toBe(2);
+    expect((await app.request("/metrics", bearer("o-1.operator"))).status).toBe(200);
+    expect(verified).toBe(3);
+  });
+
   test("the public /readyz names no upstream URL and asks each upstream at most once per period", async () => {
     let asked = 0;
     const upstream = Bun.serve({ port: 0, fetch: () => (asked++, new Response("ok")) });
