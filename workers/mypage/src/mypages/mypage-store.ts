@@ -11,6 +11,23 @@ export async function findMypage(db: Executor, rentalId: number): Promise<Mypage
   return r.rows[0] ? rowToMypage(r.rows[0]) : undefined;
 }
 
+/** Rentals asked for per SELECT: well under SQLite's limit of bound parameters. */
+const IDS_PER_SELECT = 500;
+
+/** The rows of these rentals, by rental id, in one query per few hundred ids (a fold's whole batch). */
+export async function findMypages(db: Executor, rentalIds: readonly number[]): Promise<Map<number, Mypage>> {
+  const found = new Map<number, Mypage>();
+  for (let i = 0; i < rentalIds.length; i += IDS_PER_SELECT) {
+    const chunk = rentalIds.slice(i, i + IDS_PER_SELECT);
+    const r = await db.execute({ sql: `SELECT facts FROM mypages WHERE rental_id IN (${chunk.map(() => "?").join(", ")})`, args: [...chunk] });
+    for (const row of r.rows) {
+      const mypage = rowToMypage(row);
+      found.set(mypage.rentalId, mypage);
+    }
+  }
+  return found;
+}
+
 export async function saveMypage(db: Executor, v: Mypage) {
   await db.execute({
     sql: `INSERT INTO mypages (rental_id, facts, customer_id, status, updated_at) VALUES (?, ?, ?, ?, ?)

@@ -2,7 +2,7 @@ import type { Database } from "@rentalnang/shared/db/database";
 import type { DomainEvent } from "@rentalnang/shared/events/catalog";
 import { recordEvents } from "./event-log-store.ts";
 import { empty, evolve, rentalIdOf } from "./mypage.ts";
-import { findMypage, saveMypage } from "./mypage-store.ts";
+import { findMypages, saveMypage } from "./mypage-store.ts";
 
 /**
  * Folds saga events into their rentals' rows and records them in the view's event log: read,
@@ -15,9 +15,10 @@ export async function projectEvents(db: Database, events: DomainEvent[], committ
   const byRental = Map.groupBy(events, rentalIdOf);
   const changed = await db.write(async (tx) => {
     await recordEvents(tx, events);
+    const rows = await findMypages(tx, [...byRental.keys()]);
     const ids: number[] = [];
     for (const [rentalId, mine] of byRental) {
-      const current = await findMypage(tx, rentalId);
+      const current = rows.get(rentalId);
       const next = mine.reduce(evolve, current ?? empty(rentalId));
       if (current && JSON.stringify(next) === JSON.stringify(current)) continue;
       await saveMypage(tx, next);
