@@ -9,10 +9,9 @@
  */
 import { z } from "zod";
 import { parseCommand } from "@rentalnang/shared/cli/command";
-import { httpUrl } from "@rentalnang/shared/config/fields";
+import { authFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
-import { localUrl } from "@rentalnang/shared/topology/topology";
 
 const { positionals } = parseCommand({
   name: "token",
@@ -22,7 +21,7 @@ const { positionals } = parseCommand({
   notes: ["demo accounts: c-1, c-2 (customers), m-1 (manager), o-1 (operator); roles only for a new load-N account."],
   examples: ['http -A bearer -a "$(npm run -s token -- c-1)" :8088/mypages'],
 });
-const { OIDC_ISSUER: issuer } = configOrExit(() => loadConfig(z.object({ OIDC_ISSUER: httpUrl(localUrl("identity")) })));
+const { OIDC_ISSUER: issuer } = configOrExit(() => loadConfig(z.object({ OIDC_ISSUER: authFields.OIDC_ISSUER })));
 const [account, ...roles] = positionals;
 if (!account) fail("usage: npm run token -- <account> [role ...]   (demo accounts: c-1, c-2, m-1, o-1)");
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { localUrl } from "../topology/topology.ts";
 
 /** Env fields every worker shares, with the defaults README.md "Configuration" lists. */
 
@@ -50,6 +51,16 @@ export const logLevel = z
   .default("info");
 
 export const nodeEnv = z.enum(["development", "production", "test"]).default("development");
+
+/**
+ * TRUST_PROXY: "on" behind a TLS-terminating proxy or ingress, whose forwarded headers are
+ * then believed: the last X-Forwarded-For entry is the client's address, X-Forwarded-Proto
+ * (and, for identity, X-Forwarded-Host) say how it was reached.
+ */
+export const trustProxy = z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("off");
+
+/** PUBLIC_URL: the gateway's public origin, the one browsers and API clients use. */
+export const publicUrl = httpUrl("http://localhost:8088");
 
 export const shutdownTimeoutMs = positiveInt(20_000);
 
@@ -146,7 +157,7 @@ export function refuseFaultsInProduction<S extends z.ZodObject>(schema: S, keys:
  * (Keycloak: `realm_access.roles`). AUTH=off is the lab mode without tokens.
  */
 export const authFields = {
-  OIDC_ISSUER: httpUrl("http://127.0.0.1:8090"),
+  OIDC_ISSUER: httpUrl(localUrl("identity")),
   OIDC_AUDIENCE: z.string().min(1, "must not be empty").default("rentalnang"),
   OIDC_ROLES_CLAIM: z
     .string()

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import {
-  authFields, authRules, drainRules, httpUrl, httpUrls, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, redisUrl, shutdownTimeoutMs,
-  streamPrefix, withRules,
+  authFields, authRules, drainRules, httpUrls, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, redisUrl, shutdownTimeoutMs,
+  publicUrl, streamPrefix, trustProxy, withRules,
 } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
@@ -24,13 +24,10 @@ export const Env = withRules(z.object({
   /** Where the rate limits are counted (under STREAM_PREFIX); the gateway reads no stream. */
   REDIS_URL: redisUrl,
   STREAM_PREFIX: streamPrefix,
-  /**
-   * "on" behind a TLS-terminating proxy or ingress: the last X-Forwarded-For entry is the
-   * client's address, and X-Forwarded-Proto says whether it came over TLS (HSTS).
-   */
-  TRUST_PROXY: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("off"),
-  /** The gateway's public origin; an https one means every response goes out over TLS. */
-  PUBLIC_URL: httpUrl("http://localhost:8088"),
+  /** A trusted proxy's X-Forwarded-Proto says whether the client came over TLS (HSTS). */
+  TRUST_PROXY: trustProxy,
+  /** An https origin means every response goes out over TLS. */
+  PUBLIC_URL: publicUrl,
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import {
-  databaseUrl, drainRules, httpUrl, logLevel, nodeEnv, port, positiveInt, readinessDrainMs, shutdownTimeoutMs, withRules, type ConfigRule,
+  authFields, databaseUrl, drainRules, logLevel, nodeEnv, port, positiveInt, publicUrl, readinessDrainMs, shutdownTimeoutMs, trustProxy, withRules,
+  type ConfigRule,
 } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
-import { localUrl, portOf } from "@rentalnang/shared/topology/topology";
+import { portOf } from "@rentalnang/shared/topology/topology";
 import { DEV_CLIENT_SECRETS } from "./provider/clients.ts";
 
 /** A client's secret: a documented development value unless set (production refuses it, below). */
@@ -15,11 +16,11 @@ const Fields = z.object({
   DATABASE_URL: databaseUrl("identity"),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   /** The gateway's public origin: the web sign-in may redirect only back to it. */
-  PUBLIC_URL: httpUrl("http://localhost:8088"),
-  /** This provider's own public URL: the `iss` of every token it signs. */
-  OIDC_ISSUER: httpUrl(localUrl("identity")),
-  /** The `aud` of every access token it issues. */
-  OIDC_AUDIENCE: z.string().min(1).default("rentalnang"),
+  PUBLIC_URL: publicUrl,
+  /** This provider's own public URL: the `iss` of every token it signs (the one the workers check). */
+  OIDC_ISSUER: authFields.OIDC_ISSUER,
+  /** The `aud` of every access token it issues (the one the workers check). */
+  OIDC_AUDIENCE: authFields.OIDC_AUDIENCE,
   /** Secret of the `rental` client (client credentials, to call payment). */
   RENTAL_CLIENT_SECRET: clientSecret(DEV_CLIENT_SECRETS.rental),
   /** Secret of the `gateway` client (authorization code + PKCE, the web sign-in). */
@@ -31,11 +32,8 @@ const Fields = z.object({
   /** Failed sign-ins allowed per address in SIGN_IN_WINDOW_SECONDS (several people may share one). */
   SIGN_IN_ADDRESS_ATTEMPTS: positiveInt(20),
   SIGN_IN_WINDOW_SECONDS: positiveInt(300),
-  /**
-   * "on" behind a TLS-terminating proxy or ingress: X-Forwarded-Proto/Host make the provider's
-   * URLs, and the last X-Forwarded-For entry is the address the sign-in limits count.
-   */
-  TRUST_PROXY: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("off"),
+  /** A trusted proxy's X-Forwarded-Proto/Host make the provider's URLs; its address is the one the sign-in limits count. */
+  TRUST_PROXY: trustProxy,
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
