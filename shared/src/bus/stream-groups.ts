@@ -30,24 +30,36 @@ export async function readStreamState(redis: Redis, stream: string, declared: re
   ];
   if (groupsError && !/no such key/i.test(groupsError.message)) throw groupsError;
   const held = (groupsError ? [] : groupsReply).map(fromFlatReply);
-  const groups: GroupState[] = [];
-  for (const g of held) {
+  const oldestPending = await oldestPendingOf(redis, stream, held.filter((g) => Number(g.pending) > 0).map((g) => String(g.name)));
+  const groups: GroupState[] = held.map((g) => {
     const group = String(g.name);
-    const pending = Number(g.pending);
-    let needs = String(g["last-delivered-id"]);
-    if (pending > 0) {
-      const [, minPending] = (await redis.xpending(stream, group)) as [number, string | null];
-      if (minPending && compareStreamIds(minPending, needs) < 0) needs = minPending;
-    }
+    const delivered = String(g["last-delivered-id"]);
+    const minPending = oldestPending.get(group);
+    const needs = minPending && compareStreamIds(minPending, delivered) < 0 ? minPending : delivered;
     // lag is nil when Redis cannot tell (entries deleted in the group's unread part): the
     // stream's length bounds it.
     const lag = g.lag === null || g.lag === undefined ? Number(length ?? 0) : Number(g.lag);
-    groups.push({ group, exists: true, lag, pending, needs });
-  }
+    return { group, exists: true, lag, pending: Number(g.pending), needs };
+  });
   for (const group of declared) {
     if (!groups.some((g) => g.group === group)) groups.push({ group, exists: false, lag: Number(length ?? 0), pending: 0, needs: "0-0" });
   }
   return { length: Number(length ?? 0), groups };
+}
+
+/** Each group's oldest pending entry id, for all of them in one pipelined round trip. */
+async function oldestPendingOf(redis: Redis, stream: string, groups: string[]): Promise<Map<string, string>> {
+  if (groups.length === 0) return new Map();
+  const pipeline = redis.pipeline();
+  for (const group of groups) pipeline.xpending(stream, group);
+  const replies = (await pipeline.exec()) ?? [];
+  const oldest = new Map<string, string>();
+  replies.forEach(([error, reply], i) => {
+    if (error) throw error;
+    const [, minPending] = reply as [number, string | null];
+    if (minPending) oldest.set(groups[i]!, minPending);
+  });
+  return oldest;
 }
 
 /** The oldest entry any group still needs; undefined when no group reads the stream at all. */
