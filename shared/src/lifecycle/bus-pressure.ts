@@ -1,6 +1,6 @@
 import type { Redis } from "../bus/redis.ts";
 import type { MemoryReading, RedisMemory } from "../bus/redis-memory.ts";
-import { readStreamState } from "../bus/stream-groups.ts";
+import { readStreamState, type StreamState } from "../bus/stream-groups.ts";
 import type { OutboxRelay } from "../db/outbox/relay.ts";
 import type { Check } from "../http/health.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -83,7 +83,9 @@ function registerMetrics(o: BusPressureOptions): void {
   }
   if (o.published) {
     const { stream, groups } = o.published;
-    const state = () => readStreamState(o.redis, stream, groups);
+    // The three gauges are collected at once on a scrape: they share one read.
+    let reading: Promise<StreamState> | undefined;
+    const state = () => (reading ??= readStreamState(o.redis, stream, groups).finally(() => (reading = undefined)));
     metrics.gauge<"stream">("stream_length", "Entries in the stream this worker publishes", async (set) => set((await state()).length, { stream }), ["stream"]);
     metrics.gauge<"stream" | "group">(
       "stream_group_lag",
