@@ -1,4 +1,6 @@
+import { decodeJwt } from "jose";
 import type { Role } from "../auth/principal.ts";
+import { devToken } from "./identity.ts";
 
 /**
  * Access tokens from an identity process's `POST /dev/token` (outside production only), one
@@ -19,8 +21,8 @@ export function devTokens(identityUrl: () => string): DevTokens {
       const key = `${account}:${roles?.join(",") ?? ""}`;
       const hit = kept.get(key);
       if (hit && Date.now() < hit.until) return hit.token;
-      const token = askFor(identityUrl(), account, roles).then(({ token, expiresIn }) => {
-        kept.set(key, { token: Promise.resolve(token), until: Date.now() + expiresIn * 1000 - MARGIN_MS });
+      const token = devToken(identityUrl(), account, roles).then((token) => {
+        kept.set(key, { token: Promise.resolve(token), until: (decodeJwt(token).exp ?? 0) * 1000 - MARGIN_MS });
         return token;
       });
       kept.set(key, { token, until: Number.POSITIVE_INFINITY });
@@ -28,15 +30,4 @@ export function devTokens(identityUrl: () => string): DevTokens {
       return token;
     },
   };
-}
-
-async function askFor(url: string, account: string, roles?: Role[]) {
-  const res = await fetch(`${url}/dev/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(roles ? { account, roles } : { account }),
-  });
-  const body = (await res.json().catch(() => undefined)) as { access_token?: string; expires_in?: number } | undefined;
-  if (!res.ok || !body?.access_token) throw new Error(`POST ${url}/dev/token for ${account} answered ${res.status}`);
-  return { token: body.access_token, expiresIn: body.expires_in ?? 0 };
 }
