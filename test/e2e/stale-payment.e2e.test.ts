@@ -3,10 +3,8 @@ import { openDatabase } from "@rentalnang/shared/db/database";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { addCars } from "@rentalnang/shared/testing/fleet";
-import { connectTestRedis, testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
 import { httpClient } from "@rentalnang/shared/testing/http-client";
-import { spawnWorker } from "@rentalnang/shared/testing/processes";
-import { tempDir } from "@rentalnang/shared/testing/temp-dir";
+import { spawnRentalAndPayment } from "@rentalnang/shared/testing/rental-and-payment";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 
 /**
@@ -27,22 +25,11 @@ const cleanup = cleanupEach();
 const http = httpClient();
 
 test("a rental whose caller died mid-payment ends Cancelled (payment-unavailable) and its charge Refunded", async () => {
-  const server = await testRedis();
-  const redis = await connectTestRedis(cleanup);
-  const prefix = testPrefix("stale");
-  const dir = cleanup.use(tempDir("stale"));
   // Lab mode (AUTH=off): this is about the sweep, not access.
-  const common = { REDIS_URL: server.url, STREAM_PREFIX: prefix, AUTH: "off" };
-  const payment = cleanup.use(await spawnWorker("payment", {
-    env: { ...common, DATABASE_URL: dir.db("payment"), FAULT_PAYMENT_DELAY_MS: String(PAYMENT_DELAY_MS), SHUTDOWN_TIMEOUT_MS: "2000" },
-  }));
-  const rental = await spawnWorker("rental", {
-    env: {
-      ...common, DATABASE_URL: dir.db("rental"), PAYMENT_URL: payment.url,
-      PAYMENT_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS), STALE_PAYMENT_AFTER_MS: String(STALE_AFTER_MS),
-    },
+  const { redis, prefix, dir, payment, rental } = await spawnRentalAndPayment(cleanup, "stale", {
+    payment: { FAULT_PAYMENT_DELAY_MS: String(PAYMENT_DELAY_MS), SHUTDOWN_TIMEOUT_MS: "2000" },
+    rental: { PAYMENT_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS), STALE_PAYMENT_AFTER_MS: String(STALE_AFTER_MS) },
   });
-  cleanup.defer(() => rental.kill());
 
   const key = `stale-${crypto.randomUUID()}`;
   const body = { carId: "stale", rentHour: 2, customerId: "c-stale" };
