@@ -37,7 +37,8 @@ interface HttpService {
   checks?: { path?: string; method?: string }[];
 }
 
-const table = (value: unknown) => (value && typeof value === "object" ? (value as Record<string, unknown>) : {});
+/** A TOML table of a fly config as a record, `{}` when it is absent. */
+export const table = (value: unknown) => (value && typeof value === "object" ? (value as Record<string, unknown>) : {});
 const tables = (value: unknown) => (Array.isArray(value) ? value.map(table) : value ? [table(value)] : []);
 
 /** No misspelt key in the sections the configs use (flyctl would ignore or refuse it). */
@@ -156,22 +157,24 @@ export function flyVolumeOwnerRule({ file, config }: FlyApp, dockerStages: strin
   return dockerStages.includes(volumeTarget) ? [] : [`${file}: the Dockerfile has no stage "${volumeTarget}"`];
 }
 
+/** The rentalnang process an app's first [processes] command runs, if any. */
+export const processOf = (config: Record<string, unknown>) =>
+  workerOfCommand(String(Object.values(table(config.processes))[0] ?? "").split(/\s+/));
+
 /**
  * Each `*_URL` naming another app's Flycast address (http://<app>.flycast) names an app of
  * this set that runs the matching process: RENTAL_URL leads to rental, and so on.
  */
 export function flyUpstreamsRule(apps: FlyApp[]): string[] {
-  const processOf = new Map(
-    apps.map((a) => [String(a.config.app), workerOfCommand(String(Object.values(table(a.config.processes))[0] ?? "").split(/\s+/))]),
-  );
+  const processOfApp = new Map(apps.map((a) => [String(a.config.app), processOf(a.config)]));
   return apps.flatMap(({ file, config }) =>
     Object.entries(table(config.env))
       .filter(([key, value]) => key.endsWith("_URL") && String(value).includes(".flycast"))
       .flatMap(([key, value]) => {
         const app = new URL(String(value)).hostname.replace(/\.flycast$/, "");
         const wanted = key.replace(/_URL$/, "").toLowerCase();
-        if (!processOf.has(app)) return [`${file}: ${key} leads to ${app}, which none of the fly configs defines`];
-        return processOf.get(app) === wanted ? [] : [`${file}: ${key} leads to ${app}, which runs ${processOf.get(app)}`];
+        if (!processOfApp.has(app)) return [`${file}: ${key} leads to ${app}, which none of the fly configs defines`];
+        return processOfApp.get(app) === wanted ? [] : [`${file}: ${key} leads to ${app}, which runs ${processOfApp.get(app)}`];
       }),
   );
 }

@@ -3,7 +3,7 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/Netw
 import type { INetworkPolicyIngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule";
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import { ref, type K8sObject } from "./manifests.ts";
-import { isWorkload, podSpecOf } from "./workloads.ts";
+import { isWorkload, podLabels, podSpecOf } from "./workloads.ts";
 
 /**
  * Which pod may open a connection to which, as the cluster's NetworkPolicies decide it:
@@ -87,9 +87,6 @@ export function admits(objects: K8sObject[], source: Peer, destination: Destinat
     ),
   );
 }
-
-const podLabels = (o: K8sObject) =>
-  (o.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels ?? {};
 
 /** Every workload of the manifests as a pod that takes connections. */
 export function destinations(objects: K8sObject[]): Destination[] {

@@ -1,9 +1,9 @@
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { portOf, urlVariable } from "@rentalnang/shared/topology/topology";
-import { readWithSecrets, type FlyApp } from "./fly-rules.ts";
+import { processOf, readWithSecrets, table, type FlyApp } from "./fly-rules.ts";
 import { ref, type K8sObject } from "./manifests.ts";
 import { parsedConfig, workerSites } from "./worker-rules.ts";
-import { workerNamed, workerOfCommand, type WorkerSpec } from "./workers.ts";
+import { workerNamed, type WorkerSpec } from "./workers.ts";
 import { byKindAndName, isDeployment } from "./workloads.ts";
 
 /**
@@ -105,8 +105,6 @@ function streamPrefixOf(worker: WorkerSpec, env: Record<string, unknown>): strin
   }
 }
 
-const table = (value: unknown) => (value && typeof value === "object" ? (value as Record<string, unknown>) : {});
-
 /**
  * Each fly app sets `<NAME>_URL` for every worker its process calls (flyUpstreamsRule
  * checks where it leads), Prometheus scrapes its port, and the apps on the bus share
@@ -115,7 +113,7 @@ const table = (value: unknown) => (value && typeof value === "object" ? (value a
 export function flyTopologyRule(apps: FlyApp[]): string[] {
   const prefixes = new Map<string, string>();
   const v = apps.flatMap(({ file, config }) => {
-    const worker = workerNamed(workerOfCommand(String(Object.values(table(config.processes))[0] ?? "").split(/\s+/)) ?? "");
+    const worker = workerNamed(processOf(config) ?? "");
     if (!worker) return [];
     const env = table(config.env);
     const found: string[] = [];

@@ -2,7 +2,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IService } from "kubernetes-models/v1/Service";
 import { ref, type K8sObject } from "./manifests.ts";
 import { workerNamed, workerOfCommand, type WorkerSpec } from "./workers.ts";
-import { byKindAndName, containerSites, isDeployment, selects, type ContainerSite } from "./workloads.ts";
+import { byKindAndName, containerSites, isDeployment, podLabels, selects, type ContainerSite } from "./workloads.ts";
 
 /**
  * Rules that hold the manifests to the workers' code: the environment each worker reads
@@ -159,9 +159,6 @@ export function workerPortsRule(objects: K8sObject[], servedPaths: Set<string>):
     return v;
   });
 }
-
-const podLabels = (workload: K8sObject) =>
-  (workload.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels;
 
 /**
  * The platform waits longer than the process needs to drain: terminationGracePeriodSeconds

@@ -23,6 +23,10 @@ export function podSpecOf(o: K8sObject): IPodSpec | undefined {
   return spec?.template?.spec;
 }
 
+/** The labels a workload puts on its pods (`{}` when none). */
+export const podLabels = (o: K8sObject): Record<string, string> =>
+  (o.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {};
+
 /** Every container and init container of every workload. */
 export function containerSites(objects: K8sObject[]): ContainerSite[] {
   return objects.filter(isWorkload).flatMap((workload) => {
