@@ -84,3 +84,18 @@ test("SIGTERM answers the parked reads at once", async () => {
   expect(Math.max(p.ms, m.ms)).toBeLessThan(1_500);
   expect(await exit).toBe(0);
 });
+
+test("a replica's own published change wakes its readers once, not again when Redis echoes it back", async () => {
+  const dir = cleanup.use(tempDir("echo"));
+  const prefix = testPrefix("echo");
+  const a = await replica(dir.db("mypage"), prefix);
+  const b = await replica(dir.db("mypage"), prefix);
+  const woken = { a: 0, b: 0 };
+  const notifyA = a.changes.notify.bind(a.changes);
+  const notifyB = b.changes.notify.bind(b.changes);
+  a.changes.notify = (ids) => (woken.a++, notifyA(ids));
+  b.changes.notify = (ids) => (woken.b++, notifyB(ids));
+  a.relay.committed([1]);
+  await Bun.sleep(300);
+  expect(woken).toEqual({ a: 1, b: 1 });
+});

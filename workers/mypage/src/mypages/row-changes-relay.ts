@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { mypageChangesChannel } from "@rentalnang/shared/topology/redis-keys";
@@ -15,22 +16,27 @@ export interface RowChangesRelayDeps {
 /**
  * Carries the fold's commits between mypage replicas over Redis pub/sub: `committed` wakes the
  * readers parked here and publishes the rental ids; a subscriber wakes the readers parked here
- * when another replica (or this one) folded. Pub/sub is fire-and-forget: a message lost while
- * Redis is away only delays a reader until its next bounded re-read of the row.
+ * when another replica folded. A message names the replica that sent it, so the sender skips
+ * its own echo (its readers were woken already, and a second wake would cost each a re-read).
+ * Pub/sub is fire-and-forget: a message lost while Redis is away only delays a reader until
+ * its next bounded re-read of the row.
  */
 export function createRowChangesRelay(deps: RowChangesRelayDeps) {
   const channel = mypageChangesChannel(deps.prefix);
+  const origin = randomUUID();
   let subscriber: Redis | undefined;
 
   const committed = (rentalIds: number[]) => {
     if (rentalIds.length === 0) return;
     deps.changes.notify(rentalIds);
-    deps.redis.publish(channel, rentalIds.join(",")).catch((error) => deps.logger.debug({ err: error }, "mypage change not published"));
+    deps.redis.publish(channel, `${origin} ${rentalIds.join(",")}`).catch((error) => deps.logger.debug({ err: error }, "mypage change not published"));
   };
 
   const onMessage = (from: string, message: string) => {
-    if (from !== channel) return;
-    deps.changes.notify(message.split(",").map(Number).filter(Number.isSafeInteger));
+    // "<sender> <ids>"; a bare "<ids>" is a replica from before senders were named.
+    const [sender, ids] = message.includes(" ") ? message.split(" ", 2) : [undefined, message];
+    if (from !== channel || sender === origin) return;
+    deps.changes.notify(ids!.split(",").map(Number).filter(Number.isSafeInteger));
   };
 
   return {
