@@ -57,7 +57,7 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
     const account = typeof form.account === "string" ? form.account.trim() : "";
     const password = typeof form.password === "string" ? form.password : "";
     const address = clientAddress(c, trustProxy);
-    const wait = Math.max(limits.account.retryAfter(account), limits.address.retryAfter(address));
+    const wait = Math.max(await limits.account.retryAfter(account), await limits.address.retryAfter(address));
     if (wait > 0) {
       logger.warn({ account, address, wait }, "sign-in refused: too many failed attempts");
       const page = signInPage({ uid, account, error: `Too many failed sign-ins. Try again in ${wait} seconds.` });
@@ -65,12 +65,11 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
     }
     const found = account ? await findAccount(db, account) : undefined;
     if (!(await passwords.verify(password, found?.passwordHash)) || !found) {
-      limits.account.fail(account);
-      limits.address.fail(address);
+      await Promise.all([limits.account.fail(account), limits.address.fail(address)]);
       logger.info({ account, address }, "sign-in failed");
       return c.html(pageText(signInPage({ uid, account, error: WRONG })), 401);
     }
-    limits.account.reset(account);
+    await limits.account.reset(account);
     return finish(c, { login: { accountId: found.id } });
   });
 
