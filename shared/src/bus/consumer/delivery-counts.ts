@@ -6,7 +6,8 @@ const XPENDING_PAGE = 10_000;
 
 /**
  * How many times the group has handed out each entry `consumer` now holds, from the group's
- * pending list, by `entryKey`: one XPENDING per stream. Entries read with `>` need no lookup (they are new).
+ * pending list, by `entryKey`: one XPENDING per stream, all in one pipelined round trip.
+ * Entries read with `>` need no lookup (they are new).
  */
 export async function deliveryCounts(
   redis: Redis,
@@ -14,13 +15,17 @@ export async function deliveryCounts(
   consumer: string,
   entries: StreamEntry[],
 ): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const stream of new Set(entries.map((e) => e.stream))) {
-    const ids = entries.filter((e) => e.stream === stream).map((e) => e.id);
-    const pending = (await redis.call("XPENDING", [
-      stream, group, ids[0]!, ids.at(-1)!, XPENDING_PAGE, consumer,
-    ])) as [string, string, number, number][];
-    for (const [id, , , n] of pending) counts.set(entryKey({ stream, id }), Number(n));
+  const byStream = [...Map.groupBy(entries, (e) => e.stream)];
+  const pipeline = redis.pipeline();
+  for (const [stream, held] of byStream) {
+    pipeline.call("XPENDING", stream, group, held[0]!.id, held.at(-1)!.id, XPENDING_PAGE, consumer);
   }
+  const replies = (await pipeline.exec()) ?? [];
+  const counts = new Map<string, number>();
+  replies.forEach(([error, reply], i) => {
+    if (error) throw error;
+    const stream = byStream[i]![0];
+    for (const [id, , , n] of reply as [string, string, number, number][]) counts.set(entryKey({ stream, id }), Number(n));
+  });
   return counts;
 }
