@@ -3,7 +3,7 @@ import type { Cause } from "@rentalnang/shared/db/outbox";
 import { HttpProblem } from "@rentalnang/shared/http/problem";
 import { reservationOf } from "./rental.ts";
 import { findRental } from "./rental-store.ts";
-import { answerFor, type ReservationAnswer } from "./reservation-answer.ts";
+import { answerFor, answeredOf, type Answered, type ReservationAnswer } from "./reservation-answer.ts";
 import { claimIdempotencyKey, findIdempotencyKey, recordAnswer, type KeyScope } from "./idempotency-store.ts";
 import type { Refusal } from "./claim-window.ts";
 import type { Busy, ReserveInput, ReserveRental } from "./reserve-rental.ts";
@@ -12,11 +12,6 @@ import type { Busy, ReserveInput, ReserveRental } from "./reserve-rental.ts";
 const IN_PROGRESS_RETRY_AFTER = 1;
 /** What a replay tells about a rental the stale-payment sweep settled (its caller never heard). */
 const SWEPT_RETRY_AFTER = 1;
-
-export interface Answered {
-  rentalId: number;
-  answer: ReservationAnswer;
-}
 
 export interface IdempotentReservationDeps {
   db: Database;
@@ -49,8 +44,7 @@ export function createReserveIdempotently(deps: IdempotentReservationDeps) {
     if (result.kind === "duplicate") return (await replay())!;
     // The window may be held by this key's own first request, committed in between.
     if (result.kind === "conflict") return (await replay()) ?? result;
-    if (result.kind === "busy" || result.kind === "bad-window" || result.kind === "unknown-car" || result.kind === "retired-car") return result;
-    return { rentalId: result.rental.id, answer: answerFor(result) };
+    return answeredOf(result);
   };
 }
 export type ReserveIdempotently = ReturnType<typeof createReserveIdempotently>;

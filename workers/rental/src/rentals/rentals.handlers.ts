@@ -8,11 +8,11 @@ import { assertRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { actingCustomer, actorOf, listedCustomer, maySee } from "@rentalnang/shared/auth/row-access";
 import type { CancelRental } from "./cancel-rental.ts";
 import type { Refusal } from "./claim-window.ts";
-import type { Answered, ReserveIdempotently } from "./idempotent-reservation.ts";
+import type { ReserveIdempotently } from "./idempotent-reservation.ts";
 import { present } from "./rental-resource.ts";
 import { findRental, listRentals } from "./rental-store.ts";
 import * as routes from "./rentals.routes.ts";
-import { answerFor, answerHeaders } from "./reservation-answer.ts";
+import { answeredOf, answerHeaders, type Answered } from "./reservation-answer.ts";
 import { refusalProblem } from "./refusal-problem.ts";
 import type { Busy, ReserveRental } from "./reserve-rental.ts";
 
@@ -38,7 +38,7 @@ const reserve = ({ useCases }: RentalsDeps): Handler<"reserve"> => async (c) => 
   } else {
     const result = await useCases.reserveRental(input, cause);
     if (result.kind === "duplicate") throw new Error("a reservation without a key cannot be a duplicate");
-    answered = "rental" in result ? { rentalId: result.rental.id, answer: answerFor(result) } : result;
+    answered = answeredOf(result);
   }
   if ("kind" in answered) throw answered.kind === "busy" ? busyProblem(answered) : refusalProblem(answered);
   const { answer, rentalId } = answered;

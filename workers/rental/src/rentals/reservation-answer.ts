@@ -1,6 +1,8 @@
 import { problemBody } from "@rentalnang/shared/http/problem";
 import { present, type RentalResource } from "./rental-resource.ts";
 import type { Reservation } from "./rental.ts";
+import type { Refusal } from "./claim-window.ts";
+import type { Busy } from "./reserve-rental.ts";
 
 type ProblemBody = ReturnType<typeof problemBody>;
 
@@ -9,6 +11,17 @@ export type ReservationAnswer =
   | { status: 201; body: RentalResource }
   | { status: 402; body: ProblemBody }
   | { status: 503; body: ProblemBody & { retryAfter?: number } };
+
+/** A reservation made (reserved, declined or unavailable), as its rental and its answer. */
+export interface Answered {
+  rentalId: number;
+  answer: ReservationAnswer;
+}
+
+/** A settled reservation's answer; a refusal or `busy` (nothing written) stays as it is. */
+export function answeredOf(result: Reservation | Busy | Refusal): Answered | Busy | Refusal {
+  return "rental" in result ? { rentalId: result.rental.id, answer: answerFor(result) } : result;
+}
 
 export function answerFor(reservation: Reservation): ReservationAnswer {
   const rentalId = reservation.rental.id;
