@@ -19,7 +19,9 @@ export function createEventHandler(deps: { db: Database; queue: ConfirmationQueu
       if (envelope.type !== "PaymentApproved" && envelope.type !== "RentalCancelled") return;
       const event = parseDomainEvent(envelope);
       switch (event.type) {
-        case "PaymentApproved":
+        case "PaymentApproved": {
+          // Version 1 names no window: the request is made all the same, without one.
+          const window = windowOf(event.data);
           await deps.queue.enqueue({
             eventId: event.id,
             correlationId: event.correlationId,
@@ -27,11 +29,11 @@ export function createEventHandler(deps: { db: Database; queue: ConfirmationQueu
             paymentId: event.data.paymentId,
             carId: event.data.carId,
             rentHour: event.data.rentHour,
-            // Version 1 names no window: the request is made all the same, without one.
-            startAt: windowOf(event.data)?.startAt ?? null,
-            endAt: windowOf(event.data)?.endAt ?? null,
+            startAt: window?.startAt ?? null,
+            endAt: window?.endAt ?? null,
           });
           return;
+        }
         case "RentalCancelled": {
           const wrote = await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
             cancelDeliveryForRental(tx, event.data.rentalId, { correlationId: event.correlationId, causationId: event.id }),
