@@ -1,4 +1,5 @@
 import type { Logger } from "../log/logger.ts";
+import { periodic } from "../lifecycle/periodic.ts";
 import { compareStreamIds } from "../db/outbox/stream-ids.ts";
 import { fromFlatReply } from "./flat-reply.ts";
 import type { Redis } from "./redis.ts";
@@ -35,7 +36,6 @@ export interface TrimmerOptions {
   /** Over the memory budget, acked entries go at once whatever the retention. */
   memory?: RedisMemory;
   logger: Logger;
-  everyMs?: number;
 }
 
 /**
@@ -47,9 +47,6 @@ export interface TrimmerOptions {
  * stream does not exist yet (its consumer never started, and will read from the start).
  */
 export function createStreamTrimmer(o: TrimmerOptions) {
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let running: Promise<number> | undefined;
-
   async function trim(now = Date.now()): Promise<number> {
     const needed = oldestNeeded(await readStreamState(o.redis, o.stream, o.groups));
     if (needed === undefined) return 0;
@@ -65,25 +62,7 @@ export function createStreamTrimmer(o: TrimmerOptions) {
     if (removed > 0) o.logger.debug({ stream: o.stream, removed, minId }, "trimmed the stream");
     return removed;
   }
-  const run = () => {
-    running ??= trim()
-      .catch((error) => {
-        o.logger.warn({ err: error }, "trimming the stream failed");
-        return 0;
-      })
-      .finally(() => (running = undefined));
-  };
-  return {
-    name: "stream-trimmer",
-    trim,
-    start() {
-      timer = setInterval(run, o.everyMs ?? EVERY_MS);
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return { ...periodic("stream-trimmer", EVERY_MS, () => trim(), o.logger), trim };
 }
 
 /** Whether a stream still holds every entry ever added to it (nothing trimmed or deleted). */
