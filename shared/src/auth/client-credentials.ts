@@ -31,7 +31,7 @@ export class TokenRequestRefused extends Error {
 }
 
 /** A token is replaced this long before it expires, or at 90 % of its life when that is sooner. */
-export const REFRESH_MARGIN_MS = 30_000;
+const REFRESH_MARGIN_MS = 30_000;
 const REFRESH_SHARE = 0.1;
 
 const TokenResponse = z.object({

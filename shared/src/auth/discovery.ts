@@ -4,12 +4,12 @@ import { z } from "zod";
 export const IDENTITY_TIMEOUT_MS = 5_000;
 
 /** The members of an OpenID Connect discovery document this project reads. */
-export const DiscoveryDocument = z.object({
+const DiscoveryDocument = z.object({
   issuer: z.string(),
   jwks_uri: z.url(),
   token_endpoint: z.url().optional(),
 });
-export type DiscoveryDocument = z.infer<typeof DiscoveryDocument>;
+type DiscoveryDocument = z.infer<typeof DiscoveryDocument>;
 
 /** The identity provider could not be reached or did not answer as one. */
 export class IssuerUnreachable extends Error {
@@ -17,7 +17,7 @@ export class IssuerUnreachable extends Error {
 }
 
 /** Where an issuer's discovery document lives (OpenID Connect Discovery, section 4). */
-export function discoveryUrl(issuer: string): string {
+function discoveryUrl(issuer: string): string {
   return `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
 }
 

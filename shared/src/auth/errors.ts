@@ -1,7 +1,7 @@
 import { HttpProblem } from "../http/problem.ts";
 
 /** The realm every challenge names, so a client knows which credentials are asked for. */
-export const REALM = "rentalnang";
+const REALM = "rentalnang";
 
 /**
  * A request without a usable bearer token: 401 with an RFC 6750 challenge. `message` is one
@@ -24,7 +24,7 @@ function challenge(message: string, tokenSent: boolean): string {
 }
 
 /** Seconds a client is told to wait when no signing keys could be loaded yet. */
-export const KEYS_RETRY_AFTER_SEC = 5;
+const KEYS_RETRY_AFTER_SEC = 5;
 
 /**
  * The issuer has never been reachable since this process started, so no signing keys are

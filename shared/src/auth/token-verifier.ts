@@ -9,13 +9,13 @@ import { VerificationCache } from "./verification-cache.ts";
 export type AsymmetricAlgorithm =
   | "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA" | "Ed25519";
 
-export const DEFAULT_ALGORITHMS: AsymmetricAlgorithm[] = ["RS256", "PS256", "ES256", "EdDSA"];
+const DEFAULT_ALGORITHMS: AsymmetricAlgorithm[] = ["RS256", "PS256", "ES256", "EdDSA"];
 // The type says it already; this holds for callers that reach here around the type checker.
 const ASYMMETRIC = /^((RS|PS|ES)(256|384|512)|EdDSA|Ed25519)$/;
 /** Defaults for the JWKS cache: a rotated key is picked up at most this often... */
-export const JWKS_COOLDOWN_MS = 30_000;
+const JWKS_COOLDOWN_MS = 30_000;
 /** ...and keys are refetched this long after the last fetch, to drop retired ones. */
-export const JWKS_MAX_AGE_MS = 10 * 60_000;
+const JWKS_MAX_AGE_MS = 10 * 60_000;
 
 export interface TokenVerifierOptions {
   issuer: string;

@@ -54,7 +54,7 @@ function exitInOneLine(command: string) {
 }
 
 /** The --help text: usage, summary, every flag with its default, notes and examples. */
-export function helpText<F extends Record<string, Flag>>(spec: CommandSpec<F>): string {
+function helpText<F extends Record<string, Flag>>(spec: CommandSpec<F>): string {
   const flag = ([name, f]: [string, Flag]) => {
     const head = `  --${name}${f.type === "string" ? ` ${f.value ?? "VALUE"}` : ""}`;
     const def = f.default !== undefined && f.type === "string" ? ` (default ${f.default})` : "";

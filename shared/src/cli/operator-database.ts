@@ -6,7 +6,7 @@ import type { WorkerName } from "../topology/topology.ts";
 import { fail } from "./command.ts";
 
 /** The file a `file:` URL names; undefined for another kind of URL or an in-memory one. */
-export function databaseFile(url: string): string | undefined {
+function databaseFile(url: string): string | undefined {
   if (!url.startsWith("file:")) return undefined;
   const path = url.slice("file:".length).split("?")[0]!;
   return path && path !== ":memory:" ? path : undefined;

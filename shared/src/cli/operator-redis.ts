@@ -8,7 +8,7 @@ import { fail } from "./command.ts";
 const PROBE_TIMEOUT_MS = 2_000;
 
 /** How to point a command at another Redis, or at the one `npm start` runs. */
-export function redisHint(url: string, env: Record<string, string | undefined> = process.env): string {
+function redisHint(url: string, env: Record<string, string | undefined> = process.env): string {
   const local = isLocalRedis(url)
     ? `, or start the stack with npm start (its password is read from ${redisPasswordFile(localDataDir(env))}, under DATA_DIR)`
     : "";

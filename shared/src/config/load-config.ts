@@ -45,8 +45,3 @@ export function redactUrl(value: string): string {
     return `${scheme}${user ? `${user}:` : ""}***@`;
   });
 }
-
-/** The variable names a config schema knows (the deploy checks use this). */
-export function configKeys(schema: z.ZodObject): string[] {
-  return Object.keys(schema.shape);
-}

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
  */
 
 const ROOT = resolve(import.meta.dir, "../../..");
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 type Env = Record<string, string | undefined>;
@@ -22,7 +22,7 @@ export const localDataDir = (env: Env = process.env) => resolve(ROOT, env.DATA_D
 export const redisPasswordFile = (dataDir: string) => join(dataDir, "redis", "password");
 
 /** The password the launcher made for its Redis, if it has made one. */
-export function readLocalRedisPassword(dataDir: string): string | undefined {
+function readLocalRedisPassword(dataDir: string): string | undefined {
   const file = redisPasswordFile(dataDir);
   return existsSync(file) ? readFileSync(file, "utf8").trim() || undefined : undefined;
 }

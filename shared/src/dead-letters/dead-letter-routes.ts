@@ -10,7 +10,7 @@ import { drop, listDeadLetters, redrive, type DeadLetter } from "./dead-letters.
 export const DEAD_LETTERS_PATH = "/admin/dead-letters";
 
 /** A dead letter as the operator routes show it: the event parsed when it is JSON. */
-export function presentDeadLetter(l: DeadLetter) {
+function presentDeadLetter(l: DeadLetter) {
   return {
     group: l.group, id: l.id, place: l.place, stream: l.stream, entryId: l.entryId,
     reason: l.reason, deliveries: l.deliveries, failedAt: l.failedAt, event: eventOf(l.fields),

@@ -65,7 +65,7 @@ export function problemJson(
   });
 }
 
-export function problemFrom(p: HttpProblem): Response {
+function problemFrom(p: HttpProblem): Response {
   return problemJson(p.status, p.title, p.detail, p.extra, p.headers);
 }
 

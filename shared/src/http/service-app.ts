@@ -13,7 +13,7 @@ import { onError, problemJson, ValidationFailed } from "./problem.ts";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The OpenAPI security scheme every described operation requires: an access token (JWT). */
-export const BEARER_SCHEME = "bearerAuth";
+const BEARER_SCHEME = "bearerAuth";
 
 export type AppEnv = { Variables: { requestId: string } };
 
@@ -21,7 +21,7 @@ export type AppEnv = { Variables: { requestId: string } };
  * Turns a failed zod validation into a 400 problem listing each field. It must be set on
  * every OpenAPIHono that declares routes: the default hook does not carry to sub-apps.
  */
-export const validationHook: Hook<any, AppEnv, any, any> = (result) => {
+const validationHook: Hook<any, AppEnv, any, any> = (result) => {
   if (!result.success) {
     const errors = result.error.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: messageOf(i) }));
     throw new ValidationFailed(errors, `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}.`);

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import document from "./public-openapi.json" with { type: "json" };
 
 /** Where Swagger UI's own files are served from: the gateway's origin, never a CDN. */
-export const ASSETS_PATH = "/docs/assets";
+const ASSETS_PATH = "/docs/assets";
 
 /** The only files of swagger-ui-dist the page needs, with their media types. */
 const ASSETS: Record<string, string> = {

@@ -9,7 +9,7 @@ const HSTS = "max-age=31536000; includeSubDomains";
  * no plugins. Inline styles are allowed for the queue board's markup. Web pages served here
  * later extend these directives rather than replace them.
  */
-export const CONTENT_SECURITY_POLICY = {
+const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],

@@ -5,7 +5,7 @@ import type { Passwords } from "./passwords.ts";
 /** The password of every demo and development account (README, "Try it"). */
 export const DEMO_PASSWORD = "rentalnang";
 
-export const DEMO_ACCOUNTS: { id: string; roles: Role[] }[] = [
+const DEMO_ACCOUNTS: { id: string; roles: Role[] }[] = [
   { id: "c-1", roles: ["customer"] },
   { id: "c-2", roles: ["customer"] },
   { id: "m-1", roles: ["manager"] },

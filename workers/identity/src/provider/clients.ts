@@ -20,7 +20,7 @@ export interface ClientSettings {
 }
 
 /** Where the gateway's web pages take the code back, and where they land after signing out. */
-export const redirectUris = (publicUrl: string) => ({
+const redirectUris = (publicUrl: string) => ({
   signIn: `${publicUrl}/auth/callback`,
   signedOut: `${publicUrl}/`,
 });
