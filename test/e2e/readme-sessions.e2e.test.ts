@@ -14,7 +14,12 @@ import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 
 const ROOT = join(import.meta.dir, "../..");
 const SESSION_TIMEOUT_MS = 90_000;
-const TOOLS = { http: "httpie (apt-get install httpie)", jq: "jq (apt-get install jq)", script: "script (util-linux)" };
+const TOOLS = {
+  http: "httpie (apt-get install httpie)",
+  jq: "jq (apt-get install jq)",
+  curl: "curl (apt-get install curl)",
+  script: "script (util-linux; on Debian, bsdutils)",
+};
 
 /** The blocks under "## Try it" that open with `# session: <name>`, by name. */
 function sessionsOf(readme: string): Record<string, string> {
