@@ -15,19 +15,25 @@ export interface CancelRentalDeps {
   now: () => string;
 }
 
+/** Who cancels: `actor` as events name them (unknown in lab mode); a rental `mayCancel` refuses is as unknown to them as a missing one. */
+export interface Canceller {
+  actor?: string | undefined;
+  mayCancel?: (rental: Rental) => boolean;
+}
+
 /**
  * The customer (or a manager) cancels: the rental is deleted and RentalCancelled, naming who
- * cancelled (`actor`, unknown in lab mode), undoes the rest of the saga.
+ * cancelled, undoes the rest of the saga. The rental is read once, in the cancel's own transaction.
  */
 export function createCancelRental(deps: CancelRentalDeps) {
-  return async function cancelRental(id: number, cause: Cause, actor?: string): Promise<CancelResult> {
+  return async function cancelRental(id: number, cause: Cause, by: Canceller = {}): Promise<CancelResult> {
     const result = await deps.db.write(async (tx): Promise<CancelResult> => {
       const rental = await findRental(tx, id);
-      if (!rental || rental.deletedAt) return { kind: "not-found" };
+      if (!rental || rental.deletedAt || (by.mayCancel && !by.mayCancel(rental))) return { kind: "not-found" };
       try {
         const decision = cancelByCustomer(rental, deps.now());
         await saveRental(tx, decision.rental);
-        await appendToOutbox(tx, toEnvelopes(decision.events, cause, actor));
+        await appendToOutbox(tx, toEnvelopes(decision.events, cause, by.actor));
         return { kind: "cancelled", rental: decision.rental };
       } catch (error) {
         if (error instanceof CannotCancel) return { kind: "not-cancellable", rental, reason: error.message };

@@ -84,14 +84,15 @@ const list = ({ db }: RentalsDeps): Handler<"list"> => async (c) => {
   return c.json(toPage(rows, q.limit, present), 200);
 };
 
-const cancel = ({ db, useCases }: RentalsDeps): Handler<"cancel"> => async (c) => {
+const cancel = ({ useCases }: RentalsDeps): Handler<"cancel"> => async (c) => {
   const who = principalOf(c);
   assertRole(who, "customer", "manager");
   const { id } = c.req.valid("param");
-  // A customer may cancel only their own; someone else's is as unknown to them as a missing one.
-  const rental = await findRental(db, id);
-  if (rental && !who.roles.includes("manager") && !maySee(who, rental.customerId)) throw new NotFound(`There is no rental ${id}.`);
-  const result = await useCases.cancelRental(id, { correlationId: c.get("requestId") }, actorOf(who));
+  // A customer may cancel only their own (a manager sees, and cancels, everyone's).
+  const result = await useCases.cancelRental(id, { correlationId: c.get("requestId") }, {
+    actor: actorOf(who),
+    mayCancel: (rental) => maySee(who, rental.customerId),
+  });
   switch (result.kind) {
     case "cancelled":
       return c.body(null, 204);

@@ -23,6 +23,7 @@ let db: Database;
 let clock: number;
 let charges: Record<string, unknown>[];
 let app: ReturnType<typeof createApp>;
+let useCases: ReturnType<typeof createRentalUseCases>;
 
 beforeEach(async () => {
   db = await openDatabase(":memory:");
@@ -38,7 +39,7 @@ beforeEach(async () => {
     circuit: "closed",
   };
   const now = () => new Date(clock).toISOString();
-  const useCases = createRentalUseCases({ db, payment, publishSoon: () => {}, logger, now });
+  useCases = createRentalUseCases({ db, payment, publishSoon: () => {}, logger, now });
   app = createApp({ db, useCases, logger, health: new Health(), metrics: new Metrics("window-test"), auth: LAB_MODE });
   await seedDemoFleet(db, 1000, now());
 });
@@ -127,6 +128,15 @@ describe("a reservation's window", () => {
     const late = await call("DELETE", `/rentals/${second.body.id}`);
     expect(late.status).toBe(409);
     expect(late.body.detail).toContain("already started");
+  });
+
+  test("a rental its canceller may not cancel is not found, and stays as it was", async () => {
+    const { body } = await reserve({ carId: "eee" });
+    const refused = await useCases.cancelRental(body.id, { correlationId: "t" }, { actor: "c-2", mayCancel: (r) => r.customerId === "c-2" });
+    expect(refused).toEqual({ kind: "not-found" });
+    expect((await call("GET", `/rentals/${body.id}`)).body.status).toBe("Reserved");
+    const allowed = await useCases.cancelRental(body.id, { correlationId: "t" }, { actor: "c-1", mayCancel: (r) => r.customerId === "c-1" });
+    expect(allowed.kind).toBe("cancelled");
   });
 
   test("a window lost to a declined payment is free again", async () => {
