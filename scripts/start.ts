@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { prettyFactory } from "pino-pretty";
-import { parseCommand } from "@rentalnang/shared/cli/command";
+import { fail, parseCommand } from "@rentalnang/shared/cli/command";
 import { redisServerArgs } from "@rentalnang/shared/bus/redis-server-args";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
 import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/exit-codes";
@@ -38,12 +38,12 @@ const { positionals: wanted } = parseCommand({
   examples: ["npm start", "npm run start:mypage", "DATA_DIR=/tmp/rn npm start"],
 });
 for (const name of wanted) {
-  if (!available.includes(name)) fail(`unknown process "${name}"; choose from: ${available.join(", ")}`);
+  if (!available.includes(name)) fail("start", `unknown process "${name}"; choose from: ${available.join(", ")}`);
 }
 const names = wanted.length > 0 ? wanted : available;
 for (const perProcess of ["PORT", "DATABASE_URL"]) {
   if (process.env[perProcess] && names.length > 1) {
-    fail(`${perProcess} would be shared by ${names.length} processes: set it only with npm run start:<name> (DATA_DIR moves every database)`);
+    fail("start", `${perProcess} would be shared by ${names.length} processes: set it only with npm run start:<name> (DATA_DIR moves every database)`);
   }
 }
 /** Where npm start keeps its data: the workers' libSQL files (unless DATABASE_URL says otherwise) and Redis's. */
@@ -65,11 +65,6 @@ function say(name: string, line: string) {
 /** The redis-server this launcher started, if any: it is stopped whenever the launcher ends. */
 let startedRedis: Bun.Subprocess | undefined;
 
-function fail(message: string): never {
-  console.error(`start: ${message}`);
-  process.exit(1); // the exit handler below stops what was started
-}
-
 /** True once Redis answers PING (a Redis still loading its AOF answers LOADING: not yet). */
 async function redisAnswers(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -79,7 +74,7 @@ async function redisAnswers(url: string): Promise<boolean> {
     return (await client.ping()) === "PONG";
   } catch (error) {
     if (/NOAUTH|WRONGPASS|invalid password/i.test(String(error))) {
-      fail(`the Redis at ${redactUrl(url)} wants another password: put it in REDIS_URL (redis://:PASSWORD@host:port)`);
+      fail("start", `the Redis at ${redactUrl(url)} wants another password: put it in REDIS_URL (redis://:PASSWORD@host:port)`);
     }
     return false;
   } finally {
@@ -108,11 +103,11 @@ async function ensureRedis(): Promise<void> {
   const url = new URL(redisUrl);
   const bind = { localhost: "127.0.0.1", "[::1]": "::1" }[url.hostname] ?? url.hostname;
   if (!["127.0.0.1", "::1"].includes(bind)) {
-    fail(`nothing answers at REDIS_URL=${redactUrl(redisUrl)}, and it is not local, so it cannot be started here`);
+    fail("start", `nothing answers at REDIS_URL=${redactUrl(redisUrl)}, and it is not local, so it cannot be started here`);
   }
   const binary = Bun.which("redis-server");
   if (!binary) {
-    fail("redis-server is not installed: `sudo apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS), or set REDIS_URL to a running Redis");
+    fail("start", "redis-server is not installed: `sudo apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS), or set REDIS_URL to a running Redis");
   }
   const dir = join(dataDir, "redis");
   mkdirSync(dir, { recursive: true });
@@ -133,10 +128,10 @@ async function ensureRedis(): Promise<void> {
       say("redis", `started redis-server on port ${port} (data in ${dir}; it requires ${url.password ? "REDIS_URL's password" : `the password in ${redisPasswordFile(dataDir)}`})`);
       return;
     }
-    if (proc.exitCode !== null) fail(`redis-server exited with code ${proc.exitCode}`);
+    if (proc.exitCode !== null) fail("start", `redis-server exited with code ${proc.exitCode}`);
     await Bun.sleep(100);
   }
-  fail(`redis-server did not answer within ${REDIS_START_TIMEOUT_MS / 1000} s`);
+  fail("start", `redis-server did not answer within ${REDIS_START_TIMEOUT_MS / 1000} s`);
 }
 
 async function pipeLines(name: string, stream: ReadableStream<Uint8Array>, format: (line: string) => string) {

@@ -8,7 +8,7 @@
  * Roles are used only when the account is a `load-N` one that does not exist yet.
  */
 import { z } from "zod";
-import { parseCommand } from "@rentalnang/shared/cli/command";
+import { fail, parseCommand } from "@rentalnang/shared/cli/command";
 import { authFields } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
@@ -23,7 +23,7 @@ const { positionals } = parseCommand({
 });
 const { OIDC_ISSUER: issuer } = configOrExit(() => loadConfig(z.object({ OIDC_ISSUER: authFields.OIDC_ISSUER })));
 const [account, ...roles] = positionals;
-if (!account) fail("usage: npm run token -- <account> [role ...]   (demo accounts: c-1, c-2, m-1, o-1)");
+if (!account) fail("token", "usage: npm run token -- <account> [role ...]   (demo accounts: c-1, c-2, m-1, o-1)");
 
 let res: Response;
 try {
@@ -34,14 +34,10 @@ try {
     signal: AbortSignal.timeout(5_000),
   });
 } catch (error) {
-  fail(`identity at ${issuer} did not answer (${error instanceof Error ? error.message : error}); is npm start running?`);
+  fail("token", `identity at ${issuer} did not answer (${error instanceof Error ? error.message : error}); is npm start running?`);
 }
 const body = (await res.json().catch(() => undefined)) as { access_token?: string; detail?: string } | undefined;
-if (res.status === 404 && !body?.detail) fail(`identity at ${issuer} has no POST /dev/token: it runs with NODE_ENV=production`);
-if (!res.ok || !body?.access_token) fail(`identity at ${issuer} answered ${res.status}: ${body?.detail ?? "no token"}`);
+if (res.status === 404 && !body?.detail) fail("token", `identity at ${issuer} has no POST /dev/token: it runs with NODE_ENV=production`);
+if (!res.ok || !body?.access_token) fail("token", `identity at ${issuer} answered ${res.status}: ${body?.detail ?? "no token"}`);
 console.log(body.access_token);
 
-function fail(message: string): never {
-  console.error(`token: ${message}`);
-  process.exit(1);
-}
