@@ -29,12 +29,23 @@ export async function findMypages(db: Executor, rentalIds: readonly number[]): P
 }
 
 export async function saveMypage(db: Executor, v: Mypage) {
-  await db.execute({
-    sql: `INSERT INTO mypages (rental_id, facts, customer_id, status, updated_at) VALUES (?, ?, ?, ?, ?)
-          ON CONFLICT (rental_id) DO UPDATE SET facts = excluded.facts, customer_id = excluded.customer_id,
-            status = excluded.status, updated_at = excluded.updated_at`,
-    args: [v.rentalId, JSON.stringify(v), v.customerId, statusOf(v), v.updatedAt],
-  });
+  await saveMypages(db, [v]);
+}
+
+/** Rows per upsert: five parameters each, well under SQLite's limit. */
+const ROWS_PER_UPSERT = 100;
+
+/** Writes the rows, up to a hundred per statement (a fold's whole batch at once). */
+export async function saveMypages(db: Executor, rows: readonly Mypage[]) {
+  for (let i = 0; i < rows.length; i += ROWS_PER_UPSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_UPSERT);
+    await db.execute({
+      sql: `INSERT INTO mypages (rental_id, facts, customer_id, status, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?)").join(", ")}
+            ON CONFLICT (rental_id) DO UPDATE SET facts = excluded.facts, customer_id = excluded.customer_id,
+              status = excluded.status, updated_at = excluded.updated_at`,
+      args: chunk.flatMap((v) => [v.rentalId, JSON.stringify(v), v.customerId, statusOf(v), v.updatedAt]),
+    });
+  }
 }
 
 export async function listMypages(db: Database, f: { customerId?: string; status?: MypageStatus; before?: number; limit: number }) {

@@ -1,13 +1,13 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import type { DomainEvent } from "@rentalnang/shared/events/catalog";
 import { recordEvents } from "./event-log-store.ts";
-import { empty, evolve, rentalIdOf } from "./mypage.ts";
-import { findMypages, saveMypage } from "./mypage-store.ts";
+import { empty, evolve, rentalIdOf, type Mypage } from "./mypage.ts";
+import { findMypages, saveMypages } from "./mypage-store.ts";
 
 /**
  * Folds saga events into their rentals' rows and records them in the view's event log: read,
  * merge, write, in one transaction for a whole batch (the consumer hands over up to a batch
- * of entries at once). The log and the rows commit together, so refolding the log (rebuild)
+ * of entries at once), each step one statement for all the batch's rentals. The log and the rows commit together, so refolding the log (rebuild)
  * gives what the live fold gave. A redelivered event folds again harmlessly and is logged once.
  * `committed` hears which rows changed, once they are committed (it wakes the readers parked on them).
  */
@@ -16,15 +16,14 @@ export async function projectEvents(db: Database, events: DomainEvent[], committ
   const changed = await db.write(async (tx) => {
     await recordEvents(tx, events);
     const rows = await findMypages(tx, [...byRental.keys()]);
-    const ids: number[] = [];
+    const changedRows: Mypage[] = [];
     for (const [rentalId, mine] of byRental) {
       const current = rows.get(rentalId);
       const next = mine.reduce(evolve, current ?? empty(rentalId));
-      if (current && JSON.stringify(next) === JSON.stringify(current)) continue;
-      await saveMypage(tx, next);
-      ids.push(rentalId);
+      if (!current || JSON.stringify(next) !== JSON.stringify(current)) changedRows.push(next);
     }
-    return ids;
+    await saveMypages(tx, changedRows);
+    return changedRows.map((row) => row.rentalId);
   });
   // After the commit, so that a woken reader reads the new row.
   committed?.(changed);

@@ -93,6 +93,17 @@ describe("the view's event log", () => {
     expect(await rows(db)).toMatchObject([{ rental_id: 1, status: "Confirmed" }]);
   });
 
+  test("a batch of more rentals than one statement reads or writes folds each of them", async () => {
+    const db = await freshDb();
+    const histories = Array.from({ length: 1_200 }, (_, i) => historyOf(i + 1, scenarioNames[i % scenarioNames.length]!));
+    const half = (h: DomainEvent[], first: boolean) => h.slice(first ? 0 : Math.ceil(h.length / 2), first ? Math.ceil(h.length / 2) : undefined);
+    // The first batch makes every row; the second reads them all back and folds onto them.
+    await projectEvents(db, histories.flatMap((h) => half(h, true)));
+    await projectEvents(db, histories.flatMap((h) => half(h, false)));
+    expect((await rows(db)).map((r) => JSON.parse(String(r.facts)))).toEqual(histories.map((h, i) => h.reduce(evolve, empty(i + 1))));
+    await db.close();
+  });
+
   test("a database migrated with an empty view can be rebuilt from the start", async () => {
     const db = await freshDb(1);
     await migrate(db, migrations);
