@@ -1,10 +1,9 @@
 import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
-import { openDatabase } from "@rentalnang/shared/db/database";
 import { startRedisServer, type RedisServer } from "@rentalnang/shared/testing/redis-server";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { workerNames } from "@rentalnang/shared/topology/topology";
 import type { ClientRecord } from "../invariants/client-invariants.ts";
-import { checkInvariants, formatReport, type Report, type Sources } from "../invariants/invariants.ts";
+import { checkInvariants, formatReport, type Report } from "../invariants/invariants.ts";
 import { createLoad, type LoadStats } from "./load.ts";
 import { crashRedis, describeRedisFault, type RedisFault, type RedisFaultOutcome } from "./redis-fault.ts";
 
@@ -149,21 +148,17 @@ async function killWhileLoaded(o: ChaosOptions, t: Target): Promise<{ kills: str
 /** Checks the invariants every 250 ms until they all hold or the settle timeout passes. */
 async function settle(o: ChaosOptions, t: { client: Redis; stack: Stack; records: ClientRecord[] }) {
   const settleStarted = performance.now();
-  const dbs = Object.fromEntries(await Promise.all(workerNames.map(async (w) => [w, await openDatabase(t.stack.dbUrl(w))]))) as Sources["dbs"];
-  try {
-    let lastNote = settleStarted;
-    for (;;) {
-      const report = await checkInvariants({ dbs, redis: t.client, prefix: t.stack.prefix }, t.records);
-      if (report.violations.length === 0) return { report, settleMs: Math.round(performance.now() - settleStarted) };
-      if (performance.now() - settleStarted > o.settleTimeoutMs) return { report, settleMs: null };
-      if (performance.now() - lastNote > 1_000) {
-        lastNote = performance.now();
-        o.log(`chaos: settling, ${report.violations.length} open (${report.violations[0]})`);
-      }
-      await Bun.sleep(250);
+  const dbs = await t.stack.databases();
+  let lastNote = settleStarted;
+  for (;;) {
+    const report = await checkInvariants({ dbs, redis: t.client, prefix: t.stack.prefix }, t.records);
+    if (report.violations.length === 0) return { report, settleMs: Math.round(performance.now() - settleStarted) };
+    if (performance.now() - settleStarted > o.settleTimeoutMs) return { report, settleMs: null };
+    if (performance.now() - lastNote > 1_000) {
+      lastNote = performance.now();
+      o.log(`chaos: settling, ${report.violations.length} open (${report.violations[0]})`);
     }
-  } finally {
-    await Promise.all(Object.values(dbs).map((db) => db.close()));
+    await Bun.sleep(250);
   }
 }
 

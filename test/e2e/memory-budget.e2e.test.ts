@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import { memoryReading } from "@rentalnang/shared/bus/redis-memory";
-import { openDatabase, type Database } from "@rentalnang/shared/db/database";
+import type { Database } from "@rentalnang/shared/db/database";
 import { addCars, hourSlot } from "@rentalnang/shared/testing/fleet";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
@@ -9,7 +9,7 @@ import { connectTestRedis } from "@rentalnang/shared/testing/harness";
 import { startRedisServer } from "@rentalnang/shared/testing/redis-server";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
-import { consumersOf, publisherOf, streamNames, workerNames, type WorkerName } from "@rentalnang/shared/topology/topology";
+import { consumersOf, publisherOf, streamNames, type WorkerName } from "@rentalnang/shared/topology/topology";
 import { checkInvariants, formatReport } from "../../scripts/invariants/invariants.ts";
 
 /**
@@ -46,8 +46,7 @@ beforeAll(async () => {
   redis = await connectTestRedis(cleanup, server.url);
   // Its group exists (created at start) and reads nothing from here on.
   await stack.procs[STOPPED].stop();
-  dbs = Object.fromEntries(await Promise.all(workerNames.map(async (w) => [w, await openDatabase(stack.dbUrl(w))]))) as typeof dbs;
-  cleanup.defer(() => Promise.all(Object.values(dbs).map((db) => db.close())));
+  dbs = await stack.databases();
 }, 60_000);
 
 afterAll(() => console.log("memory budget run:", JSON.stringify(figures)));

@@ -3,18 +3,18 @@ import { Queue } from "bullmq";
 import { EVENT_FIELD } from "@rentalnang/shared/bus/entries";
 import { fromFlatReply } from "@rentalnang/shared/bus/flat-reply";
 import { connectRedis, type Redis } from "@rentalnang/shared/bus/redis";
-import { openDatabase, type Database } from "@rentalnang/shared/db/database";
+import type { Database } from "@rentalnang/shared/db/database";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { startRedisServer } from "@rentalnang/shared/testing/redis-server";
-import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
+import { startStack } from "@rentalnang/shared/testing/stack";
 import { queuePrefix, streamKey } from "@rentalnang/shared/topology/redis-keys";
-import { publisherOf, queues, streamNames, workerNames, type StreamName, type WorkerName } from "@rentalnang/shared/topology/topology";
+import { publisherOf, queues, streamNames, type StreamName, type WorkerName } from "@rentalnang/shared/topology/topology";
 import { createLoad } from "../../scripts/chaos/load.ts";
 import { CONSUMER as DELIVERY_CONSUMER } from "../../workers/delivery/src/events/event-handler.ts";
 import { CONSUMER as PAYMENT_CONSUMER } from "../../workers/payment/src/events/event-handler.ts";
 import { CONSUMER as RENTAL_CONSUMER } from "../../workers/rental/src/events/event-handler.ts";
-import { checkInvariants, type Report, type Sources } from "../../scripts/invariants/invariants.ts";
+import { checkInvariants, type Report } from "../../scripts/invariants/invariants.ts";
 
 /**
  * Redis crashes and comes back from an AOF a second old, as after a power cut with
@@ -92,12 +92,6 @@ async function inboxHolds(db: Database, consumer: string, eventId: string): Prom
   return r.rows.length > 0;
 }
 
-async function openDatabases(stack: Stack): Promise<Sources["dbs"]> {
-  const dbs = Object.fromEntries(await Promise.all(workerNames.map(async (w) => [w, await openDatabase(stack.dbUrl(w))]))) as Sources["dbs"];
-  cleanup.defer(() => Promise.all(Object.values(dbs).map((db) => db.close())));
-  return dbs;
-}
-
 test(
   "Redis restarted from an AOF one second old: what it forgot is published and queued again, nothing twice",
   async () => {
@@ -154,7 +148,7 @@ test(
     stopLoad();
     await loadDone;
     expect(load.lost).toEqual([]);
-    const dbs = await openDatabases(stack);
+    const dbs = await stack.databases();
     let report: Report | undefined;
     await eventually(
       async () => {

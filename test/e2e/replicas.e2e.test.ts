@@ -1,7 +1,6 @@
 import { expect, test } from "bun:test";
 import { fromFlatReply } from "@rentalnang/shared/bus/flat-reply";
 import { connectRedis } from "@rentalnang/shared/bus/redis";
-import { openDatabase } from "@rentalnang/shared/db/database";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { addCars } from "@rentalnang/shared/testing/fleet";
@@ -10,7 +9,7 @@ import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { consumerGroups, workerNames } from "@rentalnang/shared/topology/topology";
 import type { ClientRecord } from "../../scripts/invariants/client-invariants.ts";
-import { checkInvariants, type Report, type Sources } from "../../scripts/invariants/invariants.ts";
+import { checkInvariants, type Report } from "../../scripts/invariants/invariants.ts";
 
 /**
  * Two replicas of every worker, each its own process on its own port, both on the worker's
@@ -41,8 +40,7 @@ async function reserveAll(stack: Stack, records: ClientRecord[], from: number) {
 }
 
 async function settled(stack: Stack, records: ClientRecord[]): Promise<Report> {
-  const dbs = Object.fromEntries(await Promise.all(workerNames.map(async (w) => [w, await openDatabase(stack.dbUrl(w))]))) as Sources["dbs"];
-  cleanup.defer(() => Promise.all(Object.values(dbs).map((db) => db.close())));
+  const dbs = await stack.databases();
   const redis = connectRedis(stack.redisUrl, "command", "test");
   cleanup.defer(() => redis.disconnect());
   let report: Report | undefined;

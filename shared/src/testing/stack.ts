@@ -1,4 +1,5 @@
 import type { Role } from "../auth/principal.ts";
+import { openDatabase, type Database } from "../db/database.ts";
 import { devTokens } from "./dev-tokens.ts";
 import { testPrefix, testRedis } from "./harness.ts";
 import { freePort } from "./redis-server.ts";
@@ -20,6 +21,8 @@ export interface Stack {
   redisUrl: string;
   /** The libSQL URL of a worker's database (one file, whatever the number of replicas). */
   dbUrl(name: WorkerName): string;
+  /** One connection to each worker's database, opened on first use and closed by `stop()`. */
+  databases(): Promise<Record<WorkerName, Database>>;
   gateway: RunningProcess;
   /** The OpenID Connect provider every process takes tokens from (OIDC_ISSUER is its URL). */
   identity: RunningProcess;
@@ -112,10 +115,12 @@ export async function startStack(
   const gateway = restartable(all.gateway[0]!);
   const identity = restartable(all.identity[0]!);
   const tokens = devTokens(() => identity.current.url);
+  const databases = lazyDatabases((name) => dir.db(name));
   const stack: Stack = {
     prefix,
     redisUrl: url,
     dbUrl: (name) => dir.db(name),
+    databases: () => databases.open(),
     get gateway() {
       return gateway.current;
     },
@@ -136,10 +141,24 @@ export async function startStack(
     },
     async stop() {
       await Promise.all([gateway.current, identity.current, ...Object.values(replicas).flat()].map((p) => (p.proc.exitCode === null ? p.stop() : undefined)));
+      await databases.close();
       dir.cleanup();
     },
   };
   return stack;
+}
+
+/** A connection to each worker's database, all opened on first use. */
+function lazyDatabases(urlOf: (name: WorkerName) => string) {
+  let opened: Promise<Record<WorkerName, Database>> | undefined;
+  return {
+    open: () =>
+      (opened ??= Promise.all(workerNames.map(async (w) => [w, await openDatabase(urlOf(w))] as const))
+        .then((entries) => Object.fromEntries(entries) as Record<WorkerName, Database>)),
+    async close() {
+      if (opened) await Promise.all(Object.values(await opened).map((db) => db.close()));
+    },
+  };
 }
 
 /** One process of its kind (the gateway, identity) that a test may restart on its port; `current` is the one running. */
