@@ -24,13 +24,11 @@ export interface RunningProcess extends AsyncDisposable {
 
 export interface SpawnOptions {
   env: Record<string, string>;
-  /** Wait for /readyz to answer 200 (default true). */
-  ready?: boolean;
 }
 
 /**
  * Spawns `bun workers/<name>/src/main.ts` as `npm start` would, with PORT=0 unless given:
- * the port is read from the process's "listening" log line.
+ * the port is read from the process's "listening" log line. It returns once /readyz answers 200.
  */
 export async function spawnWorker(name: ProcessName, options: SpawnOptions): Promise<RunningProcess> {
   const env = { LOG_LEVEL: "info", PORT: "0", NODE_ENV: "test", READINESS_DRAIN_MS: "0", ...options.env };
@@ -67,11 +65,11 @@ export async function spawnWorker(name: ProcessName, options: SpawnOptions): Pro
       await running.stop();
     },
   };
-  if (options.ready !== false) await waitUntilReady(running);
+  await waitUntilReady(running);
   return running;
 }
 
-export async function waitUntilReady(p: RunningProcess, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+async function waitUntilReady(p: RunningProcess, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (p.proc.exitCode !== null) throw new Error(`${p.name} exited:\n${p.output.join("\n")}`);
