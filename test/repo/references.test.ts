@@ -128,23 +128,32 @@ describe("references", () => {
   });
 });
 
+/** The paths README's "Where things live" block lists, each folder's entries under it. */
+function listedPaths(readme: string): string[] {
+  const block = readme.match(/Where things live[^\n]*\n+```\n([\s\S]*?)\n```/)?.[1] ?? "";
+  const parents: string[] = [];
+  return block.split("\n").filter((line) => line.trim()).flatMap((line) => {
+    const names = line.trim().split(/\s{2,}/)[0]!.split(/,\s*/);
+    const depth = line.search(/\S/) / 2;
+    parents.length = depth;
+    const paths = names.map((name) => [...parents, name].join(""));
+    if (names.length === 1 && names[0]!.endsWith("/")) parents[depth] = names[0]!;
+    return paths;
+  });
+}
+
 describe("README, 'Where things live'", () => {
+  const listed = listedPaths(read("README.md"));
+
   test("every path it lists exists", () => {
-    const block = read("README.md").match(/Where things live[^\n]*\n+```\n([\s\S]*?)\n```/)?.[1];
-    expect(block).toBeDefined();
-    const parents: string[] = [];
-    const missing: string[] = [];
-    for (const line of block!.split("\n")) {
-      const indent = line.search(/\S/);
-      const names = line.trim().split(/\s{2,}/)[0]!.split(/,\s*/);
-      const depth = indent / 2;
-      parents.length = depth;
-      for (const name of names) {
-        const path = [...parents, name].join("");
-        if (!exists(path)) missing.push(path);
-      }
-      if (names.length === 1 && names[0]!.endsWith("/")) parents[depth] = names[0]!;
-    }
-    expect(missing).toEqual([]);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.filter((path) => !exists(path))).toEqual([]);
+  });
+
+  test("it names every top-level folder and every folder of shared/src/ and test/", () => {
+    const folders = (dir: string) =>
+      readdirSync(join(ROOT, dir)).filter((n) => !n.startsWith(".") && statSync(join(ROOT, dir, n)).isDirectory()).map((n) => `${dir}${n}/`);
+    const wanted = [...TOP.filter((n) => !n.startsWith(".")).map((n) => `${n}/`), ...folders("shared/src/"), ...folders("test/")];
+    expect(wanted.filter((folder) => !listed.some((path) => path.startsWith(folder)))).toEqual([]);
   });
 });
