@@ -6,10 +6,8 @@ import { eventually } from "@rentalnang/shared/testing/eventually";
 import { expectProblem } from "@rentalnang/shared/testing/expect-problem";
 import { addCars } from "@rentalnang/shared/testing/fleet";
 import { httpClient, type Reply } from "@rentalnang/shared/testing/http-client";
-import { spawnWorker, type RunningProcess } from "@rentalnang/shared/testing/processes";
-import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
+import type { RunningProcess } from "@rentalnang/shared/testing/processes";
 import { spawnRentalAndPayment, type RentalAndPayment } from "@rentalnang/shared/testing/rental-and-payment";
-import type { TempDir } from "@rentalnang/shared/testing/temp-dir";
 import { streamKey } from "@rentalnang/shared/topology/redis-keys";
 
 /**
@@ -23,7 +21,6 @@ const HALF_OPEN_MS = 1_000;
 
 let redis: Redis;
 let prefix: string;
-let dir: TempDir;
 let pair: RentalAndPayment;
 let payment: RunningProcess;
 let rental: RunningProcess;
@@ -38,7 +35,7 @@ beforeAll(async () => {
       PAYMENT_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),
     },
   });
-  ({ redis, prefix, dir, payment, rental } = pair);
+  ({ redis, prefix, payment, rental } = pair);
   // The cars these tests reserve (aaa is the demo fleet's); each window is taken at most once while live.
   await addCars(rental.url, ["idem", "big", "bye", "conf", "l1", "l2", "l3", "down", "back"]);
 });
@@ -192,13 +189,10 @@ describe("payment unavailable", () => {
   });
 
   test("payment answering after PAYMENT_TIMEOUT_MS → 503 within the timeout, and the late charge ends Refunded", async () => {
-    const server = await testRedis();
-    const slowPrefix = testPrefix("slow");
-    const common = { REDIS_URL: server.url, STREAM_PREFIX: slowPrefix, AUTH: "off" };
-    const slow = cleanup.use(await spawnWorker("payment", { env: { ...common, DATABASE_URL: dir.db("slow-payment"), FAULT_PAYMENT_DELAY_MS: "1500" } }));
-    const impatient = cleanup.use(await spawnWorker("rental", {
-      env: { ...common, DATABASE_URL: dir.db("slow-rental"), PAYMENT_URL: slow.url, PAYMENT_TIMEOUT_MS: "400" },
-    }));
+    const { payment: slow, rental: impatient } = await spawnRentalAndPayment(cleanup, "slow", {
+      payment: { FAULT_PAYMENT_DELAY_MS: "1500" },
+      rental: { PAYMENT_TIMEOUT_MS: "400" },
+    });
 
     await addCars(impatient.url, ["slow"]);
     const started = performance.now();
