@@ -2,7 +2,7 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import { ref, type K8sObject } from "./manifests.ts";
 import { workloadsBehind } from "./network-rules.ts";
 import { isSecretPlaceholder, secretPlaceholder, workerSites } from "./worker-rules.ts";
-import { podSpecOf } from "./workloads.ts";
+import { podSpecOf, referencedVariable } from "./workloads.ts";
 
 /**
  * Rules for the credentials between the processes and what they use, on rendered
@@ -21,9 +21,6 @@ function secretOf(container: IContainer, variable: string): string | undefined {
   const ref = container.env?.find((e) => e.name === variable)?.valueFrom?.secretKeyRef;
   return ref ? `${ref.name}/${ref.key}` : undefined;
 }
-
-/** `$(NAME)` → NAME, for args that take a variable's value. */
-const referencedVariable = (arg: string | undefined) => /^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(arg ?? "")?.[1];
 
 const placeholderOf = (secret: string) => secretPlaceholder(...(secret.split("/") as [string, string]));
 

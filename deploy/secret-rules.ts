@@ -1,6 +1,6 @@
 import { parseAllDocuments } from "yaml";
 import { ref, type K8sObject } from "./manifests.ts";
-import { containerSites } from "./workloads.ts";
+import { containerSites, referencedVariable } from "./workloads.ts";
 
 /**
  * No secret value is committed: not in the rendered manifests, not in any file under k8s/
@@ -23,7 +23,7 @@ const CREDENTIAL_SHAPES: [string, RegExp][] = [
 /** A command-line flag that takes a credential (a file or path holding one is fine). */
 const SECRET_FLAG = /^--?[a-z0-9-]*(pass|secret|token|key)[a-z0-9-]*$/i;
 const FILE_FLAG = /-(file|path|dir)$/i;
-const isReference = (value: string) => /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value);
+const isReference = (value: string) => referencedVariable(value) !== undefined;
 
 type Rule = (objects: K8sObject[]) => string[];
 

@@ -23,6 +23,9 @@ export function podSpecOf(o: K8sObject): IPodSpec | undefined {
   return spec?.template?.spec;
 }
 
+/** The variable a whole `$(NAME)` names (the kubelet expands it in env values and args), if the value is one. */
+export const referencedVariable = (value: string | undefined) => /^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(value ?? "")?.[1];
+
 /** The labels a workload puts on its pods (`{}` when none). */
 export const podLabels = (o: K8sObject): Record<string, string> =>
   (o.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {};
