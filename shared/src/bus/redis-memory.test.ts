@@ -26,4 +26,19 @@ describe("Redis memory against its budget", () => {
     expect(await memory.room()).toBe(800); // read again (Redis still says 100 used)
     expect(reads).toBe(2);
   });
+
+  test("once over the limit, a reading stays over until a twentieth of the limit is free again", async () => {
+    expect(memoryReading(info(700, 1000), 0.8, true).overBudget).toBe(true); // 720 × 0.95 = 684
+    expect(memoryReading(info(683, 1000), 0.8, true).overBudget).toBe(false);
+    let used = 720;
+    const redis = { info: async () => info(used, 1000) } as unknown as Redis;
+    const memory = createRedisMemory(redis, 0.8);
+    expect(await memory.room()).toBe(0);
+    used = 700; // just under the limit: still held, nothing trickles out
+    await Bun.sleep(60);
+    expect(await memory.room()).toBe(0);
+    used = 600;
+    await Bun.sleep(60);
+    expect(await memory.room()).toBe(120);
+  });
 });

@@ -11,6 +11,12 @@ const HEADROOM_SHARE = 0.25;
  * for events already published (a BullMQ job per PaymentApproved, dead letters).
  */
 const PUBLISH_SHARE = 0.9;
+/**
+ * Once over the relays' limit, a reading stays over it until this share of the limit is free
+ * again. Used memory that hovers at the limit (client buffers come and go) would otherwise let
+ * events trickle out a few at a time, and make the pause, readiness and 503s flap with it.
+ */
+const RESUME_SHARE = 0.05;
 
 export interface MemoryReading {
   /** INFO memory `used_memory`, in bytes. */
@@ -27,8 +33,11 @@ export interface MemoryReading {
   outOfMemory: boolean;
 }
 
-/** Reads `used_memory` and `maxmemory` out of an INFO memory reply. */
-export function memoryReading(info: string, budgetShare: number): MemoryReading {
+/**
+ * Reads `used_memory` and `maxmemory` out of an INFO memory reply. `wasOver`: the previous
+ * reading was over the limit, so this one stays over until RESUME_SHARE of it is free.
+ */
+export function memoryReading(info: string, budgetShare: number, wasOver = false): MemoryReading {
   const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? 0);
   const usedBytes = field("used_memory");
   const maxBytes = field("maxmemory");
@@ -39,7 +48,7 @@ export function memoryReading(info: string, budgetShare: number): MemoryReading 
     maxBytes,
     budgetBytes,
     publishLimitBytes,
-    overBudget: publishLimitBytes !== undefined && usedBytes >= publishLimitBytes,
+    overBudget: publishLimitBytes !== undefined && usedBytes >= publishLimitBytes * (wasOver ? 1 - RESUME_SHARE : 1),
     outOfMemory: maxBytes > 0 && usedBytes >= maxBytes,
   };
 }
@@ -62,7 +71,7 @@ export function createRedisMemory(redis: Redis, budgetShare: number) {
     const { usedBytes, publishLimitBytes } = last.reading;
     if (publishLimitBytes === undefined) return now - last.at < FRESH_MS;
     const headroom = publishLimitBytes - usedBytes;
-    if (headroom <= 0) return now - last.at < OVER_FRESH_MS;
+    if (headroom <= 0 || last.reading.overBudget) return now - last.at < OVER_FRESH_MS;
     return written < headroom * HEADROOM_SHARE && now - last.at < FRESH_MS;
   };
 
@@ -71,7 +80,7 @@ export function createRedisMemory(redis: Redis, budgetShare: number) {
     reading ??= redis
       .info("memory")
       .then((info) => {
-        last = { reading: memoryReading(info, budgetShare), at: Date.now() };
+        last = { reading: memoryReading(info, budgetShare, last?.reading.overBudget), at: Date.now() };
         written = 0;
         return last.reading;
       })
@@ -94,8 +103,9 @@ export function createRedisMemory(redis: Redis, budgetShare: number) {
    * less what this process wrote since; undefined when there is no budget.
    */
   async function room(): Promise<number | undefined> {
-    const { usedBytes, publishLimitBytes } = await read();
-    return publishLimitBytes === undefined ? undefined : Math.max(0, publishLimitBytes - usedBytes - written);
+    const { usedBytes, publishLimitBytes, overBudget } = await read();
+    if (publishLimitBytes === undefined) return undefined;
+    return overBudget ? 0 : Math.max(0, publishLimitBytes - usedBytes - written);
   }
 
   /** Tells the reading that this process just added about `bytes` to Redis. */

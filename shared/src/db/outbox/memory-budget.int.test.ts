@@ -65,9 +65,7 @@ describe("the outbox relay under a memory budget", () => {
     const length = await redis.xlen(stream);
     expect(length + held).toBe(1_000);
     await Bun.sleep(300);
-    // Held: as used memory wavers under the limit a few rows may go out, never past the budget.
-    expect(await relay.backlog()).toBeGreaterThan(0);
-    expect(await redis.xlen(stream)).toBeLessThan(1_000);
+    expect(await redis.xlen(stream)).toBe(length); // it stays paused, though used memory wavers under the limit
     expect(await usedMemory()).toBeLessThanOrEqual(Math.ceil((base + 300_000) / 0.5) * 0.5);
 
     await redis.config("SET", "maxmemory", "0"); // room again (no limit: no budget)
