@@ -37,3 +37,15 @@ export const rateLimitPrefix = (prefix: string) => `${prefix}:ratelimit`;
  * parked on another replica wakes at once.
  */
 export const mypageChangesChannel = (prefix: string) => `${prefix}:mypage:changed`;
+
+/**
+ * A signed-in person's web session at the gateway, `<prefix>:web:session:<id>` (JSON), kept
+ * until its access token expires; `<id>` is the random value of the session cookie.
+ */
+export const webSessionKey = (prefix: string, id: string) => `${prefix}:web:session:${id}`;
+
+/**
+ * A web sign-in under way, `<prefix>:web:sign-in:<state>`: its PKCE verifier, nonce and return
+ * path, from the redirect to identity until the callback takes it (once), for minutes at most.
+ */
+export const pendingSignInKey = (prefix: string, state: string) => `${prefix}:web:sign-in:${state}`;

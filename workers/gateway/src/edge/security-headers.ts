@@ -48,7 +48,8 @@ export function securityHeaders({ trustProxy, publicUrl }: SecurityHeadersOption
   };
 }
 
-function cameOverTls(c: Context, trustProxy: boolean): boolean {
+/** Whether a request came over TLS: its own URL, or (TRUST_PROXY) the proxy's X-Forwarded-Proto. */
+export function cameOverTls(c: Context, trustProxy: boolean): boolean {
   if (new URL(c.req.url).protocol === "https:") return true;
   return trustProxy && c.req.header("x-forwarded-proto")?.split(",").at(-1)?.trim().toLowerCase() === "https";
 }

@@ -1,8 +1,9 @@
 import type { Role } from "@rentalnang/shared/auth/principal";
 
 /**
- * A person signed in to the web pages. The gateway keeps it server-side (Redis); the browser
- * holds only the session's random id in an HttpOnly cookie, never the access token.
+ * A person signed in to the web pages. The gateway keeps it server-side (Redis, see
+ * session-store.ts); the browser holds only the session's random id in an HttpOnly cookie,
+ * never the access token.
  */
 export interface WebSession {
   /** Random id, the cookie's value and the store's key. */
@@ -21,10 +22,5 @@ export interface WebSession {
 /** Hono env for apps that read the web session (`c.var.webSession`, undefined when signed out). */
 export type WebSessionEnv = { Variables: { webSession?: WebSession } };
 
-/** The form field and header carrying the CSRF token. */
-export const CSRF_FIELD = "_csrf";
-export const CSRF_HEADER = "X-CSRF-Token";
-
-/** Where pages send a person who is not signed in (`?return=<path>`). */
-export const SIGN_IN_PATH = "/auth/signin";
-export const SIGN_OUT_PATH = "/signout";
+export { CSRF_FIELD, CSRF_HEADER, csrfProtection } from "./csrf.ts";
+export { requireWebSession, SIGN_IN_PATH, SIGN_OUT_PATH, webSession } from "./session-middleware.ts";
