@@ -84,4 +84,17 @@ describe("the API reference", () => {
     expect((await app.request(`${ORIGIN}/docs/assets/package.json`)).status).toBe(404);
     expect((await app.request(`${ORIGIN}/docs/assets/..%2Fpackage.json`)).status).toBe(404);
   });
+
+  test("/favicon.ico, which browsers ask for on their own, leads to an icon without a token", async () => {
+    const app = gateway();
+    const res = await app.request(`${ORIGIN}/favicon.ico`);
+    expect(res.status).toBe(301);
+    const icon = await app.request(new URL(res.headers.get("location")!, ORIGIN).href);
+    expect([icon.status, icon.headers.get("content-type")]).toEqual([200, "image/png"]);
+  });
+
+  test("a stylesheet darkens Swagger UI's colours that fail contrast", async () => {
+    const css = await (await gateway().request(`${ORIGIN}/docs/assets/contrast.css`)).text();
+    expect(css).toContain(".opblock-summary-method{background:");
+  });
 });
