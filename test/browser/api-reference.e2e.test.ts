@@ -1,0 +1,21 @@
+import { describe, expect, test } from "bun:test";
+import { checkPage, webFixture } from "./fixtures.ts";
+
+/**
+ * The API reference at /docs in a real browser: Swagger UI, its files from the gateway
+ * itself, draws the public API from /openapi.json with nothing fetched from a CDN.
+ */
+
+const web = webFixture();
+
+describe("the API reference in a browser", () => {
+  test("/docs draws the public API from the gateway alone, with no console error and no serious accessibility finding", async () => {
+    const person = await web.person();
+    const { page } = person;
+    await page.goto(`${web.app}/docs`);
+    await expect(page.getByRole("heading", { name: /rentalnang/ }).first().isVisible()).resolves.toBe(true);
+    await page.getByRole("button", { name: /\/rentals/ }).first().waitFor();
+    await checkPage(person, "api-reference");
+    await person.close();
+  });
+});

@@ -1,0 +1,78 @@
+import { beforeAll, expect } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { accessibilityViolations } from "@rentalnang/shared/testing/accessibility";
+import { launchBrowser, openContext, overflowsSideways, screenshot, VIEWPORTS, type OpenContextOptions, type ViewportName } from "@rentalnang/shared/testing/browser";
+import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
+import type { ContextWatch } from "@rentalnang/shared/testing/page-watch";
+import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
+
+/**
+ * What every browser test shares: the whole stack with sign-in on (as `npm start` runs it),
+ * one headless chromium, and contexts watched from their first request. A file calls
+ * `webFixture()` once at its top; the stack and the browser start before its first test
+ * and stop after its last.
+ */
+export interface WebFixture {
+  readonly stack: Stack;
+  readonly browser: Browser;
+  /** The gateway's address: the application's origin. */
+  readonly app: string;
+  /** A new person: a context of their own (cookies, language, width) with one watched page. */
+  person(options?: Omit<OpenContextOptions, "appOrigin" | "navigationOrigins">): Promise<Person>;
+}
+
+export interface Person {
+  page: Page;
+  watch: ContextWatch;
+  close(): Promise<void>;
+}
+
+export function webFixture(): WebFixture {
+  const cleanup = cleanupAll();
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    cleanup.defer(() => browser!.close());
+    stack = await startStack({}, undefined, { auth: "on" });
+    cleanup.defer(() => stack!.stop());
+  });
+  const fixture: WebFixture = {
+    get stack() {
+      return stack!;
+    },
+    get browser() {
+      return browser!;
+    },
+    get app() {
+      return stack!.gateway.url;
+    },
+    async person(options = {}) {
+      const { context, watch, page } = await openContext(fixture.browser, {
+        appOrigin: fixture.app, navigationOrigins: [stack!.identity.url], ...options,
+      });
+      const close = cleanup.defer(() => context.close());
+      return { page, watch, close: async () => { close(); await context.close(); } };
+    },
+  };
+  return fixture;
+}
+
+/**
+ * The checks every page passes, on the page as it stands: no console error, no failed
+ * request, no request to another origin (so far in this context), no serious or critical
+ * axe finding; then a screenshot at each width (artifacts/browser/<name>-desktop.png and
+ * <name>-phone.png), and at 375 px the page does not scroll sideways.
+ */
+export async function checkPage(person: Person, name: string): Promise<void> {
+  const { page, watch } = person;
+  expect(await accessibilityViolations(page)).toEqual([]);
+  const original = page.viewportSize();
+  for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
+    await page.setViewportSize(VIEWPORTS[viewport]);
+    await screenshot(page, `${name}-${viewport}`);
+    if (viewport === "phone") expect({ name, overflowsSideways: await overflowsSideways(page) }).toEqual({ name, overflowsSideways: false });
+  }
+  if (original) await page.setViewportSize(original);
+  expect(watch.problems()).toEqual([]);
+}
