@@ -145,16 +145,14 @@ try {
   const rssMb = rss.stop();
   reserving.finish(`bench: ${total} reservations made`);
   const sagas = [...load.created.keys()].filter((id) => load.reached.has(id));
+  console.log(`bench: ${total} reservations at concurrency ${concurrency} (${JSON.stringify(load.statuses)}), ${sagas.length} reached AwaitingConfirmation`);
+  const cpuPerSaga = printCpuTable(cpu, sagas.length, rssMb);
+  console.log(`(the load generator, this bench, used ${((own.user + own.system) / 1000 / sagas.length).toFixed(2)} ms per saga besides)`);
 
   const readMs = await readPhase(load.created, customers);
   const fleet = fleetQueries > 0
-    ? await benchAvailability({ dbUrl: stack.dbUrl("rental"), gateway: G, headers: as(customers[0]!), queries: fleetQueries, concurrency: 4 })
+    ? await benchAvailability({ dbUrl: stack.dbUrl("rental"), gateway: G, headers: customers.map(as), queries: fleetQueries, concurrency: 4 })
     : undefined;
-
-  console.log(`bench: ${unloadedSamples} sagas one at a time; ${total} reservations at concurrency ${concurrency} (${JSON.stringify(load.statuses)}), ` +
-    `${sagas.length} reached AwaitingConfirmation; ${reads} reads${fleet ? `, ${fleet.shortMs.length} + ${fleet.dayMs.length} availability queries` : ""}`);
-  const cpuPerSaga = printCpuTable(cpu, sagas.length, rssMb);
-  console.log(`(the load generator, this bench, used ${((own.user + own.system) / 1000 / sagas.length).toFixed(2)} ms per saga besides)`);
   const figures = [
     ...sagaFigures(load, sagas, cpuPerSaga, unloaded.ms),
     ...readFigures(readMs),
