@@ -4,6 +4,8 @@ import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
 import { DEAD_LETTERS_PATH, deadLetterRoutes } from "../dead-letters/dead-letter-routes.ts";
+import { INVARIANTS_PATH, type WorkerFactsSpec } from "../invariant-facts/facts.ts";
+import { invariantRoutes } from "../invariant-facts/invariant-routes.ts";
 import { messagingMigration, migrate, type Migration } from "../db/migrate.ts";
 import { createRetention } from "../db/retention.ts";
 import { Health, type Check } from "../http/health.ts";
@@ -72,6 +74,8 @@ export interface WorkerSpec<C extends WorkerConfig> {
   tombstones?: string[];
   /** Its tables of rows that expire (an `expires_at` column), trimmed by the retention service. */
   expiring?: string[];
+  /** What it tells the operators' invariant check (its rows by rental, its own facts), served at /admin/invariants. */
+  facts: WorkerFactsSpec<any, any>;
   build: (ctx: WorkerContext) => WorkerParts | Promise<WorkerParts>;
 }
 
@@ -106,6 +110,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
   for (const [checkName, check] of Object.entries(parts.checks ?? {})) health.add(checkName, check);
   // Operators only: the app's own authenticate runs first (it covers every route after the frame's).
   if (consumer) parts.app.route(DEAD_LETTERS_PATH, deadLetterRoutes({ redis, db, prefix: config.STREAM_PREFIX, group: name }));
+  parts.app.route(INVARIANTS_PATH, invariantRoutes({ worker: name, spec: spec.facts, db, redis, prefix: config.STREAM_PREFIX }));
 
   const http = serve(parts.app.fetch, config.PORT, logger);
   relay?.start();

@@ -8,6 +8,7 @@ import { createDeliveryUseCases } from "./deliveries/delivery-use-cases.ts";
 import { createEventHandler } from "./events/event-handler.ts";
 import { createConfirmationQueue } from "./jobs/confirmation-queue.ts";
 import { migrations } from "./migrations.ts";
+import { deliveryFacts } from "./deliveries/delivery-facts.ts";
 
 const config = configOrExit(() => readConfig());
 
@@ -15,6 +16,7 @@ await runWorker({
   name: "delivery",
   config,
   migrations,
+  facts: deliveryFacts,
   tombstones: ["cancelled_rentals"],
   build: ({ db, health, logger, metrics, publishSoon }) => {
     if (config.FAULT_JOB_FAILURES > 0) logger.warn({ failures: config.FAULT_JOB_FAILURES }, "FAULT: every job fails its first attempts");

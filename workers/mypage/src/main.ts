@@ -6,6 +6,7 @@ import { createEventHandler } from "./events/event-handler.ts";
 import { migrations } from "./migrations.ts";
 import { RowChanges } from "./mypages/row-changes.ts";
 import { createRowChangesRelay } from "./mypages/row-changes-relay.ts";
+import { mypageFacts } from "./mypages/mypage-facts.ts";
 
 const config = configOrExit(() => readConfig());
 
@@ -13,6 +14,7 @@ await runWorker({
   name: "mypage",
   config,
   migrations,
+  facts: mypageFacts,
   build: ({ db, redis, health, logger, metrics }) => {
     const changes = new RowChanges();
     const relay = createRowChangesRelay({ changes, redis, redisUrl: config.REDIS_URL, prefix: config.STREAM_PREFIX, logger });

@@ -5,6 +5,7 @@ import { readConfig } from "./config.ts";
 import { createEventHandler } from "./events/event-handler.ts";
 import { migrations } from "./migrations.ts";
 import { createPaymentUseCases } from "./payments/payment-use-cases.ts";
+import { paymentFacts } from "./payments/payment-facts.ts";
 
 const config = configOrExit(() => readConfig());
 
@@ -12,6 +13,7 @@ await runWorker({
   name: "payment",
   config,
   migrations,
+  facts: paymentFacts,
   tombstones: ["cancelled_rentals"],
   build: ({ db, health, logger, metrics, publishSoon }) => {
     if (config.FAULT_PAYMENT_DELAY_MS > 0) logger.warn({ delayMs: config.FAULT_PAYMENT_DELAY_MS }, "FAULT: every charge is delayed");

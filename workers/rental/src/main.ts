@@ -10,6 +10,7 @@ import { migrations } from "./migrations.ts";
 import { createPaymentClient } from "./payment-client/payment-client.ts";
 import { createRentalUseCases } from "./rentals/rental-use-cases.ts";
 import { createStaleSweep } from "./rentals/stale-sweep.ts";
+import { rentalFacts } from "./rentals/rental-facts.ts";
 
 /** A pending rental older than this many payment timeouts has lost its caller. */
 const STALE_AFTER_TIMEOUTS = 3;
@@ -33,6 +34,7 @@ await runWorker({
   name: "rental",
   config,
   migrations,
+  facts: rentalFacts,
   expiring: ["idempotency_keys"],
   build: async ({ db, health, logger, metrics, publishSoon, pressure }) => {
     // The original's sessions reserve carId=aaa: an empty fleet outside production gets aaa … eee.
