@@ -1,17 +1,19 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import type { Redis } from "@rentalnang/shared/bus/redis";
 import { openDatabase } from "@rentalnang/shared/db/database";
+import { storeDeadLetters } from "@rentalnang/shared/db/dead-letter-store";
 import { migrate } from "@rentalnang/shared/db/migrate";
 import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { connectTestRedis, testPrefix } from "@rentalnang/shared/testing/harness";
 import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
-import { consumerGroups, consumersOf } from "@rentalnang/shared/topology/topology";
+import { consumerGroupOf, consumerGroups, consumersOf } from "@rentalnang/shared/topology/topology";
 import { migrations as deliveryMigrations } from "../../workers/delivery/src/migrations.ts";
 import { migrations as mypageMigrations } from "../../workers/mypage/src/migrations.ts";
 import { migrations as paymentMigrations } from "../../workers/payment/src/migrations.ts";
 import { migrations as rentalMigrations } from "../../workers/rental/src/migrations.ts";
 import { empty, type Mypage } from "../../workers/mypage/src/mypages/mypage.ts";
 import { checkInvariants, type Sources } from "./invariants.ts";
+import { ROWS_PER_PAGE } from "./saga-rows.ts";
 
 let dbs: Sources["dbs"];
 let redis: Redis;
@@ -163,5 +165,47 @@ describe("invariant checker", () => {
     const [group] = consumersOf("rental");
     await redis.call("XGROUP", "DESTROY", stream, group!);
     expect((await checkInvariants({ dbs, redis, prefix })).violations).toEqual([`${group} has no consumer group on ${stream}`]);
+  });
+
+  test("rentals beyond one stretch are all checked, rows of rentals between and after them that do not exist are named, and so are clients told about one", async () => {
+    const last = ROWS_PER_PAGE * 2 + 100;
+    const hole = ROWS_PER_PAGE + 500;
+    const declined = (id: number) => [
+      {
+        sql: `INSERT INTO rentals (id, car_id, rent_hour, price, status, cancel_reason, created_at, updated_at) VALUES (?, 'a', 1, 1000, 'Cancelled', 'payment-declined', ?, ?)`,
+        args: [id, T, T],
+      },
+    ];
+    await dbs.rental.batch(Array.from({ length: last }, (_, i) => i + 1).filter((id) => id !== hole).flatMap(declined));
+    await dbs.mypage.batch(Array.from({ length: last }, (_, i) => i + 1).filter((id) => id !== hole).map((id) => ({
+      sql: "INSERT INTO mypages (rental_id, facts, status, updated_at) VALUES (?, ?, 'x', ?)",
+      args: [id, JSON.stringify({ ...empty(id), carId: "a", rentHour: 1, price: 1000, cancelled: true, cancelReason: "payment-declined" }), T],
+    })));
+    await payment(hole, "Approved");
+    await view(last + 50, { reserved: true });
+    const prefix = testPrefix("inv");
+    await createGroups(prefix);
+    const report = await checkInvariants({ dbs, redis, prefix }, [{ key: "k", status: 201, rentalId: hole, cancelled: false }]);
+    expect(report.violations.toSorted()).toEqual([
+      `client was told 201 for rental ${hole}, which does not exist`,
+      `mypage row for unknown rental ${last + 50}`,
+      `payment ${hole} (Approved) is for unknown rental ${hole}`,
+    ]);
+    expect(report.counts).toMatchObject({ rentals: last - 1, cancelled: last - 1, views: last, payments: 1 });
+  });
+
+  test("dead letters moved to a worker's database and jobs failed into delivery's are violations too", async () => {
+    const prefix = testPrefix("inv");
+    await createGroups(prefix);
+    const group = consumerGroupOf("payment")!.group;
+    const letter = { stream: streamKey(prefix, "rental"), entryId: "1-0", group, reason: "bad", deliveries: 5, fields: { event: "{}" }, failedAt: T };
+    await storeDeadLetters(dbs.payment, [{ ...letter, id: "7-0" }]);
+    await dbs.delivery.execute({ sql: "INSERT INTO failed_jobs (job_id, name, data, reason, attempts_made, failed_at) VALUES ('j', 'n', '{}', 'r', 8, ?)", args: [T] });
+    const report = await checkInvariants({ dbs, redis, prefix });
+    expect(report.violations.toSorted()).toEqual([
+      "1 confirmation job(s) exhausted their attempts and wait in delivery's database (npm run failed-jobs)",
+      `${group} has 1 dead letters (1 moved to payment's database)`,
+    ]);
+    expect(report.counts.deadLetters).toBe(1);
   });
 });

@@ -1,52 +1,47 @@
-import type { Redis } from "@rentalnang/shared/bus/redis";
-import type { Database } from "@rentalnang/shared/db/database";
-import type { WorkerName } from "@rentalnang/shared/topology/topology";
 import { checkClients, type ClientRecord } from "./client-invariants.ts";
+import { directSource, type FactSource, type Sources } from "./fact-source.ts";
 import { checkMessaging } from "./messaging-invariants.ts";
 import { checkSaga } from "./saga-invariants.ts";
-import { readSagaRows } from "./saga-rows.ts";
+import { forEachStretch } from "./saga-rows.ts";
 import { checkWindows } from "./window-invariants.ts";
+
+export type { Sources } from "./fact-source.ts";
 
 /**
  * What must hold across the four databases and Redis once the system has settled
  * (docs/reliability.md, 'The guarantees'). Read-only: it audits, it mends nothing.
  */
 
-export interface Sources {
-  dbs: Record<WorkerName, Database>;
-  redis: Redis;
-  prefix: string;
-}
-
 export interface Report {
   counts: Record<string, number>;
   violations: string[];
 }
 
-/** Audits the saga's rows (saga-invariants.ts), what clients were told if given, Redis, and the cars' windows. */
-export async function checkInvariants(src: Sources, clients?: ClientRecord[]): Promise<Report> {
+/**
+ * Audits the saga's rows (saga-invariants.ts) a stretch of rentals at a time, what clients
+ * were told if given, Redis and the outboxes, and the cars' windows. The facts come straight
+ * from the databases and Redis (`Sources`) or from another FactSource (the gateway's).
+ */
+export async function checkInvariants(src: Sources | FactSource, clients?: ClientRecord[]): Promise<Report> {
+  const source = "dbs" in src ? directSource(src) : src;
   const v: string[] = [];
-  const rows = await readSagaRows(src.dbs);
-  checkSaga(rows, v);
-  if (clients) checkClients(clients, rows.rentals, v);
-  const messaging = await checkMessaging(src, v);
-  const overlaps = await checkWindows(src.dbs.rental, v);
-  const { rentals } = rows;
-  return {
-    counts: {
-      rentals: rentals.length,
-      live: rentals.filter((r) => r.status === "Reserved" || r.status === "Confirmed").length,
-      cancelled: rentals.filter((r) => r.status === "Cancelled").length,
-      payments: rows.payments.size,
-      requests: rows.requests.size,
-      views: rows.views.size,
-      pendingEntries: messaging.pendingEntries,
-      deadLetters: messaging.deadLetters,
-      unpublished: messaging.unpublished,
-      overlaps,
-    },
-    violations: v,
-  };
+  const told = clients ? checkClients(clients, v) : undefined;
+  const counts = { rentals: 0, live: 0, cancelled: 0, payments: 0, requests: 0, views: 0 };
+  await forEachStretch(source, (rows) => {
+    checkSaga(rows, v);
+    told?.stretch(rows.rentals);
+    counts.rentals += rows.rentals.length;
+    counts.live += rows.rentals.filter((r) => r.status === "Reserved" || r.status === "Confirmed").length;
+    counts.cancelled += rows.rentals.filter((r) => r.status === "Cancelled").length;
+    counts.payments += rows.payments.size;
+    counts.requests += rows.requests.size;
+    counts.views += rows.views.size;
+  });
+  told?.finish();
+  const facts = await source.facts();
+  const messaging = checkMessaging(facts, v);
+  const overlaps = checkWindows(facts.rental.own.overlaps, v);
+  return { counts: { ...counts, ...messaging, overlaps }, violations: v };
 }
 
 export function formatReport(report: Report): string {

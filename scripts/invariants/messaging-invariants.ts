@@ -1,9 +1,5 @@
-import { Queue } from "bullmq";
-import type { Redis } from "@rentalnang/shared/bus/redis";
-import { readStreamState } from "@rentalnang/shared/bus/stream-groups";
-import type { Database } from "@rentalnang/shared/db/database";
-import { deadLetterKey, queuePrefix, streamKey } from "@rentalnang/shared/topology/redis-keys";
-import { consumerGroups, consumersOf, queues, streamNames, workerNames, workerTopology, type WorkerName } from "@rentalnang/shared/topology/topology";
+import { workerNames } from "@rentalnang/shared/topology/topology";
+import type { AllFacts } from "./fact-source.ts";
 
 export interface MessagingCounts {
   unpublished: number;
@@ -13,60 +9,33 @@ export interface MessagingCounts {
 
 /**
  * Everything in flight has landed: no outbox row waits, every consumer group the topology
- * declares exists and has acked all it read, no dead letters, no job left in a queue.
+ * declares exists and has acked all it read, no dead letters (on a group's stream or moved
+ * to its worker's database), no job left in a queue or failed into delivery's database.
+ * A group Redis does not hold is a violation of its own: it has read nothing (its consumer
+ * never ran, or a Redis that lost it was never read from again), which "0 pending" would hide.
  */
-export async function checkMessaging(
-  src: { dbs: Record<WorkerName, Database>; redis: Redis; prefix: string },
-  v: string[],
-): Promise<MessagingCounts> {
-  let unpublished = 0;
-  for (const name of workerNames.filter((w) => workerTopology(w).publishes)) {
-    const r = await src.dbs[name].execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
-    const n = Number(r.rows[0]!.n);
-    if (n) v.push(`${name} has ${n} unpublished outbox rows`);
-    unpublished += n;
-  }
-  const pendingEntries = await checkGroups(src.redis, src.prefix, v);
-  let deadLetters = 0;
-  for (const { group } of consumerGroups) {
-    const dead = await src.redis.xlen(deadLetterKey(src.prefix, group));
-    if (dead > 0) v.push(`${group} has ${dead} dead letters`);
-    deadLetters += dead;
-  }
-  await checkQueues(src.redis, src.prefix, v);
-  return { unpublished, pendingEntries, deadLetters };
-}
-
-/**
- * Pending entries of every declared group. A group Redis does not hold is a violation of
- * its own: it has read nothing (its consumer never ran, or a Redis that lost it was never
- * read from again), which "0 pending" would hide.
- */
-async function checkGroups(redis: Redis, prefix: string, v: string[]): Promise<number> {
-  let pending = 0;
-  for (const name of streamNames) {
-    const stream = streamKey(prefix, name);
-    const declared: readonly string[] = consumersOf(name);
-    const { groups } = await readStreamState(redis, stream, declared);
-    for (const g of groups.filter((g) => declared.includes(g.group))) {
-      if (!g.exists) v.push(`${g.group} has no consumer group on ${stream}`);
-      else if (g.pending > 0) v.push(`${g.group} has ${g.pending} pending entries on ${stream}`);
-      pending += g.pending;
+export function checkMessaging(facts: AllFacts, v: string[]): MessagingCounts {
+  const counts = { pendingEntries: 0, deadLetters: 0, unpublished: 0 };
+  for (const name of workerNames) {
+    const { outbox, groups, deadLetters } = facts[name];
+    if (outbox?.unpublished) v.push(`${name} has ${outbox.unpublished} unpublished outbox rows`);
+    counts.unpublished += outbox?.unpublished ?? 0;
+    for (const g of groups) {
+      if (!g.exists) v.push(`${g.group} has no consumer group on ${g.stream}`);
+      else if (g.pending > 0) v.push(`${g.group} has ${g.pending} pending entries on ${g.stream}`);
+      counts.pendingEntries += g.pending;
+    }
+    if (deadLetters) {
+      const dead = deadLetters.onStream + deadLetters.inDatabase;
+      const moved = deadLetters.inDatabase > 0 ? ` (${deadLetters.inDatabase} moved to ${name}'s database)` : "";
+      if (dead > 0) v.push(`${deadLetters.group} has ${dead} dead letters${moved}`);
+      counts.deadLetters += dead;
     }
   }
-  return pending;
-}
-
-async function checkQueues(redis: Redis, prefix: string, v: string[]) {
-  for (const { name } of queues) {
-    const connection = redis.duplicate();
-    const queue = new Queue(name, { connection, prefix: queuePrefix(prefix) });
-    try {
-      const jobs = await queue.getJobCounts("waiting", "active", "delayed", "failed");
-      for (const [state, n] of Object.entries(jobs)) if (n > 0) v.push(`${n} job(s) ${state} in queue ${name}`);
-    } finally {
-      await queue.close();
-      connection.disconnect(); // BullMQ does not close a connection it was handed
-    }
+  const { queues, failedJobsInDatabase } = facts.delivery.own;
+  for (const { name, jobs } of queues) {
+    for (const [state, n] of Object.entries(jobs)) if (n > 0) v.push(`${n} job(s) ${state} in queue ${name}`);
   }
+  if (failedJobsInDatabase > 0) v.push(`${failedJobsInDatabase} confirmation job(s) exhausted their attempts and wait in delivery's database (npm run failed-jobs)`);
+  return counts;
 }

@@ -1,50 +1,58 @@
-import type { Database } from "@rentalnang/shared/db/database";
 import type { WorkerName } from "@rentalnang/shared/topology/topology";
-import type { Mypage } from "../../workers/mypage/src/mypages/mypage.ts";
+import type { DeliveryFact } from "../../workers/delivery/src/deliveries/delivery-facts.ts";
+import type { MypageFact } from "../../workers/mypage/src/mypages/mypage-facts.ts";
+import type { PaymentFact } from "../../workers/payment/src/payments/payment-facts.ts";
+import type { RentalFact } from "../../workers/rental/src/rentals/rental-facts.ts";
+import type { FactSource, RowsOf } from "./fact-source.ts";
 
-/** What each owner holds about one rental, read straight from its database. */
+/**
+ * What each owner holds about the rentals of one stretch of rental ids: a page of rental's
+ * rows, and every payment, confirmation request and view row in the same stretch. The check
+ * walks the rental ids a stretch at a time, so neither a response nor its own memory grows
+ * with the databases.
+ */
 
-export interface RentalRow {
-  id: number;
-  status: string;
-  reason: string | null;
-  paymentId: number | null;
-  deleted: boolean;
-  key: string | null;
-  carId: string;
-  price: number;
-  customerId: string | null;
-  /** The window it holds; null only in a database older than rental's windows. */
-  startAt: string | null;
-  endAt: string | null;
-}
-
-export interface PaymentRow { id: number; status: string; amount: number }
-export interface RequestRow { id: number; status: string; carId: string | null }
+/** Rentals per stretch, and rows per page of the other workers. */
+export const ROWS_PER_PAGE = 1000;
 
 export interface SagaRows {
-  rentals: RentalRow[];
+  rentals: RentalFact[];
   /** By rental id. */
-  payments: Map<number, PaymentRow>;
-  requests: Map<number, RequestRow>;
-  views: Map<number, Mypage>;
+  payments: Map<number, PaymentFact>;
+  requests: Map<number, DeliveryFact>;
+  views: Map<number, MypageFact>;
 }
 
-export async function readSagaRows(dbs: Record<WorkerName, Database>): Promise<SagaRows> {
-  const rentals = (await dbs.rental.execute(
-    `SELECT r.id, r.status, r.cancel_reason, r.payment_id, r.deleted_at, r.car_id, r.price, r.customer_id, r.start_at, r.end_at, k.key
-       FROM rentals r LEFT JOIN idempotency_keys k ON k.rental_id = r.id`,
-  )).rows.map((r): RentalRow => ({
-    id: Number(r.id), status: String(r.status), reason: r.cancel_reason as string | null,
-    paymentId: r.payment_id === null ? null : Number(r.payment_id), deleted: r.deleted_at !== null, key: r.key as string | null,
-    carId: String(r.car_id), price: Number(r.price), customerId: r.customer_id as string | null,
-    startAt: r.start_at as string | null, endAt: r.end_at as string | null,
-  }));
-  const payments = new Map((await dbs.payment.execute("SELECT id, rental_id, status, amount FROM payments")).rows
-    .map((r) => [Number(r.rental_id), { id: Number(r.id), status: String(r.status), amount: Number(r.amount) }]));
-  const requests = new Map((await dbs.delivery.execute("SELECT id, rental_id, status, car_id FROM deliveries")).rows
-    .map((r) => [Number(r.rental_id), { id: Number(r.id), status: String(r.status), carId: r.car_id as string | null }]));
-  const views = new Map((await dbs.mypage.execute("SELECT rental_id, facts FROM mypages")).rows
-    .map((r) => [Number(r.rental_id), JSON.parse(String(r.facts)) as Mypage]));
-  return { rentals, payments, requests, views };
+/** Every row of `worker` after `cursor` up to rental `through` (all the rest without one), page by page. */
+async function allRows<W extends WorkerName>(source: FactSource, worker: W, cursor: string | undefined, through: number | undefined) {
+  const rows: RowsOf<W>[] = [];
+  let next = cursor;
+  do {
+    const page = await source.rows(worker, { cursor: next, through, limit: ROWS_PER_PAGE });
+    rows.push(...page.items);
+    next = page.nextCursor ?? undefined;
+  } while (next !== undefined);
+  return rows;
+}
+
+const byRental = <R extends { rentalId: number }>(rows: R[]) => new Map(rows.map((r) => [r.rentalId, r]));
+
+/**
+ * Calls `visit` with each stretch, from the first rental on: a page of rentals, and the
+ * others' rows up to its last rental (the last stretch: all that remain, so rows of rentals
+ * after the last one are seen too).
+ */
+export async function forEachStretch(source: FactSource, visit: (rows: SagaRows) => void): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await source.rows("rental", { cursor, limit: ROWS_PER_PAGE });
+    const through = page.nextCursor === null ? undefined : page.items.at(-1)!.rentalId;
+    const [payments, requests, views] = await Promise.all([
+      allRows(source, "payment", cursor, through),
+      allRows(source, "delivery", cursor, through),
+      allRows(source, "mypage", cursor, through),
+    ]);
+    visit({ rentals: page.items, payments: byRental(payments), requests: byRental(requests), views: byRental(views) });
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
 }

@@ -1,28 +1,13 @@
-import type { Database } from "@rentalnang/shared/db/database";
-
-/** At most this many overlapping pairs are named; a broken rule shows in the first few. */
-const MAX_NAMED = 100;
-/** Every live rental holds its car's window (rental's migration 6; the partial index's WHERE). */
-const LIVE = "status IN ('PaymentPending', 'Reserved', 'Confirmed')";
+import type { Overlap } from "../../workers/rental/src/rentals/rental-facts.ts";
 
 /**
- * No two live reservations of one car overlap, over rental's whole database. Each pair is
- * found once, from the one that starts first (or, starting together, has the lower id): the
- * later one starts inside the earlier one's window, a range of the partial index on live
- * windows (car_id, start_at, end_at).
+ * No two live reservations of one car overlap, over rental's whole database: rental reports
+ * the overlapping pairs it finds (at most MAX_OVERLAPS of them, workers/rental/src/rentals/rental-facts.ts),
+ * each once. Returns how many it named.
  */
-export async function checkWindows(rental: Database, v: string[]): Promise<number> {
-  const pairs = await rental.execute({
-    sql: `SELECT a.id AS first, b.id AS second, a.car_id, a.start_at AS a_start, a.end_at AS a_end, b.start_at AS b_start, b.end_at AS b_end
-            FROM rentals a JOIN rentals b
-              ON b.car_id = a.car_id AND b.${LIVE} AND b.start_at >= a.start_at AND b.start_at < a.end_at
-             AND (b.start_at > a.start_at OR b.id > a.id)
-           WHERE a.${LIVE}
-           LIMIT ?`,
-    args: [MAX_NAMED],
-  });
-  for (const p of pairs.rows) {
-    v.push(`car ${p.car_id}: live rentals ${p.first} [${p.a_start}, ${p.a_end}) and ${p.second} [${p.b_start}, ${p.b_end}) overlap`);
+export function checkWindows(overlaps: Overlap[], v: string[]): number {
+  for (const { carId, first: a, second: b } of overlaps) {
+    v.push(`car ${carId}: live rentals ${a.rentalId} [${a.startAt}, ${a.endAt}) and ${b.rentalId} [${b.startAt}, ${b.endAt}) overlap`);
   }
-  return pairs.rows.length;
+  return overlaps.length;
 }
