@@ -4,6 +4,7 @@ import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { DEAD_LETTERS_PATH } from "@rentalnang/shared/dead-letters/dead-letter-routes";
+import { INVARIANTS_PATH } from "@rentalnang/shared/invariant-facts/facts";
 import { accessLog } from "@rentalnang/shared/http/access-log";
 import { requestLogContext } from "@rentalnang/shared/http/request-context";
 import type { Health } from "@rentalnang/shared/http/health";
@@ -12,6 +13,7 @@ import { MAX_BODY_BYTES } from "@rentalnang/shared/http/service-app";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import type { Metrics } from "@rentalnang/shared/observability/metrics";
 import { deadLettersFanOut } from "./admin/dead-letters-fan-out.ts";
+import { invariantsFanOut } from "./admin/invariants-fan-out.ts";
 import { apiReference } from "./api-reference/api-reference.ts";
 import { securityHeaders } from "./edge/security-headers.ts";
 import { clientOf, type VerificationEnv } from "./rate-limit/client-of.ts";
@@ -40,7 +42,8 @@ export interface AppDeps {
 
 /**
  * The single entry point: request ids, security headers, body limit, health, the rate
- * limit, the token check, the operators' surfaces (/metrics, /admin/dead-letters), routing
+ * limit, the token check, the operators' surfaces (/metrics, /admin/dead-letters,
+ * /admin/invariants), routing
  * by prefix, problems for the rest. A bad token is refused here already (each worker checks
  * it again: a request that reaches a worker directly meets the same rules); the board is
  * left to delivery, which also takes its break-glass basic credentials.
@@ -65,6 +68,7 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth,
   app.use("/metrics", requireRole("operator"));
   metrics.routes(app);
   app.route(DEAD_LETTERS_PATH, deadLettersFanOut({ upstreams, timeoutMs, logger }));
+  app.route(INVARIANTS_PATH, invariantsFanOut({ upstreams, timeoutMs, logger }));
   const handler = forward({ upstreams, timeoutMs, logger });
   for (const route of ROUTES) {
     app.all(route.prefix, handler);
