@@ -3,6 +3,7 @@ import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { findAccount } from "../accounts/account-store.ts";
 import { errorPage } from "../sign-in/sign-in-page.ts";
+import { SIGN_IN_TEXT, signInLocale } from "../sign-in/sign-in-text.ts";
 import { clientMetadata, type ClientSettings } from "./clients.ts";
 import { autoConsent } from "./auto-consent.ts";
 import { LibsqlAdapter } from "./libsql-adapter.ts";
@@ -15,6 +16,14 @@ export interface ProviderSettings extends ClientSettings {
   db: Database;
   keys: ProviderSecrets;
   logger: Logger;
+}
+
+/** What renderError reads of oidc-provider's (Koa) context. */
+interface ErrorContext {
+  type: string;
+  body: string;
+  get(header: string): string;
+  oidc?: { params?: { ui_locales?: unknown } };
 }
 
 /**
@@ -74,10 +83,11 @@ function configuration({ audience, db, keys, secrets, publicUrl, logger }: Provi
       RefreshToken: 14 * 24 * 60 * 60,
     },
     loadExistingGrant: autoConsent,
-    renderError: (ctx: { type: string; body: string }, out: { error?: string; error_description?: string }) => {
+    renderError: (ctx: ErrorContext, out: { error?: string; error_description?: string }) => {
       logger.info({ error: out.error, description: out.error_description }, "sign-in flow ended with an error page");
+      const locale = signInLocale(ctx.oidc?.params?.ui_locales, ctx.get("accept-language"));
       ctx.type = "html";
-      ctx.body = errorPage(out.error_description ?? out.error ?? "The sign-in could not go on.");
+      ctx.body = errorPage(out.error_description ?? out.error ?? SIGN_IN_TEXT[locale].cannotGoOn, locale);
     },
   };
 }

@@ -7,7 +7,8 @@ import type { Passwords } from "../accounts/passwords.ts";
 import { nodeExchange } from "../provider/node-bridge.ts";
 import type { AttemptLimiter } from "./attempt-limiter.ts";
 import { clientAddress, peerAddress } from "@rentalnang/shared/http/client-address";
-import { errorPage, pageText, signInPage } from "./sign-in-page.ts";
+import { errorPage, pageText, signInPage, tooManyAttempts } from "./sign-in-page.ts";
+import { fill, SIGN_IN_TEXT, signInLocale, type SignInLocale } from "./sign-in-text.ts";
 
 export interface SignInDeps {
   provider: Provider;
@@ -19,8 +20,6 @@ export interface SignInDeps {
   trustProxy: boolean;
   logger: Logger;
 }
-
-const WRONG = "Wrong account or password.";
 
 /** oidc-provider's interaction helpers read its cookies off a Node request. */
 const interactionOf = (c: Context) => nodeExchange(c.req.raw, undefined, peerAddress(c));
@@ -37,20 +36,14 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
     return c.redirect(await provider.interactionResult(req, res, result, { mergeWithLastSubmission: false }), 303);
   };
 
-  /** The error page when this is not the pending sign-in of the browser's interaction cookie. */
-  const notSigningIn = async (c: Context) => {
-    const { req, res } = interactionOf(c);
-    const details = await provider.interactionDetails(req, res);
-    if (details.uid !== c.req.param("uid")) return c.html(errorPage("This sign-in page is out of date."), 400);
-    if (details.prompt.name !== "login") return c.html(errorPage(`Unexpected step "${details.prompt.name}".`), 400);
-    return undefined;
-  };
-
-  app.get("/interaction/:uid", async (c) => (await notSigningIn(c)) ?? c.html(pageText(signInPage({ uid: c.req.param("uid") }))));
+  app.get("/interaction/:uid", async (c) => {
+    const { locale, refused } = await signingIn(provider, c);
+    return refused ?? c.html(pageText(signInPage({ uid: c.req.param("uid"), locale })));
+  });
 
   app.post("/interaction/:uid/login", async (c) => {
     // No password is checked outside a pending sign-in.
-    const refused = await notSigningIn(c);
+    const { locale, refused } = await signingIn(provider, c);
     if (refused) return refused;
     const uid = c.req.param("uid");
     const form = await c.req.parseBody();
@@ -60,14 +53,14 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
     const wait = Math.max(await limits.account.retryAfter(account), await limits.address.retryAfter(address));
     if (wait > 0) {
       logger.warn({ account, address, wait }, "sign-in refused: too many failed attempts");
-      const page = signInPage({ uid, account, error: `Too many failed sign-ins. Try again in ${wait} seconds.` });
+      const page = signInPage({ uid, locale, account, error: tooManyAttempts(locale, wait) });
       return c.html(pageText(page), 429, { "Retry-After": String(wait) });
     }
     const found = account ? await findAccount(db, account) : undefined;
     if (!(await passwords.verify(password, found?.passwordHash)) || !found) {
       await Promise.all([limits.account.fail(account), limits.address.fail(address)]);
       logger.info({ account, address }, "sign-in failed");
-      return c.html(pageText(signInPage({ uid, account, error: WRONG })), 401);
+      return c.html(pageText(signInPage({ uid, locale, account, error: SIGN_IN_TEXT[locale].wrong })), 401);
     }
     await limits.account.reset(account);
     return finish(c, { login: { accountId: found.id } });
@@ -76,11 +69,27 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
   app.get("/interaction/:uid/abort", (c) => finish(c, { error: "access_denied", error_description: "The sign-in was cancelled." }));
 
   app.onError((error, c) => {
+    const locale = signInLocale(undefined, c.req.header("Accept-Language"));
     if (error instanceof errors.SessionNotFound) {
-      return c.html(errorPage("This sign-in has expired or was already used."), 400);
+      return c.html(errorPage(SIGN_IN_TEXT[locale].expired, locale), 400);
     }
     logger.error({ err: error }, "sign-in failed with an error");
-    return c.html(errorPage("Signing in is not possible right now. Please try again shortly."), 503);
+    return c.html(errorPage(SIGN_IN_TEXT[locale].unavailable, locale), 503);
   });
   return app;
+}
+
+/**
+ * The pending sign-in of the browser's interaction cookie, in the language its authorization
+ * request asked for (`ui_locales`) or the browser's; `refused` is the error page when this
+ * page is not that sign-in's.
+ */
+async function signingIn(provider: Provider, c: Context): Promise<{ locale: SignInLocale; refused?: Response }> {
+  const { req, res } = interactionOf(c);
+  const details = await provider.interactionDetails(req, res);
+  const locale = signInLocale(details.params.ui_locales, c.req.header("Accept-Language"));
+  const t = SIGN_IN_TEXT[locale];
+  if (details.uid !== c.req.param("uid")) return { locale, refused: c.html(errorPage(t.outOfDate, locale), 400) };
+  if (details.prompt.name !== "login") return { locale, refused: c.html(errorPage(fill(t.unexpectedStep, { step: details.prompt.name }), locale), 400) };
+  return { locale };
 }
