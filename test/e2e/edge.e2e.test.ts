@@ -90,7 +90,7 @@ describe("the gateway's edge", () => {
     expect(metrics.status).toBe(200);
     const ready = await httpClient(stack.gateway.url).get("/readyz");
     expect(ready.status).toBe(200);
-    expect(Object.keys(ready.body.checks)).toEqual(expect.arrayContaining(["rental", "payment", "delivery", "mypage", "rateLimitStore"]));
+    expect(Object.keys(ready.body.checks)).toEqual(expect.arrayContaining(["rental", "payment", "delivery", "mypage", "redis"]));
     expect(ready.text).not.toContain("127.0.0.1");
     expect(ready.headers.get("x-content-type-options")).toBe("nosniff");
     for (const p of [stack.gateway, twin, ...Object.values(stack.procs)]) expect(p.output.join("\n")).not.toContain(REDIS_PASSWORD);

@@ -21,6 +21,11 @@ import { rateLimit } from "./rate-limit/rate-limit.ts";
 import type { RateLimiter } from "./rate-limit/rate-limiter.ts";
 import { forward } from "./routing/proxy.ts";
 import { ROUTES, type Upstream } from "./routing/routes.ts";
+import { webAuthRoutes, type WebAuthDeps } from "./web/auth/sign-in.routes.ts";
+import { csrfProtection } from "./web/session/csrf.ts";
+import { sessionBearer, under } from "./web/session/session-bearer.ts";
+import { webSession } from "./web/session/session-middleware.ts";
+import type { WebSessionEnv } from "./web/session/web-session.ts";
 
 const BOARD_PREFIX = "/admin/queues";
 
@@ -38,6 +43,8 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** PUBLIC_URL: an https origin turns HSTS on for every response. */
   publicUrl?: string;
+  /** The web pages' sign-in and sessions (identity's gateway client, the session store); without it the gateway serves the API only. */
+  web?: Omit<WebAuthDeps, "cookies" | "logger">;
 }
 
 /**
@@ -48,8 +55,8 @@ export interface AppDeps {
  * it again: a request that reaches a worker directly meets the same rules); the board is
  * left to delivery, which also takes its break-glass basic credentials.
  */
-export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth, rateLimiter, trustProxy = false, publicUrl = "" }: AppDeps) {
-  const app = new Hono<AuthEnv & VerificationEnv & { Variables: { requestId: string } }>();
+export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth, rateLimiter, trustProxy = false, publicUrl = "", web }: AppDeps) {
+  const app = new Hono<AuthEnv & VerificationEnv & WebSessionEnv & { Variables: { requestId: string } }>();
   app.use(requestId());
   app.use(requestLogContext());
   app.use(accessLog({ logger }));
@@ -60,9 +67,19 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth,
     onError: (c) => problemJson(413, "Payload Too Large", `The body must be at most ${MAX_BODY_BYTES} bytes.`, {}, { "X-Request-Id": c.get("requestId") }),
   }));
   health.routes(app);
+  const cookies = { publicUrl, trustProxy };
+  if (web) {
+    // A browser's session cookie stands for a token: refused cross-site, and on the operators'
+    // surfaces turned into the session's bearer token before the rate limit and the token check.
+    app.use(webSession({ store: web.sessions, cookies }));
+    app.use(csrfProtection({ publicUrl, originOnly: under(BOARD_PREFIX) }));
+    app.use(sessionBearer((path) => under(BOARD_PREFIX)(path) || under(DEAD_LETTERS_PATH)(path)));
+  }
   if (rateLimiter) app.use(rateLimit(rateLimiter, clientOf(auth, trustProxy)));
   // Open like the health routes: reading the API's description needs no token.
   app.route("/", apiReference());
+  // Open too: signing in is how a person gets a session.
+  if (web) app.route("/", webAuthRoutes({ ...web, cookies, logger }));
   app.use(authenticateUnlessBoard(auth));
   // The gateway's own metrics are the operators'; Prometheus scrapes the workers on their ports.
   app.use("/metrics", requireRole("operator"));

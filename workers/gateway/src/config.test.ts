@@ -20,3 +20,9 @@ test("the rate limit: 100 per second per client unless set, 0 for none, counted 
   expect(() => readConfig({ RATE_LIMIT_PER_SECOND: "lots" })).toThrow(/^RATE_LIMIT_PER_SECOND: must be a number/);
   expect(() => readConfig({ REDIS_URL: "redis://:s3cret@redis:6379", TRUST_PROXY: "yes" })).toThrow(/^TRUST_PROXY: must be "on" or "off"/);
 });
+
+test("the web sign-in's client: gateway with its public development secret, refused in production", () => {
+  expect(readConfig({})).toMatchObject({ OIDC_CLIENT_ID: "gateway", OIDC_CLIENT_SECRET: "gateway-development-secret" });
+  expect(() => readConfig({ NODE_ENV: "production" })).toThrow(/^OIDC_CLIENT_SECRET: must be set to the gateway's own client secret/);
+  expect(readConfig({ NODE_ENV: "production", OIDC_CLIENT_SECRET: "a-secret-of-its-own" }).OIDC_CLIENT_SECRET).toBe("a-secret-of-its-own");
+});

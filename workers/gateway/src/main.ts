@@ -12,6 +12,9 @@ import { readConfig } from "./config.ts";
 import { READINESS_CACHE_MS, upstreamReadiness } from "./edge/upstream-readiness.ts";
 import { createRateLimiter } from "./rate-limit/rate-limiter.ts";
 import type { Upstream } from "./routing/routes.ts";
+import { identityClient } from "./web/auth/identity-client.ts";
+import { redisPendingSignIns } from "./web/auth/pending-sign-ins.ts";
+import { redisSessionStore } from "./web/session/session-store.ts";
 
 const config = configOrExit(() => readConfig());
 const logger = createLogger("gateway", config.LOG_LEVEL);
@@ -29,15 +32,26 @@ for (const [name, urls] of Object.entries(upstreams)) {
   health.add(name, upstreamReadiness(urls), { informational: true });
 }
 
-// The rate limits are counted in Redis, shared by the replicas; without it each gateway
-// counts alone (see createRateLimiter), so Redis is reported, not required, either.
-const redis = config.RATE_LIMIT_PER_SECOND > 0 ? connectRedis(config.REDIS_URL, "command", "gateway") : undefined;
-const rateLimiter = redis && createRateLimiter({ redis, perSecond: config.RATE_LIMIT_PER_SECOND, prefix: config.STREAM_PREFIX });
-if (redis) health.add("rateLimitStore", cachedCheck(async () => void (await redis.ping()), READINESS_CACHE_MS), { informational: true });
+// Web sessions and the rate limits are kept in Redis, shared by the replicas. Without it the
+// API still answers (each gateway counts alone, see createRateLimiter) while signing in to
+// the pages waits for it, so Redis is reported, not required, either.
+const redis = connectRedis(config.REDIS_URL, "command", "gateway");
+const rateLimiter = config.RATE_LIMIT_PER_SECOND > 0 ? createRateLimiter({ redis, perSecond: config.RATE_LIMIT_PER_SECOND, prefix: config.STREAM_PREFIX }) : undefined;
+health.add("redis", cachedCheck(async () => void (await redis.ping()), READINESS_CACHE_MS), { informational: true });
 
+const auth = authenticationFrom(config);
+const web = {
+  identity: identityClient({
+    issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL, clientId: config.OIDC_CLIENT_ID, clientSecret: config.OIDC_CLIENT_SECRET, publicUrl: config.PUBLIC_URL,
+  }),
+  pending: redisPendingSignIns(redis, config.STREAM_PREFIX),
+  sessions: redisSessionStore(redis, config.STREAM_PREFIX),
+  // A web session is a signed-in person's, whose token is checked even in the lab mode.
+  verifier: (config.AUTH === "off" ? authenticationFrom({ ...config, AUTH: "on" }) : auth).verifier,
+};
 const app = createApp({
-  upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, health, logger, metrics: new Metrics("gateway"), auth: authenticationFrom(config),
-  rateLimiter, trustProxy: config.TRUST_PROXY === "on", publicUrl: config.PUBLIC_URL,
+  upstreams, timeoutMs: config.UPSTREAM_TIMEOUT_MS, health, logger, metrics: new Metrics("gateway"), auth,
+  rateLimiter, trustProxy: config.TRUST_PROXY === "on", publicUrl: config.PUBLIC_URL, web,
 });
 const http = serve(app.fetch, config.PORT, logger);
 health.markReady();
@@ -45,5 +59,5 @@ onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [
   { name: "readiness", run: () => health.markDraining() },
   { name: "readiness-drain", run: () => Bun.sleep(config.READINESS_DRAIN_MS) },
   { name: "http", run: () => http.drain(config.SHUTDOWN_TIMEOUT_MS / 2) },
-  { name: "redis", run: () => redis?.quit().catch(() => redis.disconnect()) },
+  { name: "redis", run: () => redis.quit().catch(() => redis.disconnect()) },
 ]);
