@@ -23,6 +23,7 @@ export interface Stack {
   dbUrl(name: WorkerName): string;
   /** One connection to each worker's database, opened on first use and closed by `stop()`. */
   databases(): Promise<Record<WorkerName, Database>>;
+  /** The gateway; its `url` is PUBLIC_URL, the origin of the web pages and their sign-in. */
   gateway: RunningProcess;
   /** The OpenID Connect provider every process takes tokens from (OIDC_ISSUER is its URL). */
   identity: RunningProcess;
@@ -98,14 +99,16 @@ export async function startStack(
   const url = redisUrl ?? (await testRedis()).url;
   const prefix = testPrefix("stack");
   const dir = tempDir("stack");
-  // identity's port is chosen up front: it is part of the issuer every token names.
+  // identity's port is chosen up front: it is part of the issuer every token names. The
+  // gateway's too: its URL is the public origin identity sends signed-in browsers back to.
   const issuer = `http://127.0.0.1:${await freePort()}`;
-  const auth = { OIDC_ISSUER: issuer, ...(options.auth === "off" ? { AUTH: "off" } : {}) };
+  const publicUrl = `http://127.0.0.1:${await freePort()}`;
+  const auth = { OIDC_ISSUER: issuer, PUBLIC_URL: publicUrl, ...(options.auth === "off" ? { AUTH: "off" } : {}) };
   const common = { REDIS_URL: url, STREAM_PREFIX: prefix, ...auth, ...extra.all };
   const envs: Record<string, Record<string, string>> = {};
   const all = await startEach(options.replicas ?? 1, (name, urls) => {
     const own = name === "gateway"
-      ? { ...common }
+      ? { ...common, PORT: new URL(publicUrl).port }
       : { ...common, DATABASE_URL: dir.db(name), ...(name === "identity" ? { PORT: new URL(issuer).port } : {}) };
     return (envs[name] = { ...own, ...urls, ...TEST_ENV[name], ...extra[name] });
   });
