@@ -94,7 +94,8 @@ function originViolations(objects: K8sObject[], site: WorkerSite, variable: stri
 
 /**
  * Every process accepts the tokens identity issues: one OIDC_ISSUER and OIDC_AUDIENCE for
- * all, the issuer being identity's origin; identity redirects sign-ins only to the gateway's.
+ * all, the issuer being identity's origin; identity redirects sign-ins only to the gateway's,
+ * which is the PUBLIC_URL the gateway signs people in from.
  */
 export const issuerRule: Rule = (objects) => {
   const { sites } = workerSites(objects);
@@ -105,6 +106,9 @@ export const issuerRule: Rule = (objects) => {
     ...originViolations(objects, identity, "OIDC_ISSUER", "identity", identity.worker.port, "/.well-known/openid-configuration"),
     ...originViolations(objects, identity, "PUBLIC_URL", "gateway", gateway.worker.port, "/"),
   ];
+  if (gateway.env.literal.PUBLIC_URL !== identity.env.literal.PUBLIC_URL) {
+    v.push(`${gateway.where}: PUBLIC_URL=${gateway.env.literal.PUBLIC_URL ?? "(unset)"}, but identity sends sign-ins back to ${identity.env.literal.PUBLIC_URL ?? "(unset)"}`);
+  }
   for (const site of sites.filter((s) => s !== identity)) {
     for (const variable of ["OIDC_ISSUER", "OIDC_AUDIENCE"]) {
       const theirs = site.env.literal[variable];

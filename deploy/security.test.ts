@@ -215,6 +215,14 @@ describe.skipIf(!kubectl)("the credential and edge rules report what they guard 
     expect(violations).toContain("Deployment/identity container identity: OIDC_ISSUER=http://identity:8090 is not https, in production");
     expect(violations).toContain("Deployment/mypage container mypage: OIDC_ISSUER=https://other.example.com, but identity signs with http://identity:8090");
   });
+
+  test("a gateway signing people in from another origin than the one identity sends them back to", () => {
+    const objects = overlay("prod");
+    container(objects, "Deployment", "gateway").env.push({ name: "PUBLIC_URL", value: "https://www.rentals.example.com" });
+    expect(issuerRule(objects)).toContain(
+      "Deployment/gateway container gateway: PUBLIC_URL=https://www.rentals.example.com, but identity sends sign-ins back to https://rentals.example.com",
+    );
+  });
 });
 
 describe("the secret scans report what they guard against", () => {
