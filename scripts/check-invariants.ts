@@ -1,42 +1,83 @@
 /**
- * `npm run check-invariants`: audits a running (or stopped) stack — every worker's database
- * and Redis — and exits 1 on any violation. It only reads: a database that is not there ends
- * it in one line, never created.
+ * `npm run check-invariants`: audits a running (or stopped) stack and exits 1 on any
+ * violation. It reads every worker's database and Redis itself, or, with `--gateway URL`,
+ * asks each worker through the gateway with an operator's token (OPERATOR_TOKEN): what a
+ * cluster allows, where no one pod reaches every database. It only reads: a database that is
+ * not there ends it in one line, never created; so does a gateway that does not answer or
+ * refuses the token.
  */
 import { z } from "zod";
-import { parseCommand } from "@rentalnang/shared/cli/command";
+import { parseCommand, UsageError } from "@rentalnang/shared/cli/command";
 import { openExistingDatabase } from "@rentalnang/shared/cli/operator-database";
 import { connectOperatorRedis } from "@rentalnang/shared/cli/operator-redis";
 import { redisUrl, streamPrefix } from "@rentalnang/shared/config/fields";
-import { loadConfig } from "@rentalnang/shared/config/load-config";
+import { loadConfig, redactUrl } from "@rentalnang/shared/config/load-config";
 import { withLocalRedis } from "@rentalnang/shared/config/local-redis";
 import { workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { workerNames, type WorkerName } from "@rentalnang/shared/topology/topology";
-import { checkInvariants, formatReport, type Sources } from "./invariants/invariants.ts";
+import { checkInvariants, formatReport, type Report, type Sources } from "./invariants/invariants.ts";
+import { gatewaySource } from "./invariants/gateway-source.ts";
 
 const NAME = "check-invariants";
-parseCommand({
+const { values } = parseCommand({
   name: NAME,
-  summary: "Audits the stack npm start runs (every worker's database and its Redis) and exits 1 on any violation.",
-  flags: {},
+  summary: "Audits the stack npm start runs (every worker's database and its Redis), or any stack through its gateway, and exits 1 on any violation.",
+  flags: {
+    gateway: {
+      type: "string",
+      value: "URL",
+      description: "ask each worker through the gateway at URL (GET /admin/invariants) with the operator's token in OPERATOR_TOKEN, instead of reading the databases and Redis",
+    },
+  },
   notes: [
     "settings: REDIS_URL (default the local Redis, with the password npm start made under DATA_DIR), STREAM_PREFIX,\n" +
       "DATA_DIR (where npm start keeps the databases, default data), or <WORKER>_DATABASE_URL per worker\n" +
       "(RENTAL_DATABASE_URL ...), DATABASE_AUTH_TOKEN for a libSQL server.",
+    "with --gateway: OPERATOR_TOKEN, an access token with the role operator (outside production: npm run -s token -- o-1);\n" +
+      "nothing else (no database, no Redis). It is sent to the gateway only, never printed. For a cluster (docs/deploy.md).",
   ],
-  examples: ["npm run check-invariants", "DATA_DIR=/srv/rentalnang npm run check-invariants"],
+  examples: [
+    "npm run check-invariants",
+    "DATA_DIR=/srv/rentalnang npm run check-invariants",
+    "OPERATOR_TOKEN=$(npm run -s token -- o-1) npm run check-invariants -- --gateway http://localhost:8088",
+  ],
 });
-const env = configOrExit(() => loadConfig(z.object({ REDIS_URL: redisUrl, STREAM_PREFIX: streamPrefix, DATABASE_AUTH_TOKEN: z.string().optional() }), withLocalRedis()));
-const urls = configOrExit(() => workerDatabaseUrls());
-const dbs = {} as Sources["dbs"];
-for (const w of workerNames) dbs[w as WorkerName] = await openExistingDatabase(NAME, w, urls[w], env.DATABASE_AUTH_TOKEN);
-const redis = await connectOperatorRedis(NAME, env.REDIS_URL, env.STREAM_PREFIX);
-try {
-  const report = await checkInvariants({ dbs, redis, prefix: env.STREAM_PREFIX });
-  console.log(formatReport(report));
-  process.exitCode = report.violations.length > 0 ? 1 : 0;
-} finally {
-  redis.disconnect();
-  await Promise.all(Object.values(dbs).map((db) => db.close()));
+
+/** The gateway's base URL, as --gateway gave it: http or https, nothing else. */
+function gatewayUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !["http:", "https:"].includes(url.protocol)) throw new UsageError(`--gateway must be the gateway's http(s) URL (got ${JSON.stringify(redactUrl(value))})`);
+  return url.origin;
 }
+
+async function throughGateway(value: string): Promise<Report> {
+  const url = gatewayUrl(value);
+  const { OPERATOR_TOKEN: token } = configOrExit(() => loadConfig(z.object({ OPERATOR_TOKEN: z.string().optional() })));
+  // For the operator at a terminal; a script reading the output gets only the results.
+  if (process.stderr.isTTY) console.error(`${NAME}: gateway ${url}, ${token ? "operator token from OPERATOR_TOKEN" : "no token (OPERATOR_TOKEN is not set)"}`);
+  return checkInvariants(gatewaySource({ url, token }));
+}
+
+async function fromDatabases(): Promise<Report> {
+  const env = configOrExit(() => loadConfig(z.object({ REDIS_URL: redisUrl, STREAM_PREFIX: streamPrefix, DATABASE_AUTH_TOKEN: z.string().optional() }), withLocalRedis()));
+  const urls = configOrExit(() => workerDatabaseUrls());
+  const dbs = {} as Sources["dbs"];
+  for (const w of workerNames) dbs[w as WorkerName] = await openExistingDatabase(NAME, w, urls[w], env.DATABASE_AUTH_TOKEN);
+  const redis = await connectOperatorRedis(NAME, env.REDIS_URL, env.STREAM_PREFIX);
+  try {
+    return await checkInvariants({ dbs, redis, prefix: env.STREAM_PREFIX });
+  } finally {
+    redis.disconnect();
+    await Promise.all(Object.values(dbs).map((db) => db.close()));
+  }
+}
+
+const report = values.gateway === undefined ? await fromDatabases() : await throughGateway(values.gateway);
+console.log(formatReport(report));
+process.exitCode = report.violations.length > 0 ? 1 : 0;

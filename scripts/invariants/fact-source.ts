@@ -2,7 +2,6 @@ import type { Redis } from "@rentalnang/shared/bus/redis";
 import type { Database } from "@rentalnang/shared/db/database";
 import type { OwnOf, RowOf, RowsPage, WorkerFacts, WorkerFactsSpec } from "@rentalnang/shared/invariant-facts/facts";
 import { NO_UPPER_BOUND, readRowsPage, readWorkerFacts } from "@rentalnang/shared/invariant-facts/read-facts";
-import { Cursor } from "@rentalnang/shared/http/pagination";
 import { workerNames, type WorkerName } from "@rentalnang/shared/topology/topology";
 import { deliveryFacts } from "../../workers/delivery/src/deliveries/delivery-facts.ts";
 import { mypageFacts } from "../../workers/mypage/src/mypages/mypage-facts.ts";
@@ -54,7 +53,7 @@ export function directSource({ dbs, redis, prefix }: Sources): FactSource {
       return all as AllFacts;
     },
     rows<W extends WorkerName>(worker: W, { cursor, through, limit }: RowsRequest) {
-      const after = cursor === undefined ? 0 : Cursor.parse(cursor);
+      const after = cursor === undefined ? 0 : Number(cursor);
       const range = { after, through: through ?? NO_UPPER_BOUND, limit };
       return readRowsPage(specOf(worker), dbs[worker], range);
     },

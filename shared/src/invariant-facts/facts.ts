@@ -81,7 +81,7 @@ export const noOwnFacts = { own: z.object({}), readOwn: async () => ({}) };
 export const workerFactsSchema = <Own>(spec: { own: z.ZodType<Own> }) => MessagingFacts.extend({ own: spec.own });
 export type WorkerFacts<Own = unknown> = MessagingFacts & { own: Own };
 
-/** `GET /admin/invariants/{worker}/rows`: a page, and the cursor to the next one. */
+/** `GET /admin/invariants/{worker}/rows`: a page, and the cursor to the next one (the last rental id it holds). */
 export const rowsPageSchema = <Row>(row: z.ZodType<Row>) => z.object({ items: z.array(row), nextCursor: z.string().nullable() });
 export interface RowsPage<Row> {
   items: Row[];

@@ -9,7 +9,6 @@ import type { Redis } from "../bus/redis.ts";
 import { openDatabase, type Database } from "../db/database.ts";
 import { deadLetterMigration, storeDeadLetters } from "../db/dead-letter-store.ts";
 import { messagingMigration, migrate } from "../db/migrate.ts";
-import { encodeCursor } from "../http/pagination.ts";
 import { onError } from "../http/problem.ts";
 import { createLogger } from "../log/logger.ts";
 import { cleanupEach } from "../testing/cleanup.ts";
@@ -111,10 +110,10 @@ describe("a worker's facts for the invariant check", () => {
     for (const id of [2, 3, 5, 8, 13]) await db.execute({ sql: "INSERT INTO things (rental_id, label) VALUES (?, ?)", args: [id, `r${id}`] });
     const first = await body("/payment/rows?limit=2");
     expect(first.items.map((r: { rentalId: number }) => r.rentalId)).toEqual([2, 3]);
-    expect(first.nextCursor).toBe(encodeCursor(3));
+    expect(first.nextCursor).toBe("3");
     const second = await body(`/payment/rows?limit=2&cursor=${first.nextCursor}&through=8`);
     expect(second).toEqual({ items: [{ rentalId: 5, label: "r5" }, { rentalId: 8, label: "r8" }], nextCursor: null });
-    expect((await body(`/payment/rows?cursor=${encodeCursor(8)}`)).items).toEqual([{ rentalId: 13, label: "r13" }]);
+    expect((await body(`/payment/rows?cursor=${8}`)).items).toEqual([{ rentalId: 13, label: "r13" }]);
 
     for (const [query, field] of [["limit=0", "limit"], ["limit=1001", "limit"], ["cursor=nonsense", "cursor"], ["through=-1", "through"]] as const) {
       const res = await call(`/payment/rows?${query}`, "operator");

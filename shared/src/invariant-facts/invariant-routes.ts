@@ -2,20 +2,22 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AuthEnv } from "../auth/authenticate/authenticate.ts";
 import { requireRole } from "../auth/require-role/require-role.ts";
-import { intLike } from "../http/integers.ts";
-import { optionalQuery } from "../http/openapi.ts";
-import { Cursor } from "../http/pagination.ts";
 import { NotFound, ValidationFailed } from "../http/problem.ts";
 import type { WorkerName } from "../topology/topology.ts";
 import { DEFAULT_ROWS_PAGE, MAX_ROWS_PAGE, type FactsContext, type WorkerFactsSpec } from "./facts.ts";
 import { NO_UPPER_BOUND, readRowsPage, readWorkerFacts } from "./read-facts.ts";
 
+/** A whole number in a query string, from `min` to `max`. */
+const whole = (min: number, max: number) =>
+  z.string().regex(/^\d{1,16}$/, "must be a whole number").transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
 const RowsQuery = z.object({
-  /** From a page's nextCursor: the rows after the last one it held. */
-  cursor: optionalQuery(Cursor),
+  /** A page's nextCursor: the rows after the last one it held. */
+  cursor: whole(0, NO_UPPER_BOUND).optional(),
   /** The highest rental id to include (the rental page the check compares with ends there). */
-  through: optionalQuery(intLike(0, NO_UPPER_BOUND)),
-  limit: optionalQuery(intLike(1, MAX_ROWS_PAGE)).default(DEFAULT_ROWS_PAGE),
+  through: whole(0, NO_UPPER_BOUND).optional(),
+  limit: whole(1, MAX_ROWS_PAGE).default(DEFAULT_ROWS_PAGE),
 });
 
 export interface InvariantRoutesDeps<Row extends { rentalId: number }, Own> extends FactsContext {

@@ -1,7 +1,6 @@
 import { readStreamState } from "../bus/stream-groups.ts";
 import type { Database } from "../db/database.ts";
 import { countStoredDeadLetters } from "../db/dead-letter-store.ts";
-import { encodeCursor } from "../http/pagination.ts";
 import { deadLetterKey, streamKey } from "../topology/redis-keys.ts";
 import { consumerGroupOf, workerTopology, type WorkerName } from "../topology/topology.ts";
 import type { FactsContext, GroupFacts, MessagingFacts, RowRange, RowsPage, WorkerFacts, WorkerFactsSpec } from "./facts.ts";
@@ -55,7 +54,7 @@ export async function readRowsPage<Row extends { rentalId: number }>(spec: Worke
   const rows = await spec.readRows(db, { ...range, limit: range.limit + 1 });
   const items = rows.slice(0, range.limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > range.limit && last ? encodeCursor(last.rentalId) : null };
+  return { items, nextCursor: rows.length > range.limit && last ? String(last.rentalId) : null };
 }
 
 /** The upper bound of a range that has none: past every rental id. */
