@@ -15,7 +15,36 @@ export interface DeadLettersFanOutOptions {
   logger: Logger;
 }
 
-type Answer = { group: string; deadLetters: DeadLetterView[] } | { group: string; unavailable: string };
+/** Every group's dead letters, and the groups that did not answer with theirs. */
+export interface DeadLetterList {
+  deadLetters: DeadLetterView[];
+  unavailable: { group: string; reason: string }[];
+}
+
+/** A consumer worker's answer to `GET /admin/dead-letters`; `askGroup` throws when it could not be asked. */
+export type GroupAnswer = { status: number; body: unknown };
+
+/**
+ * Asks every consumer group's worker for its letters at once and merges the lists, naming the
+ * groups that could not answer. The fan-out below and the operators' page both use it.
+ */
+export async function gatherDeadLetters(askGroup: (group: WorkerName) => Promise<GroupAnswer>, logger: Logger): Promise<DeadLetterList> {
+  type Answer = { group: string; deadLetters: DeadLetterView[] } | { group: string; unavailable: string };
+  const answers = await Promise.all(consumerGroups.map(async ({ group }): Promise<Answer> => {
+    try {
+      const { status, body } = await askGroup(group);
+      if (status !== 200) return { group, unavailable: `answered ${status}` };
+      return { group, deadLetters: (body as { deadLetters: DeadLetterView[] }).deadLetters };
+    } catch (error) {
+      logger.warn({ group, err: error }, "dead letters: a worker did not answer");
+      return { group, unavailable: "unreachable" };
+    }
+  }));
+  return {
+    deadLetters: answers.flatMap((a) => ("deadLetters" in a ? a.deadLetters : [])),
+    unavailable: answers.flatMap((a) => ("unavailable" in a ? [{ group: a.group, reason: a.unavailable }] : [])),
+  };
+}
 
 /**
  * The operators' dead letters through the gateway. Each consumer worker serves its own
@@ -28,24 +57,13 @@ export function deadLettersFanOut({ upstreams, timeoutMs, logger }: DeadLettersF
   const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
   app.use(requireRole("operator"));
 
-  async function ask(c: Context, group: string, pool: UpstreamPool): Promise<Answer> {
-    try {
-      const init = { headers: forwardedHeaders(c, c.get("requestId")), signal: AbortSignal.timeout(timeoutMs) };
-      const res = await pool.attempt((base) => fetch(`${base}${DEAD_LETTERS_PATH}`, init));
-      if (!res.ok) return { group, unavailable: `answered ${res.status}` };
-      return { group, deadLetters: ((await res.json()) as { deadLetters: DeadLetterView[] }).deadLetters };
-    } catch (error) {
-      logger.warn({ group, err: error }, "dead letters: a worker did not answer");
-      return { group, unavailable: "unreachable" };
-    }
-  }
-
   app.get("/", async (c) => {
-    const answers = await Promise.all([...pools].map(([group, pool]) => ask(c, group, pool)));
-    return c.json({
-      deadLetters: answers.flatMap((a) => ("deadLetters" in a ? a.deadLetters : [])),
-      unavailable: answers.flatMap((a) => ("unavailable" in a ? [{ group: a.group, reason: a.unavailable }] : [])),
-    });
+    const init = { headers: forwardedHeaders(c, c.get("requestId")), signal: AbortSignal.timeout(timeoutMs) };
+    return c.json(await gatherDeadLetters(async (group) => {
+      const res = await pools.get(group)!.attempt((base) => fetch(`${base}${DEAD_LETTERS_PATH}`, init));
+      if (!res.ok) await res.body?.cancel();
+      return { status: res.status, body: res.ok ? await res.json() : undefined };
+    }, logger));
   });
 
   async function toGroup(c: Context) {
