@@ -26,6 +26,7 @@ import { csrfProtection } from "./web/session/csrf.ts";
 import { sessionBearer, under } from "./web/session/session-bearer.ts";
 import { webSession } from "./web/session/session-middleware.ts";
 import type { WebSessionEnv } from "./web/session/web-session.ts";
+import { webPages } from "./web/web-pages.ts";
 
 const BOARD_PREFIX = "/admin/queues";
 
@@ -80,6 +81,8 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth,
   app.route("/", apiReference());
   // Open too: signing in is how a person gets a session.
   if (web) app.route("/", webAuthRoutes({ ...web, cookies, logger }));
+  // The pages: open (signed out, `/` says welcome), each checks its own role and calls the workers with the session's token.
+  if (web) app.route("/", webPages({ upstreams, timeoutMs, logger, cookies }));
   app.use(authenticateUnlessBoard(auth));
   // The gateway's own metrics are the operators'; Prometheus scrapes the workers on their ports.
   app.use("/metrics", requireRole("operator"));

@@ -1,0 +1,67 @@
+/** @jsxImportSource hono/jsx */
+import type { DeadLetterList } from "../../../admin/dead-letters-fan-out.ts";
+import { CsrfField } from "../../layout/layout.tsx";
+import { Time } from "../../layout/time.tsx";
+import type { View } from "../../layout/view.ts";
+import { BOARD_PATH, dropPath, redrivePath } from "./operator.routes.ts";
+
+type Letter = DeadLetterList["deadLetters"][number];
+
+/** The type of the event a letter holds, when it holds one. */
+const eventType = (letter: Letter) => {
+  const type = (letter.event as { type?: unknown } | null)?.type;
+  return typeof type === "string" ? type : "—";
+};
+
+/** One dead letter with "Redrive" and "Delete" (htmx replaces the row with the outcome). */
+export function LetterRow({ view, letter }: { view: View; letter: Letter }) {
+  const { t } = view;
+  return (
+    <tr>
+      <td>{letter.group}</td>
+      <th scope="row">{letter.entryId}</th>
+      <td>{letter.reason}</td>
+      <td>{eventType(letter)}</td>
+      <td><Time iso={letter.failedAt} /></td>
+      <td>
+        <form method="post" action={redrivePath(letter.group, letter.id)} hx-post={redrivePath(letter.group, letter.id)} hx-target="closest tr" hx-swap="outerHTML">
+          <CsrfField view={view} />
+          <button type="submit">{t("letters.redrive")}</button>
+        </form>{" "}
+        <form method="post" action={dropPath(letter.group, letter.id)} hx-post={dropPath(letter.group, letter.id)} hx-confirm={t("letters.deleteConfirm", { id: letter.entryId, group: letter.group })}
+          hx-target="closest tr" hx-swap="outerHTML">
+          <CsrfField view={view} />
+          <button type="submit" class="danger">{t("letters.delete")}</button>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+/** The board's link, and the dead letters of every group (naming groups that did not answer). */
+export function OperatorPage({ view, letters }: { view: View; letters: DeadLetterList }) {
+  const { t } = view;
+  return (
+    <>
+      <section aria-labelledby="board-heading">
+        <h2 id="board-heading">{t("operator.board")}</h2>
+        <p><a href={BOARD_PATH}>{t("operator.board")}</a>: {t("operator.boardText")}</p>
+      </section>
+      <section aria-labelledby="letters-heading">
+        <h2 id="letters-heading">{t("letters.heading")}</h2>
+        {letters.unavailable.map((u) => <div class="message"><p class="problem">{t("letters.unavailable", { group: u.group, reason: u.reason })}</p></div>)}
+        {letters.deadLetters.length === 0 ? <p>{t("letters.empty")}</p> : (
+          <div class="table-wrap">
+            <table>
+              <thead><tr>
+                <th scope="col">{t("letters.group")}</th><th scope="col">{t("letters.entry")}</th><th scope="col">{t("letters.reason")}</th>
+                <th scope="col">{t("letters.event")}</th><th scope="col">{t("letters.failedAt")}</th><th scope="col">{t("letters.actions")}</th>
+              </tr></thead>
+              <tbody>{letters.deadLetters.map((letter) => <LetterRow view={view} letter={letter} />)}</tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
