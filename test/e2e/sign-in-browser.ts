@@ -20,6 +20,8 @@ export function browser() {
   };
   return {
     request,
+    /** The value of a cookie the jar holds. */
+    cookie: (name: string) => jar.get(name),
     /** GETs `url` and follows redirects until `stopAt` matches one (returned unfollowed) or a page answers. */
     async follow(url: string, stopAt: (location: string) => boolean = () => false): Promise<{ res: Response; url: string }> {
       let current = url;

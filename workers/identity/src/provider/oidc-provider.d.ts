@@ -21,7 +21,8 @@ declare module "oidc-provider" {
     uid: string;
     prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
     params: Record<string, unknown> & { client_id?: string };
-    session?: { accountId: string };
+    /** The browser's session at the provider when someone is signed in to it; `cookie` is its id. */
+    session?: { accountId: string; uid?: string; cookie?: string };
     grantId?: string;
   }
 
@@ -51,6 +52,17 @@ declare module "oidc-provider" {
     save(): Promise<string>;
   }
 
+  /** A browser's session at the provider: who is signed in, and each client's grant. */
+  export interface Session {
+    accountId?: string;
+    loginTs?: number;
+    amr?: string[];
+    acr?: string;
+    authorizations?: Record<string, unknown>;
+    /** Saves it again for the rest of its life. */
+    persist(): Promise<unknown>;
+  }
+
   export class ResourceServer {
     constructor(identifier: string, info: ResourceServerInfo);
     identifier(): string;
@@ -68,6 +80,7 @@ declare module "oidc-provider" {
     on(event: string, listener: (...args: any[]) => void): this;
     readonly Client: { find(id: string): Promise<Client | undefined> };
     readonly Grant: typeof Grant;
+    readonly Session: { find(id: string): Promise<Session | undefined> };
     readonly AccessToken: typeof AccessToken;
     readonly ResourceServer: typeof ResourceServer;
   }

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { errors, type InteractionResults, type Provider } from "oidc-provider";
+import { errors, type InteractionDetails, type InteractionResults, type Provider } from "oidc-provider";
 import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { findAccount } from "../accounts/account-store.ts";
@@ -7,6 +7,7 @@ import type { Passwords } from "../accounts/passwords.ts";
 import { nodeExchange } from "../provider/node-bridge.ts";
 import type { AttemptLimiter } from "./attempt-limiter.ts";
 import { clientAddress, peerAddress } from "@rentalnang/shared/http/client-address";
+import { forgetPreviousAccount } from "./forget-previous-account.ts";
 import { errorPage, pageText, signInPage, tooManyAttempts } from "./sign-in-page.ts";
 import { fill, SIGN_IN_TEXT, signInLocale, type SignInLocale } from "./sign-in-text.ts";
 
@@ -31,9 +32,12 @@ const interactionOf = (c: Context) => nodeExchange(c.req.raw, undefined, peerAdd
  */
 export function signInRouter({ provider, db, passwords, limits, trustProxy, logger }: SignInDeps) {
   const app = new Hono();
-  const finish = async (c: Context, result: InteractionResults) => {
+  /** Records the outcome and goes on with the authorization; `then` runs once it is recorded. */
+  const finish = async (c: Context, result: InteractionResults, then = async () => {}) => {
     const { req, res } = interactionOf(c);
-    return c.redirect(await provider.interactionResult(req, res, result, { mergeWithLastSubmission: false }), 303);
+    const next = await provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });
+    await then();
+    return c.redirect(next, 303);
   };
 
   app.get("/interaction/:uid", async (c) => {
@@ -43,7 +47,7 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
 
   app.post("/interaction/:uid/login", async (c) => {
     // No password is checked outside a pending sign-in.
-    const { locale, refused } = await signingIn(provider, c);
+    const { locale, refused, previous } = await signingIn(provider, c);
     if (refused) return refused;
     const uid = c.req.param("uid");
     const form = await c.req.parseBody();
@@ -63,7 +67,7 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
       return c.html(pageText(signInPage({ uid, locale, account, error: SIGN_IN_TEXT[locale].wrong })), 401);
     }
     await limits.account.reset(account);
-    return finish(c, { login: { accountId: found.id } });
+    return finish(c, { login: { accountId: found.id } }, () => forgetPreviousAccount(provider, previous, found.id));
   });
 
   app.get("/interaction/:uid/abort", (c) => finish(c, { error: "access_denied", error_description: "The sign-in was cancelled." }));
@@ -82,14 +86,14 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
 /**
  * The pending sign-in of the browser's interaction cookie, in the language its authorization
  * request asked for (`ui_locales`) or the browser's; `refused` is the error page when this
- * page is not that sign-in's.
+ * page is not that sign-in's; `previous`, whoever the browser is signed in as already.
  */
-async function signingIn(provider: Provider, c: Context): Promise<{ locale: SignInLocale; refused?: Response }> {
+async function signingIn(provider: Provider, c: Context): Promise<{ locale: SignInLocale; refused?: Response; previous?: InteractionDetails["session"] }> {
   const { req, res } = interactionOf(c);
   const details = await provider.interactionDetails(req, res);
   const locale = signInLocale(details.params.ui_locales, c.req.header("Accept-Language"));
   const t = SIGN_IN_TEXT[locale];
   if (details.uid !== c.req.param("uid")) return { locale, refused: c.html(errorPage(t.outOfDate, locale), 400) };
   if (details.prompt.name !== "login") return { locale, refused: c.html(errorPage(fill(t.unexpectedStep, { step: details.prompt.name }), locale), 400) };
-  return { locale };
+  return { locale, previous: details.session };
 }
