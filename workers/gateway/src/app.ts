@@ -72,7 +72,7 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth,
   if (web) {
     // A browser's session cookie stands for a token: refused cross-site, and on the operators'
     // surfaces turned into the session's bearer token before the rate limit and the token check.
-    app.use(webSession({ store: web.sessions, cookies }));
+    app.use(webSession({ store: web.sessions, cookies, logger }));
     app.use(csrfProtection({ publicUrl, originOnly: under(BOARD_PREFIX) }));
     app.use(sessionBearer((path) => under(BOARD_PREFIX)(path) || under(DEAD_LETTERS_PATH)(path)));
   }

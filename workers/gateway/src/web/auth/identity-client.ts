@@ -1,6 +1,6 @@
 import * as oidc from "openid-client";
 import { IDENTITY_TIMEOUT_MS } from "@rentalnang/shared/auth/discovery";
-import type { UiLocale } from "./ui-locale.ts";
+import type { Locale } from "../i18n/locale.ts";
 
 /** The path identity sends the browser back to with a code (identity's `gateway` client allows only it). */
 export const CALLBACK_PATH = "/auth/callback";
@@ -22,7 +22,7 @@ export interface SignInRequest {
   state: string;
   nonce: string;
   codeChallenge: string;
-  locale: UiLocale;
+  locale: Locale;
 }
 
 /** The outcome of a code exchange the ID token of which checked out. */

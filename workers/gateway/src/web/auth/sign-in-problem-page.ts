@@ -1,10 +1,10 @@
 import { html } from "hono/html";
-import type { UiLocale } from "./ui-locale.ts";
+import type { Locale } from "../i18n/locale.ts";
 
 /** Why a sign-in could not finish, in the person's language. */
 export type SignInProblem = "unavailable" | "expired" | "refused";
 
-const TEXT: Record<UiLocale, Record<SignInProblem | "title" | "again", string>> = {
+const TEXT: Record<Locale, Record<SignInProblem | "title" | "again", string>> = {
   en: {
     title: "Sign-in failed",
     unavailable: "Signing in is not possible right now. Please try again shortly.",
@@ -26,7 +26,7 @@ const TEXT: Record<UiLocale, Record<SignInProblem | "title" | "again", string>> 
  * callback, a refused code): what happened, and a link to start again. Self-contained: it
  * loads nothing, so it shows whatever else is down.
  */
-export function signInProblemPage(problem: SignInProblem, locale: UiLocale, signInHref: string): string {
+export function signInProblemPage(problem: SignInProblem, locale: Locale, signInHref: string): string {
   const text = TEXT[locale];
   return String(html`<!DOCTYPE html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -13,7 +13,7 @@ import type { WebSessionEnv } from "../session/web-session.ts";
 import { CALLBACK_PATH, IdentityUnreachable, type IdentityClient } from "./identity-client.ts";
 import { SIGN_IN_TTL_SECONDS, type PendingSignIns } from "./pending-sign-ins.ts";
 import { signInProblemPage, type SignInProblem } from "./sign-in-problem-page.ts";
-import { uiLocale } from "./ui-locale.ts";
+import { localeOf } from "../i18n/locale.ts";
 
 export interface WebAuthDeps {
   identity: IdentityClient;
@@ -57,7 +57,7 @@ async function startSignIn({ identity, pending, cookies, logger }: WebAuthDeps, 
   const [state, nonce, codeVerifier] = [oidc.randomState(), oidc.randomNonce(), oidc.randomPKCECodeVerifier()];
   try {
     const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
-    const url = await identity.authorizationUrl({ state, nonce, codeChallenge, locale: uiLocale(c) });
+    const url = await identity.authorizationUrl({ state, nonce, codeChallenge, locale: localeOf(c) });
     await pending.put(state, { codeVerifier, nonce, returnTo });
     cookieJar(c, cookies).write(SIGN_IN_COOKIE, state, SIGN_IN_TTL_SECONDS);
     return c.redirect(url, 303);
@@ -114,7 +114,7 @@ async function signOut({ sessions, cookies }: WebAuthDeps, c: WebContext) {
 }
 
 function problemPage(c: WebContext, problem: SignInProblem, returnTo = HOME_PATH) {
-  const page = signInProblemPage(problem, uiLocale(c), `${SIGN_IN_PATH}?${new URLSearchParams({ return: returnTo })}`);
+  const page = signInProblemPage(problem, localeOf(c), `${SIGN_IN_PATH}?${new URLSearchParams({ return: returnTo })}`);
   return c.html(page, STATUS[problem], problem === "unavailable" ? { "Retry-After": String(RETRY_AFTER_SECONDS) } : {});
 }
 

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { Forbidden } from "@rentalnang/shared/auth/errors";
 import type { Role } from "@rentalnang/shared/auth/principal";
+import type { Logger } from "@rentalnang/shared/log/logger";
 import { returnPathOf } from "./return-path.ts";
 import { cookieJar, SESSION_COOKIE, type CookieSecurity } from "./session-cookie.ts";
 import type { SessionStore } from "./session-store.ts";
@@ -13,22 +14,29 @@ export const SIGN_OUT_PATH = "/signout";
 export interface WebSessionOptions {
   store: SessionStore;
   cookies: CookieSecurity;
+  /** Told when the store cannot be read (Redis away). */
+  logger?: Logger;
 }
 
 /**
  * Reads the session cookie and puts the live session in `c.var.webSession`; without a cookie,
  * or with one whose session ended (signed out, or its access token expired), it stays
  * undefined and the stale cookie is cleared. Requests without the cookie (API clients) cost
- * no lookup.
+ * no lookup. While the store cannot be read the request goes on signed out, its cookie kept:
+ * the API and the static files still answer, and pages send the person to a sign-in that
+ * says it is not possible right now.
  */
-export function webSession({ store, cookies }: WebSessionOptions): MiddlewareHandler<WebSessionEnv> {
+export function webSession({ store, cookies, logger }: WebSessionOptions): MiddlewareHandler<WebSessionEnv> {
   return async function readWebSession(c, next) {
     const jar = cookieJar(c, cookies);
     const id = jar.read(SESSION_COOKIE);
     if (id) {
-      const session = await store.find(id);
+      const session = await store.find(id).catch((error: unknown) => {
+        logger?.warn({ err: error }, "web session: the session store cannot be read");
+        return null;
+      });
       if (session) c.set("webSession", session);
-      else jar.clear(SESSION_COOKIE);
+      else if (session === undefined) jar.clear(SESSION_COOKIE);
     }
     await next();
   };
