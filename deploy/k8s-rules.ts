@@ -3,7 +3,7 @@ import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolu
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ref, type K8sObject } from "./manifests.ts";
 import { noCommittedSecretsRule } from "./secret-rules.ts";
-import { byKindAndName, claimNames, containerSites, isDeployment, podSpecOf, selects } from "./workloads.ts";
+import { byKindAndName, claimNames, containerSites, isDeployment, podSpecOf, runsToEnd, selects } from "./workloads.ts";
 
 /**
  * The project's rules for Kubernetes manifests, each a pure function from the
@@ -12,10 +12,10 @@ import { byKindAndName, claimNames, containerSites, isDeployment, podSpecOf, sel
  */
 export type Rule = (objects: K8sObject[]) => string[];
 
-/** Every container can be told apart from a dead one (liveness) and from a busy one (readiness). */
+/** Every serving container can be told apart from a dead one (liveness) and from a busy one (readiness); a job's runs to its end. */
 export const probesRule: Rule = (objects) =>
   containerSites(objects)
-    .filter(({ pod, container }) => (pod.containers ?? []).includes(container))
+    .filter(({ workload, pod, container }) => !runsToEnd(workload) && (pod.containers ?? []).includes(container))
     .flatMap(({ container, where }) => [
       ...(container.readinessProbe ? [] : [`${where}: no readinessProbe`]),
       ...(container.livenessProbe ? [] : [`${where}: no livenessProbe`]),
@@ -136,7 +136,7 @@ export const disruptionBudgetRule: Rule = (objects) => {
 export { noCommittedSecretsRule };
 
 export const k8sRules: Record<string, Rule> = {
-  "every container has readiness and liveness probes": probesRule,
+  "every serving container has readiness and liveness probes": probesRule,
   "every container has CPU and memory requests and limits": resourcesRule,
   "every container runs non-root on a read-only root filesystem": securityRule,
   "no image uses :latest or no tag": imageTagRule,

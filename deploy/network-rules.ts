@@ -1,6 +1,7 @@
 import type { IService } from "kubernetes-models/v1/Service";
 import { ref, type K8sObject } from "./manifests.ts";
 import { admits, destinations, isDefaultDenyIngress, workloadPeers, type Destination, type Peer } from "./network-policies.ts";
+import { operatorCalls } from "./operator-sites.ts";
 import { workerSites, type WorkerSite } from "./worker-rules.ts";
 import { byKindAndName, selects } from "./workloads.ts";
 
@@ -8,7 +9,8 @@ import { byKindAndName, selects } from "./workloads.ts";
  * The network the NetworkPolicies should allow, derived from the code, compared with the
  * one they do allow (network-policies.ts evaluates them). Expected, and nothing more:
  * - each process on its port from the processes that call it (shared/src/topology/topology.ts),
- *   identity from every other process (each checks tokens against its keys);
+ *   identity from every other process (each checks tokens against its keys), the gateway also
+ *   from the operators' jobs that go through it (operator-sites.ts);
  * - the public processes from the Ingress controller only;
  * - Prometheus on each process's port;
  * - Redis from the processes whose REDIS_URL names it (the gateway's counts its rate limits), and
@@ -79,6 +81,9 @@ function expectations(objects: K8sObject[]): Map<K8sObject, Map<number, Expectat
     entries.set(OUTSIDE.prometheus.name, "Prometheus scrapes /metrics");
     if (PUBLIC_PROCESSES.includes(name)) entries.set(OUTSIDE.ingressController.name, `${name} is public`);
     expect(site.workload, site.worker.port, { role: "process", required: entries, optional: new Set() });
+  }
+  for (const call of operatorCalls(objects)) {
+    for (const target of workloadsBehind(objects, call.url)) for (const e of result.get(target)?.values() ?? []) e.required.set(call.source, call.why);
   }
   const redisUsers = sites.filter((s) => s.env.names.includes("REDIS_URL"));
   const kedaWatches = objects.some((o) => o.kind === "ScaledObject"

@@ -4,7 +4,9 @@ import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import { ref, type K8sObject } from "./manifests.ts";
 
 /** Kinds whose pods the rules look into. */
-const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job"]);
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]);
+/** Kinds whose pods run to their end rather than serve: nothing routes to them, nothing probes them. */
+const RUN_TO_END_KINDS = new Set(["Job", "CronJob"]);
 
 export interface ContainerSite {
   workload: K8sObject;
@@ -16,19 +18,26 @@ export interface ContainerSite {
 
 export const isWorkload = (o: K8sObject) => WORKLOAD_KINDS.has(o.kind);
 
+export const runsToEnd = (o: K8sObject) => RUN_TO_END_KINDS.has(o.kind);
+
 export const isDeployment = (o: K8sObject): o is K8sObject & IDeployment => o.kind === "Deployment";
 
+/** A workload's pod template (a CronJob's is in its jobTemplate). */
+function podTemplateOf(o: K8sObject): { metadata?: { labels?: Record<string, string> }; spec?: IPodSpec } | undefined {
+  type WithTemplate = { template?: { metadata?: { labels?: Record<string, string> }; spec?: IPodSpec } };
+  const spec = o.spec as (WithTemplate & { jobTemplate?: { spec?: WithTemplate } }) | undefined;
+  return o.kind === "CronJob" ? spec?.jobTemplate?.spec?.template : spec?.template;
+}
+
 export function podSpecOf(o: K8sObject): IPodSpec | undefined {
-  const spec = o.spec as { template?: { spec?: IPodSpec } } | undefined;
-  return spec?.template?.spec;
+  return podTemplateOf(o)?.spec;
 }
 
 /** The variable a whole `$(NAME)` names (the kubelet expands it in env values and args), if the value is one. */
 export const referencedVariable = (value: string | undefined) => /^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(value ?? "")?.[1];
 
 /** The labels a workload puts on its pods (`{}` when none). */
-export const podLabels = (o: K8sObject): Record<string, string> =>
-  (o.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {};
+export const podLabels = (o: K8sObject): Record<string, string> => podTemplateOf(o)?.metadata?.labels ?? {};
 
 /** Every container and init container of every workload. */
 export function containerSites(objects: K8sObject[]): ContainerSite[] {

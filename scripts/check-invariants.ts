@@ -17,32 +17,11 @@ import { workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-ur
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { workerNames, type WorkerName } from "@rentalnang/shared/topology/topology";
 import { checkInvariants, formatReport, type Report, type Sources } from "./invariants/invariants.ts";
+import { checkInvariantsCommand, GatewayModeSettings } from "./invariants/command.ts";
 import { gatewaySource } from "./invariants/gateway-source.ts";
 
-const NAME = "check-invariants";
-const { values } = parseCommand({
-  name: NAME,
-  summary: "Audits the stack npm start runs (every worker's database and its Redis), or any stack through its gateway, and exits 1 on any violation.",
-  flags: {
-    gateway: {
-      type: "string",
-      value: "URL",
-      description: "ask each worker through the gateway at URL (GET /admin/invariants) with the operator's token in OPERATOR_TOKEN, instead of reading the databases and Redis",
-    },
-  },
-  notes: [
-    "settings: REDIS_URL (default the local Redis, with the password npm start made under DATA_DIR), STREAM_PREFIX,\n" +
-      "DATA_DIR (where npm start keeps the databases, default data), or <WORKER>_DATABASE_URL per worker\n" +
-      "(RENTAL_DATABASE_URL ...), DATABASE_AUTH_TOKEN for a libSQL server.",
-    "with --gateway: OPERATOR_TOKEN, an access token with the role operator (outside production: npm run -s token -- o-1);\n" +
-      "nothing else (no database, no Redis). It is sent to the gateway only, never printed. For a cluster (docs/deploy.md).",
-  ],
-  examples: [
-    "npm run check-invariants",
-    "DATA_DIR=/srv/rentalnang npm run check-invariants",
-    "OPERATOR_TOKEN=$(npm run -s token -- o-1) npm run check-invariants -- --gateway http://localhost:8088",
-  ],
-});
+const NAME = checkInvariantsCommand.name;
+const { values } = parseCommand(checkInvariantsCommand);
 
 /** The gateway's base URL, as --gateway gave it: http or https, nothing else. */
 function gatewayUrl(value: string): string {
@@ -58,7 +37,7 @@ function gatewayUrl(value: string): string {
 
 async function throughGateway(value: string): Promise<Report> {
   const url = gatewayUrl(value);
-  const { OPERATOR_TOKEN: token } = configOrExit(() => loadConfig(z.object({ OPERATOR_TOKEN: z.string().optional() })));
+  const { OPERATOR_TOKEN: token } = configOrExit(() => loadConfig(GatewayModeSettings));
   // For the operator at a terminal; a script reading the output gets only the results.
   if (process.stderr.isTTY) console.error(`${NAME}: gateway ${url}, ${token ? "operator token from OPERATOR_TOKEN" : "no token (OPERATOR_TOKEN is not set)"}`);
   return checkInvariants(gatewaySource({ url, token }));
