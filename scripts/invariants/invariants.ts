@@ -24,6 +24,8 @@ export interface Report {
  */
 export async function checkInvariants(src: Sources | FactSource, clients?: ClientRecord[]): Promise<Report> {
   const source = "dbs" in src ? directSource(src) : src;
+  // First every worker's facts: a worker that cannot answer is known before any paging.
+  const facts = await source.facts();
   const v: string[] = [];
   const told = clients ? checkClients(clients, v) : undefined;
   const counts = { rentals: 0, live: 0, cancelled: 0, payments: 0, requests: 0, views: 0 };
@@ -38,7 +40,6 @@ export async function checkInvariants(src: Sources | FactSource, clients?: Clien
     counts.views += rows.views.size;
   });
   told?.finish();
-  const facts = await source.facts();
   const messaging = checkMessaging(facts, v);
   const overlaps = checkWindows(facts.rental.own.overlaps, v);
   return { counts: { ...counts, ...messaging, overlaps }, violations: v };

@@ -136,4 +136,15 @@ describe("the invariant facts", () => {
     expect(rows.body.items).toHaveLength(1);
     expect((await as(gateway, operator).get(`${INVARIANTS_PATH}/nobody/rows`)).status).toBe(404);
   });
+
+  test("a worker that does not answer is named by the gateway, and the check stops in one line saying which", async () => {
+    await stack.procs.mypage.stop();
+    const all = await httpClient(stack.gateway.url, { bearer: operator }).get(INVARIANTS_PATH);
+    expect(all.status).toBe(200);
+    expect(all.body.unavailable).toEqual([{ worker: "mypage", reason: "unreachable" }]);
+    const run = await check(operator);
+    expect(run.code).toBe(1);
+    expect(run.out).toBe("");
+    expect(run.err.trim().split("\n")).toEqual([expect.stringContaining("could not ask mypage (unreachable) for its facts")]);
+  });
 });
