@@ -6,7 +6,8 @@ type Html = ReturnType<typeof html>;
 /** The pages hold no async parts, so the template is already the finished string. */
 export const pageText = (page: Html): string => String(page);
 
-// Inline and self-contained: the pages load nothing, from this origin or another.
+// Inline and self-contained: the pages load nothing, from this origin or another (an empty
+// inline icon, so browsers do not ask for /favicon.ico either).
 const STYLE = `body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}
 main{max-width:22rem;margin:10vh auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002}
 h1{font-size:1.3rem;margin-top:0}label{display:block;margin:.8rem 0 .2rem}
@@ -17,7 +18,7 @@ button{margin-top:1.2rem;width:100%;padding:.6rem;font-size:1rem}
 function layout(locale: SignInLocale, title: string, body: Html): Html {
   return html`<!DOCTYPE html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · rentalnang</title><style>${raw(STYLE)}</style></head>
+<title>${title} · rentalnang</title><link rel="icon" href="data:,"><style>${raw(STYLE)}</style></head>
 <body><main>${body}</main></body></html>`;
 }
 
