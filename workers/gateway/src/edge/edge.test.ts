@@ -39,7 +39,7 @@ describe("the gateway's edge", () => {
     const res = await gateway().request("/healthz", { headers: { "x-forwarded-proto": "https" } });
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
-    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
     expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(res.headers.get("strict-transport-security")).toBeNull(); // the header is not trusted
     const proxied = await gateway({ trustProxy: true }).request("/nowhere", { headers: { "x-forwarded-proto": "https" } });

@@ -29,7 +29,7 @@ export interface SecurityHeadersOptions {
 }
 
 /**
- * hono/secure-headers on every response (nosniff, DENY framing, no referrer, the CSP above),
+ * hono/secure-headers on every response (nosniff, DENY framing, no referrer to another site, the CSP above),
  * and HSTS only on a response to a request that came over TLS: a browser ignores it over
  * plain HTTP, and a local http:// gateway must stay usable.
  */
@@ -37,7 +37,9 @@ export function securityHeaders({ trustProxy, publicUrl }: SecurityHeadersOption
   const headers = secureHeaders({
     contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     xFrameOptions: "DENY",
-    referrerPolicy: "no-referrer",
+    // Not "no-referrer": under it a browser sends `Origin: null` with a form's POST, even to
+    // its own site, and the pages' forms must show their origin (csrfProtection).
+    referrerPolicy: "same-origin",
     xContentTypeOptions: "nosniff",
     strictTransportSecurity: false,
   });
