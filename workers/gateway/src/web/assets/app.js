@@ -7,7 +7,9 @@
   var format = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 
   function localTimes(root) {
-    var times = root.querySelectorAll ? root.querySelectorAll("time[datetime]") : [];
+    if (!root.querySelectorAll) return;
+    var times = Array.prototype.slice.call(root.querySelectorAll("time[datetime]"));
+    if (root.matches && root.matches("time[datetime]")) times.push(root);
     for (var i = 0; i < times.length; i++) {
       var el = times[i];
       var when = new Date(el.getAttribute("datetime"));

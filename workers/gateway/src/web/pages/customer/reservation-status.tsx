@@ -39,7 +39,7 @@ export function StatusLine({ view, r, follow, note }: { view: View; r: Reservati
   const paymentKey: MessageKey = r.paymentStatus ? `payment.${r.paymentStatus}` : "payment.none";
   const reasonKey = r.cancelReason ? (`reason.${r.cancelReason}` as MessageKey) : undefined;
   const poll = follow
-    ? { "hx-get": statusPath(r.rentalId, follow.etag), "hx-trigger": follow.delaySeconds ? `load delay:${follow.delaySeconds}s` : "load", "hx-swap": "outerHTML" }
+    ? { "hx-get": statusPath(r.rentalId, follow.etag), "hx-trigger": follow.delaySeconds ? `load delay:${follow.delaySeconds}s` : "load", "hx-target": "this", "hx-swap": "outerHTML" }
     : {};
   return (
     <span id={`status-${r.rentalId}`} {...poll}>

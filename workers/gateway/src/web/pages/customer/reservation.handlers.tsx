@@ -62,7 +62,7 @@ async function cancelFragment(c: Ctx, view: View, deps: PageDeps, rentalId: numb
   const restart = fields.live !== "1";
   const etag = typeof fields.etag === "string" && fields.etag ? fields.etag : null;
   const restarted = restart
-    ? <span id={`status-${rentalId}`} hx-swap-oob="true" hx-get={statusPath(rentalId, etag)} hx-trigger="load" hx-swap="outerHTML">{view.t("mine.cancelSent")}</span>
+    ? <span id={`status-${rentalId}`} hx-swap-oob="true" hx-get={statusPath(rentalId, etag)} hx-trigger="load" hx-target="this" hx-swap="outerHTML">{view.t("mine.cancelSent")}</span>
     : null;
   return renderFragment(c, <>{actions(<p>{view.t("mine.cancelSent")}</p>)}{restarted}</>);
 }

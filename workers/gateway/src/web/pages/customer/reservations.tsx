@@ -32,7 +32,7 @@ export function ReservationItem({ view, r, live, etag = null }: { view: View; r:
       <Actions view={view} r={r} live={following} etag={etag} />
       <details>
         <summary>{t("timeline.summary")}</summary>
-        <div hx-get={timelinePath(r.rentalId)} hx-trigger="toggle from:closest details" hx-swap="innerHTML">
+        <div hx-get={timelinePath(r.rentalId)} hx-trigger="toggle from:closest details" hx-target="this" hx-swap="innerHTML">
           <a href={timelinePath(r.rentalId)}>{t("timeline.open")}</a>
         </div>
       </details>

@@ -76,7 +76,8 @@ export function ReserveForm({ view, cars, choice }: { view: View; cars: Car[]; c
       <label for="rent-hour">{t("reserve.hours")}</label>
       <input type="number" id="rent-hour" name="rentHour" min={RENT_HOURS.min} max={RENT_HOURS.max} step="1" value={String(choice.rentHour)} required aria-describedby="hours-hint" />
       <span class="hint" id="hours-hint">{t("reserve.hoursHint")}</span>
-      <div id="quote" aria-live="polite" hx-get={customerRoutes.quote} hx-trigger="change from:#reserve-form" hx-include="#reserve-form" hx-params="carId,startAt,rentHour">
+      <div id="quote" aria-live="polite" hx-get={customerRoutes.quote} hx-trigger="change from:#reserve-form" hx-include="#reserve-form" hx-params="carId,startAt,rentHour"
+        hx-target="this" hx-swap="innerHTML">
         <Price view={view} cars={cars} choice={choice} />
       </div>
       <div class="form-actions"><button type="submit">{t("reserve.button")}</button></div>
