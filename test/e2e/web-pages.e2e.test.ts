@@ -180,6 +180,26 @@ describe("reserving and following the status live", () => {
     }
   });
 
+  test("without JavaScript: the form reserves and the page shows it; Cancel asks first, then cancels", async () => {
+    const b = await signedIn("c-2");
+    const token = csrfOf((await open(b, "/")).html);
+    const form = (fields: Record<string, string>) => ({
+      method: "POST", headers: { origin: gateway(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ ...fields, _csrf: token }),
+    });
+    const posted = await b.request(`${gateway()}/reservations`, form({ carId: "eee", rentHour: "1", start: startIn(42).slice(0, 16) }));
+    expect(posted.status).toBe(303);
+    const location = posted.headers.get("location")!;
+    const rentalId = Number(/^\/\?reserved=(\d+)$/.exec(location)![1]);
+    // The page waits for mypage to show the new reservation (read-your-writes).
+    expect((await open(b, location)).html).toContain(`id="reservation-${rentalId}"`);
+    const step = await open(b, `/reservations/${rentalId}/cancel`);
+    expect(step.html).toContain(">Yes, cancel it</button>");
+    expect(step.html).toContain(">Keep it</a>");
+    const cancelled = await b.request(`${gateway()}/reservations/${rentalId}/cancel`, form({}));
+    expect(cancelled.status).toBe(303);
+    expect(cancelled.headers.get("location")).toBe("/");
+  });
+
   test("a declined payment, an overlap and an unknown car are explained in words", async () => {
     const b = await signedIn("c-1");
     const token = csrfOf((await open(b, "/")).html);
