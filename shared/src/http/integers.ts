@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 
 /**
  * An integer that may arrive as a string of decimal digits (`"3"`): httpie's `rentHour='3'`
