@@ -1,6 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { createClient, type Client, type InStatement, type Transaction } from "@libsql/client";
+import { createClient, type InStatement } from "@libsql/client";
+import { clientDriver, type Driver, type QueryResult, type Transaction } from "./driver.ts";
+import { EmbeddedDriver } from "./embedded.ts";
+
+export type { QueryResult, Row, Transaction } from "./driver.ts";
 
 /** How long a local writer waits for a lock held by another process before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -8,17 +12,17 @@ const BUSY_TIMEOUT_MS = 5_000;
 /**
  * A libSQL database with one writer path (docs/architecture.md, 'libSQL').
  *
- * Writes are serialised through an in-process queue: the embedded driver is synchronous,
+ * Writes are serialised through an in-process queue: the embedded engine is synchronous,
  * so two interleaved write transactions in one process would deadlock on the file lock.
- * An embedded database also keeps a single connection (so its pragmas hold and `:memory:`
- * works), which an open transaction holds: there, reads wait in the same queue. Against a
- * libSQL server, reads go straight to the client.
+ * An embedded database also keeps a single connection (so its pragmas hold, its prepared
+ * statements are kept, and `:memory:` works), which an open transaction holds: there, reads
+ * wait in the same queue. Against a libSQL server, reads go straight to the client.
  */
 export class Database {
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
-    readonly client: Client,
+    private readonly driver: Driver,
     readonly embedded: boolean,
   ) {}
 
@@ -31,7 +35,7 @@ export class Database {
   /** Runs `fn` in a write transaction; commits when it returns, rolls back when it throws. */
   write<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
-      const tx = await this.client.transaction("write");
+      const tx = await this.driver.begin();
       try {
         const result = await fn(tx);
         await tx.commit();
@@ -46,15 +50,15 @@ export class Database {
   }
 
   /** Runs statements atomically, queued behind other writes. */
-  batch(statements: InStatement[]) {
-    return this.enqueue(() => this.client.batch(statements, "write"));
+  batch(statements: InStatement[]): Promise<QueryResult[]> {
+    return this.enqueue(() => this.driver.batch(statements));
   }
 
   /** A single statement outside any transaction (reads, mostly). */
-  execute(statement: InStatement) {
+  execute(statement: InStatement): Promise<QueryResult> {
     return this.embedded
-      ? this.enqueue(() => this.client.execute(statement))
-      : this.client.execute(statement);
+      ? this.enqueue(() => this.driver.execute(statement))
+      : this.driver.execute(statement);
   }
 
   async ping(): Promise<void> {
@@ -63,25 +67,33 @@ export class Database {
 
   async close(): Promise<void> {
     await this.tail;
-    this.client.close();
+    this.driver.close();
   }
 }
 
-export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+export interface OpenOptions {
+  /** JWT for a libSQL server that requires one. */
+  authToken?: string | undefined;
+  /**
+   * Open even a file through @libsql/client, the path a libSQL server's URL takes (tests hold
+   * both paths to the same behaviour; a file is otherwise opened with the embedded engine).
+   */
+  viaClient?: boolean;
+}
+
+/** Opens a database: `file:<path>` and `:memory:` in this process, any other URL on a libSQL server. */
+export async function openDatabase(url: string, options: string | OpenOptions = {}): Promise<Database> {
+  const { authToken, viaClient } = typeof options === "string" ? { authToken: options, viaClient: false } : options;
   const embedded = url.startsWith("file:") || url === ":memory:";
-  if (url.startsWith("file:")) {
-    const path = url.slice("file:".length).split("?")[0]!;
-    if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  }
-  const client = createClient({
-    url,
-    authToken,
-    ...(embedded ? { concurrency: 1, timeout: BUSY_TIMEOUT_MS } : {}),
-  });
+  const path = url === ":memory:" ? ":memory:" : url.startsWith("file:") ? url.slice("file:".length).split("?")[0]! : undefined;
+  if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const driver = embedded && !viaClient
+    ? new EmbeddedDriver(path!, BUSY_TIMEOUT_MS)
+    : clientDriver(createClient({ url, authToken, ...(embedded ? { concurrency: 1, timeout: BUSY_TIMEOUT_MS } : {}) }));
   if (embedded) {
-    await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA synchronous = NORMAL");
-    await client.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    await driver.execute("PRAGMA journal_mode = WAL");
+    await driver.execute("PRAGMA synchronous = NORMAL");
+    await driver.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
-  return new Database(client, embedded);
+  return new Database(driver, embedded);
 }

@@ -1,6 +1,5 @@
-import type { Row } from "@libsql/client";
+import type { Database, Row } from "./database.ts";
 import type { DeadLetterRecord } from "../bus/dead-letter.ts";
-import type { Database } from "./database.ts";
 import type { Executor } from "./executor.ts";
 import type { Migration } from "./migrate.ts";
 

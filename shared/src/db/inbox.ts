@@ -1,6 +1,5 @@
-import type { Transaction } from "@libsql/client";
+import type { Database, Transaction } from "./database.ts";
 import type { Envelope } from "../events/envelope.ts";
-import type { Database } from "./database.ts";
 import { appendToOutbox } from "./outbox.ts";
 
 /**

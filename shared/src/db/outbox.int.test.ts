@@ -60,7 +60,7 @@ describe("transactional outbox", () => {
     const event = rented(2);
     await before.write((tx) => appendToOutbox(tx, [event]));
     // The process dies here: no relay ever ran. A new process opens the same database.
-    before.client.close();
+    await before.close();
 
     const after = await database();
     const relay = new OutboxRelay({ db: after, redis, stream, logger, sweepMs: 50 });
@@ -265,12 +265,12 @@ describe("Redis restarts", () => {
     await commit(first, late);
     // A takes both rows to the Redis about to crash; its mark waits.
     const a = new OutboxRelay({ db: other, redis: redisA, stream, logger, sweepMs: 60_000 });
-    const heldA = holdBatches(other);
+    const heldA = holdMarks(other);
     a.start();
     await eventually(async () => (await streamIds()).includes(late.id));
     await crashKeeping([kept]);
     // B (one row per round) checks the restarted Redis, publishes `first`, and dies before its mark.
-    holdBatches(db);
+    holdMarks(db);
     const b = new OutboxRelay({ db, redis: redisB, stream, logger, sweepMs: 60_000, batchSize: 1 });
     b.start();
     const runId = /run_id:(\w+)/.exec(await client.info("server"))![1]!;
@@ -374,14 +374,14 @@ describe("retention", () => {
   });
 });
 
-/** Holds every `batch` on `db` (the relay's mark) until `release()`. */
-function holdBatches(db: Database): { release(): void } {
-  const original = db.batch.bind(db);
+/** Holds the relay's mark (the statement that marks rows published) on `db` until `release()`. */
+function holdMarks(db: Database): { release(): void } {
+  const original = db.execute.bind(db);
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  db.batch = async (statements) => {
-    await released;
-    return original(statements);
+  db.execute = async (statement) => {
+    if (typeof statement !== "string" && /^UPDATE outbox SET published_at = \?/.test(statement.sql)) await released;
+    return original(statement);
   };
   return { release };
 }

@@ -1,4 +1,4 @@
-import type { Transaction } from "@libsql/client";
+import type { Transaction } from "./database.ts";
 import { newEventId, type Envelope, type NewEvent } from "../events/envelope.ts";
 
 /** What an event was caused by: a request (correlation id) or another event. */

@@ -1,4 +1,4 @@
-import type { Row } from "@libsql/client";
+import type { Row } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
 import { parseDomainEvent, type DomainEvent } from "@rentalnang/shared/events/catalog";
 import { rentalIdOf } from "./mypage.ts";

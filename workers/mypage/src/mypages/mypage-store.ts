@@ -1,5 +1,4 @@
-import type { Row } from "@libsql/client";
-import type { Database } from "@rentalnang/shared/db/database";
+import type { Database, Row } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
 import { pageQuery } from "@rentalnang/shared/db/page-query";
 import { statusOf, type Mypage, type MypageStatus } from "./mypage.ts";

@@ -1,4 +1,4 @@
-import type { Transaction } from "@libsql/client";
+import type { Transaction } from "@rentalnang/shared/db/database";
 import type { Cause } from "@rentalnang/shared/db/outbox";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
 import { refund } from "./payment.ts";

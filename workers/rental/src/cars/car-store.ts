@@ -1,5 +1,4 @@
-import type { Row } from "@libsql/client";
-import type { Database } from "@rentalnang/shared/db/database";
+import type { Database, Row } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
 import { OVERLAP_SQL, overlapArgs } from "../rentals/conflict-store.ts";
 import type { Window } from "../rentals/window.ts";

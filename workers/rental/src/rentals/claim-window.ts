@@ -1,4 +1,4 @@
-import type { Transaction } from "@libsql/client";
+import type { Transaction } from "@rentalnang/shared/db/database";
 import { priceOf } from "@rentalnang/shared/domain/tariff";
 import { reservabilityOf } from "../cars/car.ts";
 import { findCar } from "../cars/car-store.ts";

@@ -1,4 +1,4 @@
-import type { Transaction } from "@libsql/client";
+import type { Transaction } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { confirmByManager } from "./rental.ts";
 import { findRental, saveRental } from "./rental-store.ts";

@@ -1,4 +1,4 @@
-import type { Transaction } from "@libsql/client";
+import type { Transaction } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
 
 /** The first answer given for a key, exactly as it was sent (status and body). */

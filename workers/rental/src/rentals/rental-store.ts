@@ -1,6 +1,5 @@
-import type { Row } from "@libsql/client";
+import type { Database, Row } from "@rentalnang/shared/db/database";
 import type { CancelReason } from "@rentalnang/shared/events/catalog";
-import type { Database } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
 import { pageQuery } from "@rentalnang/shared/db/page-query";
 import type { Rental, RentalStatus } from "./rental.ts";

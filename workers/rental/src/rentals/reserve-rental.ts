@@ -1,5 +1,4 @@
-import type { Transaction } from "@libsql/client";
-import type { Database } from "@rentalnang/shared/db/database";
+import type { Database, Transaction } from "@rentalnang/shared/db/database";
 import { appendToOutbox, type Cause } from "@rentalnang/shared/db/outbox";
 import type { BusPressure } from "@rentalnang/shared/lifecycle/bus-pressure";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
