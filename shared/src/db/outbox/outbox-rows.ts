@@ -23,18 +23,18 @@ export const outboxRows = {
   /**
    * Marks rows published with the entry ids their XADDs got from the Redis process `runId`;
    * only while the database's rows are known to be in that process (see redis-run.ts).
-   * Returns how many were marked.
+   * One statement for the whole round (each row's id comes from a VALUES list), so the
+   * guard and every mark are one atomic step. Returns how many were marked.
    */
   async markPublished(db: Database, rows: UnpublishedRow[], ids: string[], runId: string): Promise<number> {
     if (rows.length === 0) return 0;
-    const now = new Date().toISOString();
-    const results = await db.batch(
-      rows.map((row, i) => ({
-        sql: `UPDATE outbox SET published_at = ?, stream_id = ? WHERE seq = ? AND ${RUN_GUARD}`,
-        args: [now, ids[i]!, row.seq, runId],
-      })),
-    );
-    return results.reduce((n, r) => n + r.rowsAffected, 0);
+    const r = await db.execute({
+      sql: `UPDATE outbox SET published_at = ?, stream_id = marks.column2
+            FROM (VALUES ${rows.map(() => "(?, ?)").join(", ")}) AS marks
+            WHERE outbox.seq = marks.column1 AND ${RUN_GUARD}`,
+      args: [new Date().toISOString(), ...rows.flatMap((row, i) => [row.seq, ids[i]!]), runId],
+    });
+    return r.rowsAffected;
   },
 
   /** The published row whose entry is the newest (one scan, no write lock). */
