@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
+import { encodeDeadLetter } from "@rentalnang/shared/bus/dead-letter";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
+import { connectTestRedis } from "@rentalnang/shared/testing/harness";
 import { startStack, type Stack } from "@rentalnang/shared/testing/stack";
+import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { browser, formAction } from "./sign-in-browser.ts";
 
 /**
@@ -237,6 +240,22 @@ describe("the manager's and the operator's pages", () => {
     expect(page.html).toContain('href="/admin/queues"');
     expect(page.html).toContain("Dead letters");
     expect(page.html).toContain("No dead letters.");
+  });
+
+  test("the operator redrives one dead letter and deletes another from the page", async () => {
+    const redis = await connectTestRedis(cleanup, stack.redisUrl);
+    const letter = (n: number) => encodeDeadLetter({
+      stream: streamKey(stack.prefix, "rental"), entryId: `${n}-0`, group: "mypage", reason: `page ${n}`, deliveries: 5,
+      fields: { event: JSON.stringify({ type: "Probe", data: { n } }) }, failedAt: new Date().toISOString(),
+    });
+    const ids = [await redis.xadd(deadLetterKey(stack.prefix, "mypage"), "*", ...letter(1)), await redis.xadd(deadLetterKey(stack.prefix, "mypage"), "*", ...letter(2))];
+    const b = await signedIn("o-1");
+    const page = await open(b, "/operator");
+    for (const text of ["<td>page 1</td>", "<td>Probe</td>", ">Redrive</button>", ">Delete</button>"]) expect(page.html).toContain(text);
+    const token = csrfOf(page.html);
+    expect((await htmx(b, token, "POST", `/operator/dead-letters/mypage/${ids[0]}/redrive`)).html).toContain("Put back on its stream.");
+    expect((await htmx(b, token, "POST", `/operator/dead-letters/mypage/${ids[1]}/delete`)).html).toContain("Deleted.");
+    expect((await htmx(b, token, "POST", `/operator/dead-letters/mypage/${ids[1]}/delete`)).html).toContain("It is no longer there");
   });
 
   test("another role's page is a 403 page that says whose it is", async () => {
