@@ -44,6 +44,14 @@ describe("queue board", () => {
     expect(anonymous.headers.get("www-authenticate")).toStartWith("Bearer");
   });
 
+  test("the board's page links nothing from another origin (bull-board's Google Fonts are dropped)", async () => {
+    const res = await board({ auth: believer }, "Bearer operator");
+    expect(res.headers.get("content-type")).toStartWith("text/html");
+    const page = await res.text();
+    expect(page).toContain("static/js/");
+    expect(page).not.toMatch(/(?:href|src)="https?:/);
+  });
+
   test("with break-glass credentials set too, a token still works and basic auth is the fallback", async () => {
     const both = { auth: believer, user: "admin", password: "pw" };
     expect((await board(both, "Bearer operator")).status).toBe(200);
