@@ -37,8 +37,11 @@ function reserve(c: Ctx, deps: PageDeps, choice: Choice, idempotencyKey: string 
   return deps.client.call<Rental>(c, "/rentals", { method: "POST", json, headers: idempotencyKey ? { "idempotency-key": idempotencyKey } : {} });
 }
 
-/** htmx's answer to "Reserve": the new reservation (following its status at once), or the problem in words. */
-function reservedFragment(c: Ctx, view: View, answer: Answer<Rental>, carId: string | undefined) {
+/**
+ * htmx's answer to "Reserve": the new reservation (following its status at once) and the
+ * fleet again (the car just reserved is taken for the chosen window now), or the problem in words.
+ */
+function reservedFragment(c: Ctx, view: View, answer: Answer<Rental>, carId: string | undefined, fleet?: Awaited<ReturnType<typeof fleetFor>>) {
   if (answer.status !== 201 || !answer.body) {
     const problem = <ProblemMessage view={view} answer={answer} {...(carId ? { carId } : {})} />;
     return renderFragment(c, problem, { "HX-Retarget": "#reserve-message", "HX-Reswap": "innerHTML" });
@@ -49,6 +52,7 @@ function reservedFragment(c: Ctx, view: View, answer: Answer<Rental>, carId: str
     <>
       <ReservationItem view={view} r={r} live={true} />
       <div id="reserve-message" hx-swap-oob="innerHTML"><p>{done}</p></div>
+      {fleet && !fleet.failed ? <Fleet view={view} cars={fleet.cars} free={fleet.free} oob /> : null}
       <IdempotencyKey oob />
     </>
   ));
@@ -83,7 +87,7 @@ export function customerPages(deps: PageDeps) {
     const fields = await fieldsOf(c);
     const choice = choiceOf(fields);
     const answer = await reserve(c, deps, choice, typeof fields.idempotencyKey === "string" ? fields.idempotencyKey : undefined);
-    if (fromHtmx(c)) return reservedFragment(c, view, answer, choice.carId);
+    if (fromHtmx(c)) return reservedFragment(c, view, answer, choice.carId, answer.status === 201 ? await fleetFor(c, deps.client, choice) : undefined);
     if (answer.status === 201 && answer.body) return c.redirect(`/?reserved=${answer.body.id}`, 303);
     return home(c, deps, view, choice, answer);
   });
