@@ -18,10 +18,10 @@ export interface RequestDeliveryInput {
 export function createRequestDelivery(deps: { db: Database; publishSoon: () => void }) {
   return async function requestDelivery(input: RequestDeliveryInput, cause: Cause): Promise<"created" | "exists" | "cancelled"> {
     const outcome = await deps.db.write(async (tx) => {
-      const decision = shouldRequest({
-        existing: await findDeliveryByRental(tx, input.rentalId),
-        cancelled: await isRentalCancelled(tx, input.rentalId),
-      });
+      // The existing delivery is read only after a cancellation (to tell the two apart);
+      // otherwise the insert finds it (ON CONFLICT DO NOTHING) without a read before it.
+      const cancelled = await isRentalCancelled(tx, input.rentalId);
+      const decision = shouldRequest({ existing: cancelled ? await findDeliveryByRental(tx, input.rentalId) : undefined, cancelled });
       if (decision !== "create") return decision;
       const created = await insertPendingDelivery(tx, input, new Date().toISOString());
       if (!created) return "exists" as const;
