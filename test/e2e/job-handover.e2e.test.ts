@@ -30,7 +30,8 @@ test("a job held by a SIGKILLed delivery is taken over by another and makes one 
   const dir = cleanup.use(tempDir("handover"));
   // Lab mode (AUTH=off): this is about the queue, not access.
   const env = { REDIS_URL: server.url, STREAM_PREFIX: prefix, DATABASE_URL: dir.db("delivery"), AUTH: "off" };
-  const holder = await spawnWorker("delivery", { env: { ...env, FAULT_JOB_DELAY_MS: "60000" } });
+  // The request's first attempt (made at once) fails, so it becomes a job; the job's run waits.
+  const holder = await spawnWorker("delivery", { env: { ...env, FAULT_JOB_FAILURES: "1", FAULT_JOB_DELAY_MS: "60000" } });
   cleanup.defer(() => holder.kill());
 
   const approved = envelopeFor(

@@ -97,8 +97,10 @@ test(
   async () => {
     const server = await startRedisServer();
     cleanup.defer(() => server.stop());
-    // Jobs wait half a second before their work, so the lost second holds jobs that never ran.
-    const stack = await startStack({ delivery: { FAULT_JOB_DELAY_MS: "500" } }, server.url, { auth: "off" }); // lab mode: this is about Redis, not access
+    // Every request's first attempt (made at once) fails, so each PaymentApproved becomes a
+    // job; jobs wait half a second before their work, so the lost second holds jobs that never ran.
+    const faults = { FAULT_JOB_FAILURES: "1", FAULT_JOB_DELAY_MS: "500" };
+    const stack = await startStack({ delivery: faults }, server.url, { auth: "off" }); // lab mode: this is about Redis, not access
     cleanup.defer(() => stack.stop());
     const redis = connectRedis(server.url, "command", "test");
     cleanup.defer(() => redis.disconnect());

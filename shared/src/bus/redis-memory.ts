@@ -8,7 +8,7 @@ const OVER_FRESH_MS = 50;
 const HEADROOM_SHARE = 0.25;
 /**
  * The share of the budget the outbox relays fill; the rest is for what consumers still write
- * for events already published (a BullMQ job per PaymentApproved, dead letters).
+ * for events already published (a BullMQ job for a PaymentApproved whose request failed at once, dead letters).
  */
 const PUBLISH_SHARE = 0.9;
 /**

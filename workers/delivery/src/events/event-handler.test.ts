@@ -12,8 +12,10 @@ import { createEventHandler } from "./event-handler.ts";
 /**
  * A cancellation and its rental's confirmation request reach delivery in either order. The
  * order is set by the test, not by timing: the event handler and the confirmation job's use
- * case run one after the other on a real libSQL database. The queue keeps each job by its id
- * (the event id), as BullMQ does, and the test runs a job when its step says so.
+ * case run one after the other on a real libSQL database. Here every request takes the
+ * queue's path (its first attempt failed, so a job retries it): the queue keeps each job by
+ * its id (the event id), as BullMQ does, and the test runs a job when its step says so. The
+ * attempt made at once is confirmation-queue.test.ts's.
  */
 
 const RENTAL_ID = 41;
@@ -27,7 +29,7 @@ beforeEach(async () => {
   db = await openDatabase(":memory:");
   await migrate(db, migrations);
   jobs = new Map();
-  const queue = { enqueue: async (data: JobData) => void (jobs.has(data.eventId) || jobs.set(data.eventId, data)) };
+  const queue = { request: async (data: JobData) => void (jobs.has(data.eventId) || jobs.set(data.eventId, data)) };
   useCases = createDeliveryUseCases({ db, publishSoon: () => {} });
   handler = createEventHandler({ db, queue: queue as unknown as ConfirmationQueue, publishSoon: () => {} });
 });

@@ -9,7 +9,8 @@ export const CONSUMER = "delivery";
 
 /**
  * delivery reads payment's and rental's streams:
- * - PaymentApproved → a BullMQ job (id = event id) that creates the delivery;
+ * - PaymentApproved → the delivery is requested at once; a failed attempt becomes a BullMQ
+ *   job (id = event id) that retries it;
  * - RentalCancelled → the delivery is cancelled, or never created if it does not exist yet.
  * Everything else is acked untouched.
  */
@@ -22,7 +23,7 @@ export function createEventHandler(deps: { db: Database; queue: ConfirmationQueu
         case "PaymentApproved": {
           // Version 1 names no window: the request is made all the same, without one.
           const window = windowOf(event.data);
-          await deps.queue.enqueue({
+          await deps.queue.request({
             eventId: event.id,
             correlationId: event.correlationId,
             rentalId: event.data.rentalId,

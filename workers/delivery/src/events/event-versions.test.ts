@@ -21,7 +21,7 @@ beforeEach(async () => {
   db = await openDatabase(":memory:");
   await migrate(db, migrations);
   jobs = [];
-  const queue = { enqueue: async (data: JobData) => void jobs.push(data) };
+  const queue = { request: async (data: JobData) => void jobs.push(data) };
   useCases = createDeliveryUseCases({ db, publishSoon: () => {} });
   handler = createEventHandler({ db, queue: queue as unknown as ConfirmationQueue, publishSoon: () => {} });
 });

@@ -64,6 +64,24 @@ describe("one request per rental", () => {
   });
 });
 
+describe("the attempt made at once", () => {
+  test("a request that succeeds at once queues no job", async () => {
+    await queue.request(job("event-n", 8));
+    expect(await deliveriesOf(8)).toBe(1);
+    expect(await queue.queue.getJob("event-n")).toBeUndefined();
+  });
+
+  test("a first attempt that fails is queued, and the job's run (attempt 2) makes the one request", async () => {
+    options.failFirstAttempts = 1;
+    await queue.request(job("event-r", 9));
+    expect(await deliveriesOf(9)).toBe(0);
+    await eventually(async () => (await completed()) === 1, { what: "the job done" });
+    expect((await queue.queue.getJob("event-r"))?.returnvalue).toBe("created");
+    await queue.request(job("event-r", 9)); // the event again: made at once, it finds the request
+    expect(await deliveriesOf(9)).toBe(1);
+  });
+});
+
 describe("failed jobs", () => {
   test("a job failing every attempt ends in failed_jobs, not in Redis, and a retry from the database completes it", async () => {
     options.failFirstAttempts = 100;

@@ -26,6 +26,9 @@ const CLOSE_DEADLINE_MS = 5_000;
  */
 const LOCK_DURATION_MS = 5_000;
 const STALLED_INTERVAL_MS = 2_000;
+const JOB_NAME = "request-confirmation";
+/** A job exists only once the attempt made at once failed: its first run is attempt 2. */
+const FIRST_JOB_ATTEMPT = 2;
 
 export interface QueueOptions {
   connection: () => Redis;
@@ -37,17 +40,20 @@ export interface QueueOptions {
   concurrency: number;
   requestDelivery: RequestDelivery;
   logger: Logger;
-  /** Test-only: the first N attempts of every job fail (FAULT_JOB_FAILURES). */
+  /** Test-only: the first N attempts of every request fail, the one made at once included (FAULT_JOB_FAILURES). */
   failFirstAttempts?: number;
-  /** Test-only: every attempt waits this long before its work (FAULT_JOB_DELAY_MS). */
+  /** Test-only: every attempt, the one made at once included, waits this long before its work (FAULT_JOB_DELAY_MS). */
   delayEachAttemptMs?: number;
 }
 
 /**
- * The BullMQ queue that turns PaymentApproved into a confirmation request, with retries
- * (attempts, exponential backoff with jitter). A job that exhausts its attempts moves into
- * delivery's `failed_jobs` table (failed-jobs.ts), retried with `npm run failed-jobs`. The processor runs in-process:
- * Bun has no sandboxed processors.
+ * Turns PaymentApproved into a confirmation request: the first attempt is made at once, by
+ * the event's consumer (`request`); only when it fails does the work become a BullMQ job, for
+ * the retries (attempts, exponential backoff with jitter). A job that exhausts its attempts
+ * moves into delivery's `failed_jobs` table (failed-jobs.ts), retried with `npm run
+ * failed-jobs`. Why not a job for every event: a job costs three BullMQ scripts in Redis and
+ * their round trips, more than the request itself, and almost every first attempt succeeds.
+ * The processor runs in-process: Bun has no sandboxed processors.
  */
 export function createConfirmationQueue(o: QueueOptions) {
   const queue = new Queue<JobData>(QUEUE_NAME, {
@@ -64,35 +70,32 @@ export function createConfirmationQueue(o: QueueOptions) {
   const failedJobs = createFailedJobs({ queue, db: o.db, logger: o.logger });
   let worker: Worker<JobData> | undefined;
 
-  function process(job: Job<JobData>) {
-    return withLogContext({ correlationId: job.data.correlationId, eventId: job.data.eventId, jobId: job.id }, () => run(job));
-  }
-
-  async function run(job: Job<JobData>) {
-    await testFaults(o, job);
-    const { eventId, correlationId, ...input } = job.data;
-    const outcome = await o.requestDelivery(input, { correlationId, causationId: eventId });
-    o.logger.info({ rentalId: input.rentalId, outcome }, "confirmation request job done");
-    return outcome;
+  /** Queues the work as a job. Idempotent: the job id is the event id, so a redelivered event adds nothing. */
+  async function enqueue(data: JobData) {
+    await queue.add(JOB_NAME, data, { jobId: data.eventId });
   }
 
   return {
     queue,
     failedJobs,
-    /** Idempotent: the job id is the event id, so a redelivered event adds nothing. */
-    async enqueue(data: JobData) {
-      await queue.add("request-confirmation", data, { jobId: data.eventId });
+    enqueue,
+    /**
+     * Makes the request at once; if that attempt fails, queues the job that retries it. A
+     * process that dies in between leaves the event unacked, so it comes again and the
+     * attempt is repeated (the request is made once per rental whatever the repeats).
+     * @throws only when the job could not be queued (Redis away): the event stays pending.
+     */
+    async request(data: JobData) {
+      try {
+        await attempt(o, data, 1);
+        return;
+      } catch (error) {
+        o.logger.warn({ err: error, rentalId: data.rentalId }, "confirmation request failed; a job retries it");
+      }
+      await enqueue(data);
     },
     start() {
-      worker = new Worker<JobData>(QUEUE_NAME, process, {
-        connection: o.connection(),
-        prefix: o.prefix,
-        concurrency: o.concurrency,
-        lockDuration: LOCK_DURATION_MS,
-        stalledInterval: STALLED_INTERVAL_MS,
-      });
-      logFailures(worker, failedJobs, o.logger);
-      failedJobs.startSweeping();
+      worker = startWorker(o, failedJobs);
     },
     async stop() {
       failedJobs.stopSweeping();
@@ -110,6 +113,30 @@ export function createConfirmationQueue(o: QueueOptions) {
 }
 export type ConfirmationQueue = ReturnType<typeof createConfirmationQueue>;
 
+/** One attempt at the work; attempt 1 is the one made at once, a job's runs are 2 and on. */
+async function attempt(o: QueueOptions, data: JobData, n: number) {
+  await testFaults(o, n);
+  const { eventId, correlationId, ...input } = data;
+  return o.requestDelivery(input, { correlationId, causationId: eventId });
+}
+
+/** The in-process worker that runs the queued jobs (the retries), and the sweep of failed ones. */
+function startWorker(o: QueueOptions, failedJobs: FailedJobs): Worker<JobData> {
+  const run = async (job: Job<JobData>) => {
+    const outcome = await attempt(o, job.data, job.attemptsMade + FIRST_JOB_ATTEMPT);
+    o.logger.info({ rentalId: job.data.rentalId, outcome }, "confirmation request job done");
+    return outcome;
+  };
+  const worker = new Worker<JobData>(
+    QUEUE_NAME,
+    (job) => withLogContext({ correlationId: job.data.correlationId, eventId: job.data.eventId, jobId: job.id }, () => run(job)),
+    { connection: o.connection(), prefix: o.prefix, concurrency: o.concurrency, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS },
+  );
+  logFailures(worker, failedJobs, o.logger);
+  failedJobs.startSweeping();
+  return worker;
+}
+
 /** Logs each failed attempt; a job with no attempt left moves to the database. */
 function logFailures(worker: Worker<JobData>, failedJobs: FailedJobs, logger: Logger) {
   worker.on("failed", (job, error) => {
@@ -119,10 +146,10 @@ function logFailures(worker: Worker<JobData>, failedJobs: FailedJobs, logger: Lo
   worker.on("error", (error) => logger.warn({ err: error }, "queue worker error"));
 }
 
-/** The test-only faults an attempt meets before its work; both are off unless a test sets them. */
-async function testFaults(o: QueueOptions, job: Job<JobData>) {
-  if (o.failFirstAttempts && job.attemptsMade < o.failFirstAttempts) {
-    throw new Error(`FAULT_JOB_FAILURES: attempt ${job.attemptsMade + 1} fails on purpose`);
+/** The test-only faults attempt `n` meets before its work; both are off unless a test sets them. */
+async function testFaults(o: QueueOptions, n: number) {
+  if (o.failFirstAttempts && n <= o.failFirstAttempts) {
+    throw new Error(`FAULT_JOB_FAILURES: attempt ${n} fails on purpose`);
   }
   if (o.delayEachAttemptMs) {
     o.logger.warn({ delayMs: o.delayEachAttemptMs }, "FAULT_JOB_DELAY_MS: the job waits before its work");
