@@ -1,20 +1,26 @@
 import type { InStatement } from "@libsql/client";
 
-export interface PageQuery {
+/** One page of a list: `limit` rows in `order` of the id, past the id `after` (a cursor's). */
+export interface PageSpec {
+  limit: number;
+  /** `desc` newest first (the default), `asc` oldest first. */
+  order?: "asc" | "desc";
+  /** Only rows past this id in that order: below it newest first, above it oldest first. */
+  after?: number;
+}
+
+export interface PageQuery extends PageSpec {
   /** `SELECT … FROM …`, without WHERE. */
   from: string;
-  /** The key the cursor and the newest-first order follow. */
+  /** The key the cursor and the order follow. */
   idColumn: string;
   /** `column = value` filters; an undefined value means "no filter". */
   equal?: Record<string, string | number | undefined>;
   /** Conditions that always apply (e.g. `deleted_at IS NULL`). */
   always?: string[];
-  /** Only rows with an id below this one (the cursor). */
-  before?: number;
-  limit: number;
 }
 
-/** A newest-first page query that fetches one extra row, so `toPage` can tell if more exist. */
+/** A page query in either order that fetches one extra row, so `toPage` can tell if more exist. */
 export function pageQuery(q: PageQuery): InStatement {
   const where = [...(q.always ?? [])];
   const args: (string | number)[] = [];
@@ -23,12 +29,13 @@ export function pageQuery(q: PageQuery): InStatement {
     where.push(`${column} = ?`);
     args.push(value);
   }
-  if (q.before !== undefined) {
-    where.push(`${q.idColumn} < ?`);
-    args.push(q.before);
+  const ascending = q.order === "asc";
+  if (q.after !== undefined) {
+    where.push(`${q.idColumn} ${ascending ? ">" : "<"} ?`);
+    args.push(q.after);
   }
   return {
-    sql: `${q.from} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${q.idColumn} DESC LIMIT ?`,
+    sql: `${q.from} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${q.idColumn} ${ascending ? "ASC" : "DESC"} LIMIT ?`,
     args: [...args, q.limit + 1],
   };
 }

@@ -3,7 +3,7 @@ import { principalOf } from "@rentalnang/shared/auth/authenticate/authenticate";
 import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { actorOf } from "@rentalnang/shared/auth/row-access";
 import type { Database } from "@rentalnang/shared/db/database";
-import { toPage } from "@rentalnang/shared/http/pagination";
+import { pageRequest, toPage } from "@rentalnang/shared/http/pagination";
 import { Conflict, NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
 import type { ConfirmDelivery } from "./confirm-delivery.ts";
@@ -22,8 +22,9 @@ const notFound = (id: number) => new NotFound(`There is no confirmation request 
 
 const list = ({ db }: DeliveriesDeps): Handler<"list"> => async (c) => {
   const q = c.req.valid("query");
-  const rows = await listDeliveries(db, { status: q.status, rentalId: q.rentalId, before: q.cursor, limit: q.limit });
-  return c.json(toPage(rows, q.limit, present), 200);
+  const page = pageRequest(q);
+  const rows = await listDeliveries(db, { status: q.status, rentalId: q.rentalId, ...page });
+  return c.json(toPage(rows, page, present), 200);
 };
 
 const getOne = ({ db }: DeliveriesDeps): Handler<"getOne"> => async (c) => {

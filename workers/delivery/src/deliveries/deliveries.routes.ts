@@ -12,13 +12,13 @@ const IdParams = idParams("id");
 export const list = createRoute({
   method: "get",
   path: "/deliveries",
-  summary: "Confirmation requests, newest first",
+  summary: "Confirmation requests, newest first (order=asc: oldest first)",
   request: {
     query: z.object({ status: optionalQuery(DeliveryStatus), rentalId: optionalQuery(intLike(1, Number.MAX_SAFE_INTEGER)), ...PageQuery }),
   },
   responses: {
     200: jsonContent(pageOf(DeliveryResource), "A page"),
-    400: problem("Bad filter"),
+    400: problem("Bad filter, limit, order or cursor (or a cursor issued for the other order)"),
     ...accessProblems(MANAGERS),
   },
 });

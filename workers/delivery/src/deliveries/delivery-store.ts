@@ -1,6 +1,6 @@
 import type { Database, Row } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
-import { pageQuery } from "@rentalnang/shared/db/page-query";
+import { pageQuery, type PageSpec } from "@rentalnang/shared/db/page-query";
 import type { DeliveryStatus } from "@rentalnang/shared/domain/statuses";
 import type { Delivery } from "./delivery.ts";
 
@@ -62,13 +62,14 @@ export async function saveDelivery(db: Executor, c: Delivery) {
 
 export async function listDeliveries(
   db: Database,
-  f: { status?: DeliveryStatus; rentalId?: number; before?: number; limit: number },
+  f: PageSpec & { status?: DeliveryStatus; rentalId?: number },
 ) {
   const r = await db.execute(pageQuery({
     from: "SELECT * FROM deliveries",
     idColumn: "id",
     equal: { status: f.status, rental_id: f.rentalId },
-    before: f.before,
+    order: f.order,
+    after: f.after,
     limit: f.limit,
   }));
   return r.rows.map(rowToDelivery);

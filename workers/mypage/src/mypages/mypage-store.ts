@@ -1,6 +1,6 @@
 import type { Database, Row } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
-import { pageQuery } from "@rentalnang/shared/db/page-query";
+import { pageQuery, type PageSpec } from "@rentalnang/shared/db/page-query";
 import { statusOf, type Mypage, type MypageStatus } from "./mypage.ts";
 
 const rowToMypage = (r: Row) => JSON.parse(String(r.facts)) as Mypage;
@@ -47,12 +47,13 @@ export async function saveMypages(db: Executor, rows: readonly Mypage[]) {
   }
 }
 
-export async function listMypages(db: Database, f: { customerId?: string; status?: MypageStatus; before?: number; limit: number }) {
+export async function listMypages(db: Database, f: PageSpec & { customerId?: string; status?: MypageStatus }) {
   const r = await db.execute(pageQuery({
     from: "SELECT rental_id, facts FROM mypages",
     idColumn: "rental_id",
     equal: { customer_id: f.customerId, status: f.status },
-    before: f.before,
+    order: f.order,
+    after: f.after,
     limit: f.limit,
   }));
   return r.rows.map((row) => ({ id: Number(row.rental_id), mypage: rowToMypage(row) }));

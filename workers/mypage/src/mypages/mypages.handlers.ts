@@ -3,7 +3,7 @@ import { principalOf } from "@rentalnang/shared/auth/authenticate/authenticate";
 import { assertRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { listedCustomer, maySee } from "@rentalnang/shared/auth/row-access";
 import type { Database } from "@rentalnang/shared/db/database";
-import { toPage } from "@rentalnang/shared/http/pagination";
+import { pageRequest, toPage } from "@rentalnang/shared/http/pagination";
 import { NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
 import { loggedEventsOfRental } from "./event-log-store.ts";
@@ -60,8 +60,9 @@ const list = ({ db }: MypagesDeps): Handler<"list"> => async (c) => {
   const who = principalOf(c);
   assertRole(who, "customer", "manager", "operator");
   const q = c.req.valid("query");
-  const rows = await listMypages(db, { customerId: listedCustomer(who, q.customerId), status: q.status, before: q.cursor, limit: q.limit });
-  return c.json(toPage(rows, q.limit, (r) => present(r.mypage)), 200);
+  const page = pageRequest(q);
+  const rows = await listMypages(db, { customerId: listedCustomer(who, q.customerId), status: q.status, ...page });
+  return c.json(toPage(rows, page, (r) => present(r.mypage)), 200);
 };
 
 /** mypage's HTTP API: the route definitions of mypages.routes.ts with their handlers. */

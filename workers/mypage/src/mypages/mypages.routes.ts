@@ -32,7 +32,7 @@ export const getOne = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/mypages",
-  summary: "Views, newest rental first: a customer's own only (customerId is then theirs), every one for managers and operators",
+  summary: "Views, newest rental first (order=asc: oldest first): a customer's own only (customerId is then theirs), every one for managers and operators",
   request: {
     query: z.object({
       customerId: optionalQuery(z.string().max(128)),
@@ -42,7 +42,7 @@ export const list = createRoute({
   },
   responses: {
     200: jsonContent(pageOf(MypageResource), "A page"),
-    400: problem("Bad filter"),
+    400: problem("Bad filter, limit, order or cursor (or a cursor issued for the other order)"),
     ...accessProblems("No role that may read mypage rows"),
   },
 });

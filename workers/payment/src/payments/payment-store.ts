@@ -1,6 +1,6 @@
 import type { Database, Row } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
-import { pageQuery } from "@rentalnang/shared/db/page-query";
+import { pageQuery, type PageSpec } from "@rentalnang/shared/db/page-query";
 import type { PaymentStatus } from "@rentalnang/shared/domain/statuses";
 import type { ChargeCommand, Payment } from "./payment.ts";
 
@@ -56,10 +56,10 @@ export async function savePayment(db: Executor, p: Payment) {
 }
 
 export async function listPayments(
-  db: Database, f: { rentalId?: number; customerId?: string | undefined; before?: number; limit: number },
+  db: Database, f: PageSpec & { rentalId?: number; customerId?: string | undefined },
 ): Promise<Payment[]> {
   const r = await db.execute(pageQuery({
-    from: "SELECT * FROM payments", idColumn: "id", equal: { rental_id: f.rentalId, customer_id: f.customerId }, before: f.before, limit: f.limit,
+    from: "SELECT * FROM payments", idColumn: "id", equal: { rental_id: f.rentalId, customer_id: f.customerId }, order: f.order, after: f.after, limit: f.limit,
   }));
   return r.rows.map(rowToPayment);
 }

@@ -5,7 +5,7 @@ import type { Principal } from "@rentalnang/shared/auth/principal";
 import { assertRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { listedCustomer, maySee } from "@rentalnang/shared/auth/row-access";
 import type { Database } from "@rentalnang/shared/db/database";
-import { toPage } from "@rentalnang/shared/http/pagination";
+import { pageRequest, toPage } from "@rentalnang/shared/http/pagination";
 import { Conflict, HttpProblem, NotFound, ValidationFailed } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
 import type { ChargePayment } from "./charge-payment.ts";
@@ -78,8 +78,9 @@ const list = ({ db }: PaymentsDeps): Handler<"list"> => async (c) => {
   const who = principalOf(c);
   assertRole(who, "customer", "manager", "operator");
   const q = c.req.valid("query");
-  const rows = await listPayments(db, { rentalId: q.rentalId, customerId: listedCustomer(who, undefined), before: q.cursor, limit: q.limit });
-  return c.json(toPage(rows, q.limit, present), 200);
+  const page = pageRequest(q);
+  const rows = await listPayments(db, { rentalId: q.rentalId, customerId: listedCustomer(who, undefined), ...page });
+  return c.json(toPage(rows, page, present), 200);
 };
 
 /** payment's HTTP API: the route definitions of payments.routes.ts with their handlers. */

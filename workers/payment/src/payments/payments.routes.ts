@@ -55,8 +55,8 @@ export const list = createRoute({
   path: "/payments",
   request: { query: z.object({ rentalId: optionalQuery(RentalId), ...PageQuery }) },
   responses: {
-    200: jsonContent(pageOf(PaymentResource), "A page of payments, newest first: a customer's own only, every one for managers and operators"),
-    400: problem("Bad filter"),
+    200: jsonContent(pageOf(PaymentResource), "A page of payments, newest first (order=asc: oldest first): a customer's own only, every one for managers and operators"),
+    400: problem("Bad filter, limit, order or cursor (or a cursor issued for the other order)"),
     ...accessProblems("No role that may read payments"),
   },
 });

@@ -1,5 +1,6 @@
 import type { Database, Row } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
+import type { Order } from "@rentalnang/shared/http/pagination";
 import { OVERLAP_SQL, overlapArgs } from "../rentals/conflict-store.ts";
 import type { Window } from "../rentals/window.ts";
 import { DEMO_FLEET, type Car } from "./car.ts";
@@ -37,28 +38,31 @@ export async function saveCar(tx: Executor, car: Car): Promise<void> {
 export interface CarFilter {
   /** Only cars free for the whole window. */
   freeFor?: Window;
-  /** Ids after this one (the cursor). */
+  /** `asc` (the default) or `desc`, by id. */
+  order?: Order;
+  /** Ids past this one in that order (the cursor). */
   after?: string;
   limit: number;
 }
 
 /**
- * Active cars in the order of their ids, one more than asked (to tell whether a next page
+ * Active cars in the order of their ids (ascending unless asked otherwise), one more than asked (to tell whether a next page
  * exists). With a window, only those without a live reservation overlapping it: one seek per
  * car into the partial index on live reservations (car_id, start_at, end_at).
  */
 export async function listCars(db: Database, f: CarFilter): Promise<Car[]> {
   const where = ["c.retired_at IS NULL"];
   const args: (string | number)[] = [];
+  const descending = f.order === "desc";
   if (f.after !== undefined) {
-    where.push("c.id > ?");
+    where.push(descending ? "c.id < ?" : "c.id > ?");
     args.push(f.after);
   }
   if (f.freeFor) {
     where.push(`NOT EXISTS (SELECT 1 FROM rentals r WHERE r.car_id = c.id AND ${OVERLAP_SQL})`);
     args.push(...overlapArgs(f.freeFor));
   }
-  const r = await db.execute({ sql: `SELECT c.* FROM cars c WHERE ${where.join(" AND ")} ORDER BY c.id LIMIT ?`, args: [...args, f.limit + 1] });
+  const r = await db.execute({ sql: `SELECT c.* FROM cars c WHERE ${where.join(" AND ")} ORDER BY c.id ${descending ? "DESC" : "ASC"} LIMIT ?`, args: [...args, f.limit + 1] });
   return r.rows.map(rowToCar);
 }
 

@@ -2,11 +2,12 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { principalOf } from "@rentalnang/shared/auth/authenticate/authenticate";
 import { assertRole } from "@rentalnang/shared/auth/require-role/require-role";
 import type { Database } from "@rentalnang/shared/db/database";
+import { pageRequest } from "@rentalnang/shared/http/pagination";
 import { Conflict, NotFound, ValidationFailed } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
 import type { Window } from "../rentals/window.ts";
 import type { AddCar } from "./add-car.ts";
-import { encodeCarCursor } from "./car-cursor.ts";
+import { CARS_ORDER, encodeCarCursor } from "./car-cursor.ts";
 import { present } from "./car-resource.ts";
 import { findCar, listCars } from "./car-store.ts";
 import * as routes from "./cars.routes.ts";
@@ -52,10 +53,11 @@ function windowOf(from: string | undefined, to: string | undefined): Window | un
 const list = ({ db }: CarsDeps): Handler<"list"> => async (c) => {
   assertRole(principalOf(c), ...READERS);
   const q = c.req.valid("query");
-  const rows = await listCars(db, { freeFor: windowOf(q.availableFrom, q.availableTo), after: q.cursor, limit: q.limit });
-  const items = rows.slice(0, q.limit);
+  const page = pageRequest(q, CARS_ORDER);
+  const rows = await listCars(db, { freeFor: windowOf(q.availableFrom, q.availableTo), ...page });
+  const items = rows.slice(0, page.limit);
   const last = items.at(-1);
-  return c.json({ items: items.map(present), nextCursor: rows.length > q.limit && last ? encodeCarCursor(last.id) : null }, 200);
+  return c.json({ items: items.map(present), nextCursor: rows.length > page.limit && last ? encodeCarCursor(last.id, page.order) : null }, 200);
 };
 
 const retire = ({ cars }: CarsDeps): Handler<"retire"> => async (c) => {

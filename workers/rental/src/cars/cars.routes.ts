@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { intLike } from "@rentalnang/shared/http/integers";
 import { accessProblems, jsonBody, jsonContent, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@rentalnang/shared/http/pagination";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, orderQuery } from "@rentalnang/shared/http/pagination";
 import { CarCursor } from "./car-cursor.ts";
 import { CarId, CarResource } from "./car-resource.ts";
 
@@ -47,18 +47,19 @@ export const getOne = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/cars",
-  summary: "Active cars in the order of their ids; with availableFrom and availableTo, only those free for that whole window",
+  summary: "Active cars in the order of their ids (order=desc: backwards); with availableFrom and availableTo, only those free for that whole window",
   request: {
     query: z.object({
       availableFrom: optionalQuery(Instant),
       availableTo: optionalQuery(Instant),
       limit: optionalQuery(intLike(1, MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
+      order: orderQuery("without it, ascending by id (`asc`), the fleet's order; `desc` lists the ids backwards"),
       cursor: optionalQuery(CarCursor),
     }),
   },
   responses: {
     200: jsonContent(pageOf(CarResource), "A page of cars"),
-    400: problem("Bad window (both ends, the start before the end), limit or cursor"),
+    400: problem("Bad window (both ends, the start before the end), limit, order or cursor (or a cursor issued for the other order)"),
     ...accessProblems("No role that may read the fleet"),
   },
 });

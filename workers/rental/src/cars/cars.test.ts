@@ -5,6 +5,7 @@ import { migrate } from "@rentalnang/shared/db/migrate";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
+import { expectListOrders } from "@rentalnang/shared/testing/list-orders";
 import { createApp } from "../app.ts";
 import { migrations } from "../migrations.ts";
 import type { PaymentGateway } from "../payment-client/payment-client.ts";
@@ -83,6 +84,13 @@ describe("the fleet", () => {
     expect(three).toMatchObject({ nextCursor: null });
     expect(ids(three)).toEqual(["e"]);
     expect((await get("/cars?cursor=bogus")).status).toBe(400);
+  });
+
+  test("order=desc lists the ids backwards; either order pages through every car once", async () => {
+    for (const id of ["c", "a", "e", "b", "d"]) await addCar(id);
+    await expectListOrders(get, "/cars", ["a", "b", "c", "d", "e"], { defaultOrder: "asc" });
+    await hold("c", "10:00", "12:00");
+    await expectListOrders(get, "/cars?availableFrom=2026-05-01T11:00:00Z&availableTo=2026-05-01T13:00:00Z", ["a", "b", "d", "e"], { defaultOrder: "asc" });
   });
 
   test("with a window, only the cars free for all of it: touching is free, overlapping or containing is not", async () => {

@@ -1,7 +1,7 @@
 import type { Database, Row } from "@rentalnang/shared/db/database";
 import type { CancelReason } from "@rentalnang/shared/events/catalog";
 import type { Executor } from "@rentalnang/shared/db/executor";
-import { pageQuery } from "@rentalnang/shared/db/page-query";
+import { pageQuery, type PageSpec } from "@rentalnang/shared/db/page-query";
 import type { Rental, RentalStatus } from "./rental.ts";
 
 function rowToRental(r: Row): Rental {
@@ -53,22 +53,20 @@ export async function saveRental(tx: Executor, rental: Rental): Promise<void> {
   });
 }
 
-export interface RentalFilter {
+export interface RentalFilter extends PageSpec {
   customerId?: string;
   status?: RentalStatus;
-  /** Ids below this one (the cursor). */
-  before?: number;
-  limit: number;
 }
 
-/** Newest first, deleted ones left out; one row more than asked, to tell whether a next page exists. */
+/** In the page's order (newest first by default), deleted ones left out; one row more than asked, to tell whether a next page exists. */
 export async function listRentals(db: Database, f: RentalFilter): Promise<Rental[]> {
   const r = await db.execute(pageQuery({
     from: "SELECT * FROM rentals",
     idColumn: "id",
     equal: { customer_id: f.customerId, status: f.status },
     always: ["deleted_at IS NULL"],
-    before: f.before,
+    order: f.order,
+    after: f.after,
     limit: f.limit,
   }));
   return r.rows.map(rowToRental);

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Database } from "@rentalnang/shared/db/database";
-import { toPage } from "@rentalnang/shared/http/pagination";
+import { pageRequest, toPage } from "@rentalnang/shared/http/pagination";
 import { Conflict, HttpProblem, NotFound } from "@rentalnang/shared/http/problem";
 import { newRouter, type AppEnv } from "@rentalnang/shared/http/service-app";
 import { principalOf } from "@rentalnang/shared/auth/authenticate/authenticate";
@@ -80,8 +80,9 @@ const list = ({ db }: RentalsDeps): Handler<"list"> => async (c) => {
   assertRole(who, "customer", "manager", "operator");
   const q = c.req.valid("query");
   const customerId = listedCustomer(who, q.customerId);
-  const rows = await listRentals(db, { customerId, status: q.status, before: q.cursor, limit: q.limit });
-  return c.json(toPage(rows, q.limit, present), 200);
+  const page = pageRequest(q);
+  const rows = await listRentals(db, { customerId, status: q.status, ...page });
+  return c.json(toPage(rows, page, present), 200);
 };
 
 const cancel = ({ useCases }: RentalsDeps): Handler<"cancel"> => async (c) => {

@@ -62,11 +62,11 @@ export const getOne = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/rentals",
-  summary: "Rentals, newest first: a customer's own only (customerId is then theirs), every one for managers and operators",
+  summary: "Rentals, newest first (order=asc: oldest first): a customer's own only (customerId is then theirs), every one for managers and operators",
   request: { query: z.object({ customerId: optionalQuery(CustomerId), status: optionalQuery(RentalStatus), ...PageQuery }) },
   responses: {
     200: jsonContent(pageOf(RentalResource), "A page of rentals"),
-    400: problem("Bad filter, limit or cursor"),
+    400: problem("Bad filter, limit, order or cursor (or a cursor issued for the other order)"),
     ...accessProblems("No role that may read rentals"),
   },
 });
