@@ -18,8 +18,6 @@ type Ctx = Context<WebSessionEnv>;
 /** The recent requests the history shows. */
 const HISTORY_SIZE = 20;
 
-const byOldest = (a: Delivery, b: Delivery) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id;
-
 /** The manager's page: pending requests oldest first, recent history, the fleet; problems in words. */
 async function managerPage(c: Ctx, deps: PageDeps) {
   const view = viewOf(c, deps.assets);
@@ -34,7 +32,7 @@ async function managerPage(c: Ctx, deps: PageDeps) {
     <>
       <section aria-labelledby="pending-heading">
         <h2 id="pending-heading">{t("pending.heading")}</h2>
-        {part(pending, (items) => <Pending view={view} items={[...items].sort(byOldest)} />)}
+        {part(pending, (items) => <Pending view={view} items={items} />)}
       </section>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">{t("history.heading")}</h2>
