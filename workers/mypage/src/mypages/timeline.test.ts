@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Principal } from "@rentalnang/shared/auth/principal";
 import { openDatabase, type Database } from "@rentalnang/shared/db/database";
 import { migrate } from "@rentalnang/shared/db/migrate";
-import type { DomainEvent } from "@rentalnang/shared/events/catalog";
+import type { DomainEvent, EventType } from "@rentalnang/shared/events/catalog";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { createApp } from "../app.ts";
 import { migrations } from "../migrations.ts";
 import { createRebuildMypages } from "./rebuild-mypages.ts";
-import { historyOf } from "./histories.fixture.ts";
+import { historyOf, scenarioNames } from "./histories.fixture.ts";
 import { projectEvents } from "./project-events.ts";
 import { causalOrder } from "./timeline.ts";
 
@@ -100,5 +100,76 @@ describe("a reservation's timeline", () => {
     const before = await timeline(1);
     expect(await createRebuildMypages({ db })()).toMatchObject({ kind: "rebuilt", written: 1 });
     expect(await timeline(1)).toEqual(before);
+  });
+});
+
+/**
+ * The saga's causes, stated here apart from the code under test: the causationIds its
+ * producers write (delivery's request names the approval; the refund and the withdrawal name
+ * the cancellation) and the orders it enforces (rental records Rented only once payment
+ * approved; a person cancels a reservation that exists; only an approved payment is refunded;
+ * a request is confirmed or withdrawn once it exists).
+ */
+const CAUSES: [cause: EventType, effect: EventType][] = [
+  ["PaymentApproved", "Rented"], ["PaymentApproved", "ConfirmationRequested"], ["PaymentApproved", "PaymentRefunded"],
+  ["Rented", "RentalCancelled"], ["RentalCancelled", "PaymentRefunded"], ["RentalCancelled", "ConfirmationCancelled"],
+  ["ConfirmationRequested", "ReservationConfirmed"], ["ConfirmationRequested", "ConfirmationCancelled"],
+];
+/** Each cause the timeline lists after its effect, in words. */
+const causesAfterEffects = (types: string[]) =>
+  CAUSES.filter(([cause, effect]) => types.includes(cause) && types.includes(effect) && types.indexOf(cause) > types.indexOf(effect))
+    .map(([cause, effect]) => `${cause} listed after its effect ${effect}: ${types.join(", ")}`);
+
+/** The causationIds the producers set, on a history whose ids are final. */
+function linkedAsProduced(history: DomainEvent[]): DomainEvent[] {
+  const idOf = (type: EventType) => history.find((e) => e.type === type)?.id ?? null;
+  const causeOf: Partial<Record<EventType, EventType>> = {
+    ConfirmationRequested: "PaymentApproved", PaymentRefunded: "RentalCancelled", ConfirmationCancelled: "RentalCancelled",
+  };
+  return history.map((e) => ({ ...e, causationId: causeOf[e.type] ? idOf(causeOf[e.type]!) : null }) as DomainEvent);
+}
+
+/** Stamps that would put every effect first if the timeline followed them alone: one instant with ids against the order, or clocks running backwards. */
+const stampings: Record<string, (rentalId: number, i: number, n: number) => { id: string; occurredAt: string }> = {
+  "one instant, ids against the order": (r, i, n) => ({ id: `r${r}-${String(n - i).padStart(2, "0")}`, occurredAt: "2026-01-01T00:00:00.000Z" }),
+  "clocks backwards": (r, i, n) => ({ id: `r${r}-${String(i).padStart(2, "0")}`, occurredAt: new Date(Date.UTC(2026, 0, 1) + (n - i) * 1000).toISOString() }),
+};
+/** Orders in which mypage may receive a history. */
+const arrivals: Record<string, (h: DomainEvent[]) => DomainEvent[]> = {
+  "as they happened": (h) => h,
+  "backwards": (h) => h.toReversed(),
+  "odd ones first": (h) => [...h.filter((_, i) => i % 2 === 1), ...h.filter((_, i) => i % 2 === 0)],
+};
+
+describe("causes before effects", () => {
+  test("Payment approved comes before Reserved and paid (Rented) at the same instant, whatever their ids", async () => {
+    const [approved, rented] = historyOf(7, "reserved, awaiting the manager");
+    const instant = "2026-01-01T00:00:00.000Z";
+    await projectEvents(db, [{ ...rented!, id: "a-rented", occurredAt: instant }, { ...approved!, id: "b-approved", occurredAt: instant }] as DomainEvent[]);
+    expect((await timeline(7)).body.items.map((i: any) => i.type)).toEqual(["PaymentApproved", "Rented"]);
+  });
+
+  test("no cause is listed after its effect, whatever the stamps, the order events arrive in, and after a rebuild", async () => {
+    const cases: { rentalId: number; label: string }[] = [];
+    for (const scenario of scenarioNames) {
+      for (const [stamping, stamp] of Object.entries(stampings)) {
+        for (const [arrival, arrive] of Object.entries(arrivals)) {
+          const rentalId = cases.length + 1;
+          const stamped = historyOf(rentalId, scenario).map((e, i, all) => ({ ...e, ...stamp(rentalId, i, all.length) }) as DomainEvent);
+          for (const event of arrive(linkedAsProduced(stamped))) await projectEvents(db, [event]);
+          cases.push({ rentalId, label: `${scenario}; ${stamping}; arrived ${arrival}` });
+        }
+      }
+    }
+    const violations = async () => {
+      const found: string[] = [];
+      for (const { rentalId, label } of cases) {
+        for (const v of causesAfterEffects((await timeline(rentalId)).body.items.map((i: any) => i.type))) found.push(`${label}: ${v}`);
+      }
+      return found;
+    };
+    expect(await violations()).toEqual([]);
+    expect(await createRebuildMypages({ db })()).toMatchObject({ kind: "rebuilt", written: cases.length });
+    expect(await violations()).toEqual([]);
   });
 });

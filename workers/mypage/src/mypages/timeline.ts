@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { DomainEvent } from "@rentalnang/shared/events/catalog";
+import { impliedCause } from "./implied-causes.ts";
 
 /** One step of a reservation's timeline as the API shows it. */
 export const TimelineItem = z
@@ -20,20 +21,23 @@ export const Timeline = z.object({ items: z.array(TimelineItem) }).openapi("Time
 export type Timeline = z.infer<typeof Timeline>;
 
 /**
- * The events of one reservation in the order they happened: by `occurredAt` (then id), except
- * that an event always comes after its cause. The services' clocks may disagree, so a cause
- * stamped later than its effect is moved to just before that effect (the rest keeps its order).
+ * The events of one reservation in the order they happened: by `occurredAt`, then by id (a
+ * stable key: ids grow within each process), except that an event always comes after its
+ * causes, those its causationId names and those the saga implies (implied-causes.ts). So a
+ * tie on `occurredAt` is broken by causation, and a cause stamped later than its effect (the
+ * services' clocks disagree) is moved to just before that effect; the rest keeps its order.
+ * The events come from the log as a set: the order they arrived in, or were refolded in by a
+ * rebuild, plays no part.
  */
 export function causalOrder(events: readonly DomainEvent[]): DomainEvent[] {
   const sorted = [...events].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
-  const byId = new Map(sorted.map((e) => [e.id, e]));
+  const causesOf = (e: DomainEvent) => sorted.filter((c) => c !== e && (c.id === e.causationId || impliedCause(c, e)));
   const placed = new Set<string>();
   const out: DomainEvent[] = [];
   const place = (e: DomainEvent, visiting: Set<string>) => {
     if (placed.has(e.id) || visiting.has(e.id)) return; // visiting: a cycle, which only corrupt data could make
     visiting.add(e.id);
-    const cause = e.causationId ? byId.get(e.causationId) : undefined;
-    if (cause) place(cause, visiting);
+    for (const cause of causesOf(e)) place(cause, visiting);
     placed.add(e.id);
     out.push(e);
   };
