@@ -14,6 +14,8 @@ import { checkPage, webFixture } from "./fixtures.ts";
 
 const web = webFixture();
 const cleanup = cleanupAll();
+/** Several sign-ins and page checks in one test, on a busy 2-core machine. */
+const FLOW_TIMEOUT_MS = 90_000;
 
 describe("signing out in a browser", () => {
   test("the manager signs out and a customer signs in in the same browser: asked for the password, on the customer's own page", async () => {
@@ -43,7 +45,7 @@ describe("signing out in a browser", () => {
     await page.getByRole("link", { name: "Go to your page", exact: true }).click();
     await page.getByRole("button", { name: "Reserve", exact: true }).waitFor();
     await checkPage(person, "customer-after-switch");
-  });
+  }, FLOW_TIMEOUT_MS);
 });
 
 describe("the operator's page in a browser", () => {
@@ -79,5 +81,5 @@ describe("the operator's page in a browser", () => {
     // The board is bull-board's own page, which this project does not draw: its axe findings
     // (unnamed icon buttons, an unlabelled logo) are bull-board's to fix; the rest holds.
     await checkPage(person, "queue-board", { axe: false });
-  });
+  }, FLOW_TIMEOUT_MS);
 });

@@ -36,7 +36,7 @@ const originOf = (url: string) => new URL(url).origin;
  *
  * - console errors and uncaught exceptions (a CSP violation or a 404 shows as one too);
  * - failed requests: network failures and answers of 400 or more. A request that fails with
- *   net::ERR_ABORTED after its page loaded another document is not counted: the browser
+ *   net::ERR_ABORTED after its page began loading another document is not counted: the browser
  *   abandons a document's pending fetches when it leaves it (a live status page always has
  *   one pending long poll), which is the page working, not failing. The same abort without
  *   a navigation (a script cancelling its own request, or the server dropping it) counts;
@@ -56,7 +56,6 @@ export function watchContext(context: BrowserContext, { appOrigin, navigationOri
 
   const watchPage = (page: Page) => {
     documents.set(page, 0);
-    page.on("domcontentloaded", () => documents.set(page, (documents.get(page) ?? 0) + 1));
     page.on("console", (message) => {
       if (message.type() === "error") consoleErrors.push(`${page.url()}: console error: ${message.text()}${at(message.location().url)}`);
     });
@@ -67,6 +66,9 @@ export function watchContext(context: BrowserContext, { appOrigin, navigationOri
 
   context.on("request", (request) => {
     const page = pageOf(request);
+    // Each navigation of the top frame starts the next document (its request comes before the
+    // old document goes, and a same-document navigation makes none).
+    if (page && request.isNavigationRequest() && !frameOf(request)?.parentFrame()) documents.set(page, (documents.get(page) ?? 0) + 1);
     if (page) documentAtStart.set(request, documents.get(page) ?? 0);
     const wrong = originRule(request, pageOrigins);
     if (wrong) foreignRequests.push(wrong);
