@@ -29,6 +29,7 @@ import { startStack } from "@rentalnang/shared/testing/stack";
 import { workerNames, type ProcessName } from "@rentalnang/shared/topology/topology";
 import { benchAvailability, FLEET } from "./bench/availability.ts";
 import { cpuBetween, cpuSnapshot, sampleRss } from "./bench/proc-stats.ts";
+import { printProfileSummary } from "./bench/profile-summary.ts";
 import { printCpuTable, printFigures, summary, type Figure } from "./bench/report.ts";
 import { runSagaLoad, type Slot } from "./bench/saga-load.ts";
 import { durabilityOf } from "./bench/settings.ts";
@@ -166,7 +167,10 @@ try {
   await mypageDb.close();
   await stack.stop();
   await redis.stop();
-  if (profileDir) console.log(`bench: CPU profiles written to ${profileDir}`);
+  if (profileDir) {
+    console.log(`bench: CPU profiles written to ${profileDir}; their top, in samples:`);
+    printProfileSummary(profileDir);
+  }
 }
 
 function sagaFigures(load: Awaited<ReturnType<typeof runSagaLoad>>, sagas: number[], cpuPerSaga: number, unloadedMs: number[]): Figure[] {
