@@ -7,6 +7,8 @@ import { checkPage, webFixture } from "./fixtures.ts";
  */
 
 const web = webFixture();
+/** Swagger UI draws the whole document in the browser: slow on a busy 2-core machine. */
+const PAGE_TIMEOUT_MS = 60_000;
 
 describe("the API reference in a browser", () => {
   test("/docs draws the public API from the gateway alone, with no console error and no serious accessibility finding", async () => {
@@ -17,5 +19,5 @@ describe("the API reference in a browser", () => {
     await page.getByRole("button", { name: /\/rentals/ }).first().waitFor();
     await checkPage(person, "api-reference");
     await person.close();
-  });
+  }, PAGE_TIMEOUT_MS);
 });
