@@ -31,11 +31,15 @@ export function createChargePayment(deps: ChargePaymentDeps) {
   return async function chargePayment(request: ChargeRequest, cause: Cause): Promise<ChargeResult> {
     const cmd: ChargeCommand = { ...request, amount: request.amount ?? priceOf(request.rentHour, deps.ratePerHour) };
     const result = await deps.db.write(async (tx): Promise<ChargeResult> => {
-      const [payment, cancelled] = await Promise.all([findPaymentByRental(tx, cmd.rentalId), findCancelledRental(tx, cmd.rentalId)]);
+      // The payment is read first only after a cancellation (an existing one still answers);
+      // otherwise the insert finds it (ON CONFLICT DO NOTHING) without a read before it.
+      const cancelled = await findCancelledRental(tx, cmd.rentalId);
+      const payment = cancelled ? await findPaymentByRental(tx, cmd.rentalId) : undefined;
       const decision = decideCharge(cmd, { payment, cancelled }, deps.limit);
       if (decision.kind === "refused") return decision;
       if (decision.kind === "existing") return resultOf(decision.payment, true);
       const created = await insertPayment(tx, cmd, decision.status, new Date().toISOString());
+      if (!created) return resultOf((await findPaymentByRental(tx, cmd.rentalId))!, true);
       if (created.status === "Approved") await appendToOutbox(tx, toEnvelopes([{ type: "PaymentApproved", payment: created }], cause));
       return resultOf(created, false);
     });

@@ -42,13 +42,14 @@ export async function recordCancelledRental(db: Executor, rentalId: number, reas
   });
 }
 
-export async function insertPayment(db: Executor, cmd: ChargeCommand, status: PaymentStatus, now: string): Promise<Payment> {
+/** The rental's payment, unless it already has one (rental_id is unique): then undefined. */
+export async function insertPayment(db: Executor, cmd: ChargeCommand, status: PaymentStatus, now: string): Promise<Payment | undefined> {
   const r = await db.execute({
     sql: `INSERT INTO payments (rental_id, amount, rent_hour, car_id, customer_id, start_at, end_at, status, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rental_id) DO NOTHING RETURNING *`,
     args: [cmd.rentalId, cmd.amount, cmd.rentHour, cmd.carId, cmd.customerId, cmd.startAt, cmd.endAt, status, now, now],
   });
-  return rowToPayment(r.rows[0]!);
+  return r.rows[0] ? rowToPayment(r.rows[0]) : undefined;
 }
 
 export async function savePayment(db: Executor, p: Payment) {
