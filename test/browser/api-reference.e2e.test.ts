@@ -15,8 +15,9 @@ describe("the API reference in a browser", () => {
     const person = await web.person();
     const { page } = person;
     await page.goto(`${web.app}/docs`);
-    await expect(page.getByRole("heading", { name: /rentalnang/ }).first().isVisible()).resolves.toBe(true);
+    await page.getByRole("heading", { name: /rentalnang/ }).first().waitFor();
     await page.getByRole("button", { name: /\/rentals/ }).first().waitFor();
+    expect(await page.getByRole("button", { name: "Authorize" }).count()).toBe(1);
     await checkPage(person, "api-reference");
     await person.close();
   }, PAGE_TIMEOUT_MS);
