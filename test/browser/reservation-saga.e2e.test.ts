@@ -20,6 +20,7 @@ const PRICE = priceOf(HOURS, DEFAULT_RATE_PER_HOUR);
 /** The whole flow is one test (each step needs the one before); on a busy 2-core machine it takes a while. */
 const FLOW_TIMEOUT_MS = 120_000;
 
+const PENDING = "Waiting for confirmation (oldest first)";
 const RESERVED = ["Payment approved", "Reserved and paid"];
 
 /** A mark on the page's window: still there later means the page was never reloaded. */
@@ -28,8 +29,15 @@ const stillSameWindow = async (person: Person) => (await person.page.evaluate("w
 
 /** The manager's pending row of a reservation (the row whose "Reservation" cell is its id). */
 const pendingRow = (manager: Person, rentalId: number) =>
-  manager.page.getByRole("region", { name: "Waiting for confirmation (oldest first)" })
+  manager.page.getByRole("region", { name: PENDING })
     .getByRole("row").filter({ has: manager.page.getByRole("cell", { name: String(rentalId), exact: true }) });
+
+/** The reservations the manager's pending table lists, top to bottom (each row's first cell; its header cell is the request). */
+async function pendingReservations(manager: Person): Promise<number[]> {
+  const rows = await manager.page.getByRole("region", { name: PENDING }).getByRole("row").all();
+  const cells = await Promise.all(rows.map((row) => row.getByRole("cell").allTextContents()));
+  return cells.filter((row) => row.length > 0).map((row) => Number(row[0]));
+}
 
 /** Whether `steps` has `wanted` in this order (others may come between). */
 const inOrder = (steps: string[], wanted: string[]) => wanted.every((step, i) => i === 0 || steps.indexOf(wanted[i - 1]!) < steps.indexOf(step)) && wanted.every((step) => steps.includes(step));
@@ -81,9 +89,13 @@ describe("the saga in a browser", () => {
     await checkPage(customer, "customer-awaiting");
     await markWindow(customer);
 
+    const second = await reserve(customer.page, { car: "bbb", start: seoulStart(4), hours: HOURS, price: PRICE });
+    await second.item.getByText(w.awaiting, { exact: true }).waitFor();
+
     const manager = await web.person();
     await signIn(manager.page, { app: web.app, account: "m-1", from: "/manager" });
-    await pendingRow(manager, first.id).waitFor();
+    await pendingRow(manager, second.id).waitFor();
+    expect(await pendingReservations(manager)).toEqual([first.id, second.id]); // oldest first
     await checkPage(manager, "manager-pending");
     await pendingRow(manager, first.id).getByRole("button", { name: "Confirm", exact: true }).click();
     await pendingRow(manager, first.id).getByRole("button", { name: "Confirm", exact: true }).waitFor({ state: "detached" });
@@ -93,8 +105,6 @@ describe("the saga in a browser", () => {
     await first.item.getByText(w.confirmed, { exact: true }).waitFor();
     expect(await stillSameWindow(customer)).toBe(true);
 
-    const second = await reserve(customer.page, { car: "bbb", start: seoulStart(4), hours: HOURS, price: PRICE });
-    await second.item.getByText(w.awaiting, { exact: true }).waitFor();
     const asked: string[] = [];
     customer.page.once("dialog", async (dialog) => {
       asked.push(dialog.message());
