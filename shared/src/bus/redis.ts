@@ -1,4 +1,5 @@
 import Redis, { type RedisOptions } from "ioredis";
+import { fillTracingChannelGap } from "./tracing-channel-gap.ts";
 
 const COMMAND_TIMEOUT_MS = 5_000;
 const BLOCKING_GRACE_MS = 3_000;
@@ -13,6 +14,9 @@ export type { Redis };
  *   callers (readiness, relay) see the error and retry on their own schedule.
  * - "blocking": one per stream reader; a blocked connection serialises every command on it.
  * - "bullmq": what BullMQ requires (`maxRetriesPerRequest: null`).
+ *
+ * Before the first connection it fills a gap of Bun's that made ioredis trace every command
+ * (tracing-channel-gap.ts).
  */
 export function connectRedis(
   url: string,
@@ -33,6 +37,7 @@ export function connectRedis(
     blocking: { maxRetriesPerRequest: 1, blockingTimeout: COMMAND_TIMEOUT_MS, blockingTimeoutGrace: BLOCKING_GRACE_MS },
     bullmq: { maxRetriesPerRequest: null, enableReadyCheck: false, keepAlive: KEEPALIVE_MS },
   };
+  fillTracingChannelGap();
   const redis = new Redis(url, { ...base, ...perRole[role] });
   // Errors surface on the commands that fail; the event would otherwise crash the process.
   redis.on("error", () => {});
