@@ -164,4 +164,17 @@ describe("the saga in a browser", () => {
     await item.getByText(w.cancelled, { exact: true }).waitFor();
     expect(customer.watch.problems()).toEqual([]);
   }, FLOW_TIMEOUT_MS);
+
+  test("a declined payment is said in words, in place of a new reservation", async () => {
+    const customer = await web.person();
+    await signIn(customer.page, { app: web.app, account: "c-2" });
+    const { page } = customer;
+    await page.getByLabel(w.car, { exact: true }).selectOption("ddd");
+    await page.getByLabel(w.start, { exact: true }).fill(seoulStart(6));
+    await page.getByLabel(w.hours, { exact: true }).fill("600"); // over payment's limit of 500 000 won
+    await page.getByRole("button", { name: w.reserve, exact: true }).click();
+    await page.getByText("The payment was declined, so nothing was reserved or charged.", { exact: false }).waitFor();
+    expect(await page.getByRole("heading", { level: 3, name: /^Car ddd,/ }).count()).toBe(0);
+    await checkPage(customer, "customer-declined");
+  }, FLOW_TIMEOUT_MS);
 });
