@@ -84,6 +84,8 @@ describe("the saga in a browser", () => {
 
     const first = await reserve(customer.page, { car: "aaa", start: seoulStart(3), hours: HOURS, price: PRICE });
     await first.item.getByText(w.awaiting, { exact: true }).waitFor();
+    // Times show in the browser's zone (Seoul here): the start as typed, not 01:00 UTC.
+    expect(await first.item.getByRole("definition").first().textContent()).toMatch(/, 10:00\sAM$/);
     // The fleet is drawn again with the reservation: the car is taken for the chosen window now.
     expect(await fleetRow(customer, "aaa").getByRole("cell", { name: "Taken", exact: true }).count()).toBe(1);
     await checkPage(customer, "customer-awaiting");
