@@ -5,6 +5,7 @@ import { migrate } from "@rentalnang/shared/db/migrate";
 import type { DomainEvent } from "@rentalnang/shared/events/catalog";
 import { Health } from "@rentalnang/shared/http/health";
 import { createLogger } from "@rentalnang/shared/log/logger";
+import { eventually } from "@rentalnang/shared/testing/eventually";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { createApp } from "../app.ts";
 import { migrations } from "../migrations.ts";
@@ -142,5 +143,17 @@ describe("Prefer: wait", () => {
     const late = await read("/mypages/4", { prefer: "wait=3" }, "c-2");
     expect(late.res.status).toBe(404);
     expect(late.ms).toBeLessThan(1_000);
+  });
+
+  test("a row that names no customer yet (payment's event came before rental's) keeps its owner waiting until it names them", async () => {
+    const [approved, rented] = historyOf(1, "reserved, awaiting the manager"); // customer c-1
+    await fold([approved!]);
+    const owner = read("/mypages/1", { prefer: "wait=5" }, "c-1");
+    await eventually(() => changes.parked === 1, { what: "the owner parked on a row that names no customer" });
+    await fold([rented!]);
+    const { res, body } = await owner;
+    expect(res.status).toBe(200);
+    expect(body.customerId).toBe("c-1");
+    expect(body.status).toBe("Reserved");
   });
 });

@@ -35,7 +35,10 @@ const getOne = ({ db, changes }: MypagesDeps & { changes: RowChanges }): Handler
     const mypage = await findMypage(db, rentalId);
     if (!mypage) return { done: false, answer: { kind: "missing" } };
     // Another customer's row is as unknown to this one as a row that has not arrived yet, and nobody waits on it.
-    if (!maySee(who, mypage.customerId)) return { done: true, answer: { kind: "missing" } };
+    // A row folded from payment's PaymentApproved before rental's Rented names no customer yet: it may
+    // turn out the caller's, so it is missing for now and worth the wait (a reservation just made often
+    // reaches mypage in that order).
+    if (!maySee(who, mypage.customerId)) return { done: mypage.customerId !== null, answer: { kind: "missing" } };
     const body = present(mypage);
     const etag = etagOf(body);
     return noneMatchHits(ifNoneMatch, etag) ? { done: false, answer: { kind: "unchanged", etag } } : { done: true, answer: { kind: "row", body, etag } };
