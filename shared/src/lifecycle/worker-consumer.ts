@@ -1,5 +1,5 @@
 import { StreamConsumer } from "../bus/consumer/consumer.ts";
-import type { BatchHandler, EventHandler } from "../bus/consumer/handlers.ts";
+import type { Accepted, BatchHandler, EventHandler } from "../bus/consumer/handlers.ts";
 import { moveDeadLetters } from "../bus/dead-letter-mover.ts";
 import { connectRedis, isRedisUnavailable, type Redis } from "../bus/redis.ts";
 import { removeStaleConsumers } from "../bus/stale-consumers.ts";
@@ -72,7 +72,7 @@ export function workerConsumer(o: WorkerConsumerOptions) {
     return degraded ? { ...details, degraded: true, since: degraded.since.toISOString(), reason: degraded.reason } : details;
   };
   const housekeeping = housekeepingOf(o, { name, streams, deadLetters });
-  async function start(handle: EventHandler, handleMany?: BatchHandler): Promise<void> {
+  async function start(handle: EventHandler, handleMany?: BatchHandler, accepts?: Accepted): Promise<void> {
     // A worker without the table would fail every move: refuse to start instead.
     await countStoredDeadLetters(o.db, o.name).catch((error) => {
       throw new Error(`the ${o.name} database has no dead_letters table: list deadLetterMigration among its migrations`, { cause: error });
@@ -88,6 +88,7 @@ export function workerConsumer(o: WorkerConsumerOptions) {
       isTransient: isDependencyAway,
       handle,
       handleMany,
+      accepts,
       logger: o.logger,
       observe: (outcome, type) => o.metrics.eventsHandled.inc({ group: o.name, type, outcome }),
     });

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import type { BatchHandler, EventHandler } from "../bus/consumer/handlers.ts";
+import type { Accepted, BatchHandler, EventHandler } from "../bus/consumer/handlers.ts";
 import { connectRedis, type Redis } from "../bus/redis.ts";
 import { ConfigError } from "../config/load-config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
@@ -54,6 +54,8 @@ export interface WorkerParts {
   handle?: EventHandler;
   /** Optional: a whole batch at once (see StreamConsumer). */
   handleMany?: BatchHandler;
+  /** Optional: the event types `handle` acts on; the others are acked without calling it. */
+  accepts?: Accepted;
   checks?: Record<string, Check>;
   /** Started after the consumers, before readiness; stopped after the consumers. */
   services?: {
@@ -114,7 +116,7 @@ export async function runWorker<C extends WorkerConfig>(spec: WorkerSpec<C>) {
 
   const http = serve(parts.app.fetch, config.PORT, logger);
   relay?.start();
-  if (consumer && parts.handle) await consumer.start(parts.handle, parts.handleMany);
+  if (consumer && parts.handle) await consumer.start(parts.handle, parts.handleMany, parts.accepts);
   const services: NonNullable<WorkerParts["services"]> = [
     ...outbox.services,
     ...(spec.migrations.includes(messagingMigration)

@@ -5,6 +5,7 @@ import { dispatch, type Dispatchable, type Handlers, type Outcome } from "./disp
 import { entryKey, type StreamEntry } from "../entries.ts";
 import { parseEntry } from "./parse-entry.ts";
 import { describeFailure, isPoison } from "./poison.ts";
+import type { Accepted } from "./handlers.ts";
 import { emptySettlement, settle, type SettleTarget, type Settlement } from "./settle.ts";
 
 export type Observe = (outcome: "ok" | "failed" | "dead", type: string) => void;
@@ -17,6 +18,8 @@ export interface ProcessorOptions extends Handlers {
   maxDeliveries: number;
   maxCrashes: number;
   observe: Observe;
+  /** Absent: the handlers take every type. */
+  accepts?: Accepted | undefined;
 }
 
 type Item = Dispatchable & { attempts: Attempts };
@@ -57,6 +60,7 @@ export class BatchProcessor {
       const parsed = entry.fields === null ? undefined : parseEntry(entry);
       if (!parsed) s.acked.push(entry); // deleted while pending: nothing left to handle
       else if (!parsed.ok) this.kill(s, { entry, deliveries: count }, parsed.reason, "unknown");
+      else if (this.o.accepts && !this.o.accepts.includes(parsed.event.type)) this.pass(s, entry, parsed.event.type);
       else valid.push({ entry, event: parsed.event, deliveries: count });
     }
     const items = valid.length > 0 ? await this.take(valid, s) : [];
@@ -108,6 +112,12 @@ export class BatchProcessor {
     else if (this.o.degraded.mark(describeFailure(error))) {
       this.o.logger.warn(where, "a dependency is away: degraded; entries stay pending until it is back");
     } else this.o.logger.debug(where, "dependency still away; the entry stays pending");
+  }
+
+  /** An event of a type the handlers do not take: acked with the batch, untouched. */
+  private pass(s: Settlement, entry: StreamEntry, type: string): void {
+    s.acked.push(entry);
+    this.o.observe("ok", type);
   }
 
   private kill(s: Settlement, item: Pick<Dispatchable, "entry" | "deliveries">, reason: string, type: string): void {

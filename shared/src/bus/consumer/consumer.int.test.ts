@@ -2,9 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { openDatabase } from "../../db/database.ts";
 import { handleOnce } from "../../db/inbox.ts";
 import { messagingMigration, migrate } from "../../db/migrate.ts";
+import { envelopeFor } from "../../db/outbox.ts";
 import { eventually } from "../../testing/eventually.ts";
 import { freePort, startRedisServer } from "../../testing/redis-server.ts";
+import { attemptsKey } from "../../topology/redis-keys.ts";
 import { event, numberOf, useConsumerFixture } from "./consumer-fixture.ts";
+import { EVENT_FIELD, entryKey } from "../entries.ts";
 import { publishAll } from "../publisher.ts";
 import { connectRedis } from "../redis.ts";
 
@@ -98,6 +101,27 @@ describe("stream consumer", () => {
       late.disconnect();
       await server.stop();
     }
+  });
+
+  test("an event of a type the handlers do not take is acked untouched: no handler call, no attempt taken", async () => {
+    await f.redis.call("XGROUP", "CREATE", f.stream, "g", "0", "MKSTREAM");
+    const cancelled = envelopeFor({ type: "RentalCancelled", version: 1, aggregateId: "5", data: { n: 5 } }, "rental", { correlationId: "c5" });
+    await f.publish(event(1), cancelled);
+    await f.redis.xadd(f.stream, "*", EVENT_FIELD, "{not json");
+    // Two processes died holding the Rented entry: one more attempt at it would dead-letter it.
+    const [[rentedId]] = (await f.redis.xrange(f.stream, "-", "+")) as [[string, string[]]];
+    await f.redis.hset(attemptsKey(f.prefix, "g"), entryKey({ stream: f.stream, id: rentedId }), 2);
+    const seen: string[] = [];
+    const c = f.consumer(async (e) => void seen.push(e.type), { accepts: ["RentalCancelled"], maxCrashes: 2 });
+    await c.start();
+    await eventually(async () => seen.length === 1 && (await f.redis.xlen(f.dead)) === 1 && (await f.pendingCount()) === 0, {
+      what: "every entry settled", timeoutMs: 5_000,
+    });
+    expect(seen).toEqual(["RentalCancelled"]);
+    // Only the poison entry is a dead letter; the Rented entry's old marks went with its ack.
+    const reasons = (await f.redis.xrange(f.dead, "-", "+")).map(([, fields]) => fields[fields.indexOf("reason") + 1]);
+    expect(reasons).toEqual(["event is not valid JSON"]);
+    expect(await f.redis.exists(attemptsKey(f.prefix, "g"))).toBe(0);
   });
 
   test("a handler that fails once succeeds on redelivery and is acked", async () => {

@@ -5,7 +5,7 @@ import { ensureGroup } from "../consumer-group.ts";
 import { DegradedClock, type DegradedState } from "./degraded.ts";
 import { deliveryCounts } from "./delivery-counts.ts";
 import type { StreamEntry } from "../entries.ts";
-import type { BatchHandler, EventHandler, TransientTest } from "./handlers.ts";
+import type { Accepted, BatchHandler, EventHandler, TransientTest } from "./handlers.ts";
 import { Janitor } from "./janitor.ts";
 import { runReadLoop } from "./read-loop.ts";
 import type { Redis } from "../redis.ts";
@@ -24,6 +24,8 @@ export interface ConsumerOptions {
   handle: EventHandler;
   /** Optional: takes the batch in one go, for handlers that can (a projection). */
   handleMany?: BatchHandler | undefined;
+  /** Optional: the event types the handlers act on; others are acked untouched (handlers.ts). */
+  accepts?: Accepted | undefined;
   /**
    * Says which handler errors mean "a dependency is away" (the database, Redis): those only
    * delay the entry, however long the outage, and make the consumer report itself degraded.

@@ -16,5 +16,12 @@ export type EventHandler = (event: Envelope, delivery: Delivery) => Promise<void
  */
 export type BatchHandler = (events: Envelope[]) => Promise<void>;
 
+/**
+ * The event types a consumer's handlers act on. An entry of any other type is acked as soon
+ * as its envelope is read: no attempt is taken for it and no handler called, since an event
+ * nobody handles cannot fail (docs/architecture.md, 'Stream mechanics').
+ */
+export type Accepted = readonly string[];
+
 /** Says whether an error means "a dependency is away" (retry later) rather than "this event fails". */
 export type TransientTest = (error: unknown) => boolean;

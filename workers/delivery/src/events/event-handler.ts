@@ -1,11 +1,13 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import { handleOnce } from "@rentalnang/shared/db/inbox";
-import { parseDomainEvent, windowOf } from "@rentalnang/shared/events/catalog";
+import { parseDomainEvent, windowOf, type EventType } from "@rentalnang/shared/events/catalog";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
 import { cancelDeliveryForRental } from "../deliveries/cancel-delivery.ts";
 import type { ConfirmationQueue } from "../jobs/confirmation-queue.ts";
 
 export const CONSUMER = "delivery";
+/** The types delivery acts on; the consumer acks the others without calling the handler. */
+const ACCEPTS: readonly EventType[] = ["PaymentApproved", "RentalCancelled"];
 
 /**
  * delivery reads payment's and rental's streams:
@@ -16,8 +18,9 @@ export const CONSUMER = "delivery";
  */
 export function createEventHandler(deps: { db: Database; queue: ConfirmationQueue; publishSoon: () => void }) {
   return {
+    accepts: ACCEPTS,
     async handle(envelope: Envelope): Promise<void> {
-      if (envelope.type !== "PaymentApproved" && envelope.type !== "RentalCancelled") return;
+      if (!ACCEPTS.includes(envelope.type as EventType)) return;
       const event = parseDomainEvent(envelope);
       switch (event.type) {
         case "PaymentApproved": {

@@ -1,11 +1,13 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import { handleOnce } from "@rentalnang/shared/db/inbox";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
-import { parseDomainEvent } from "@rentalnang/shared/events/catalog";
+import { parseDomainEvent, type EventType } from "@rentalnang/shared/events/catalog";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { confirmRental } from "../rentals/confirm-rental.ts";
 
 export const CONSUMER = "rental";
+/** The one type rental acts on; the consumer acks the others without calling the handler. */
+const ACCEPTS: readonly EventType[] = ["ReservationConfirmed"];
 
 /**
  * rental reads delivery's stream for ReservationConfirmed and moves the rental to Confirmed.
@@ -13,8 +15,9 @@ export const CONSUMER = "rental";
  */
 export function createEventHandler(deps: { db: Database; logger: Logger }) {
   return {
+    accepts: ACCEPTS,
     async handle(envelope: Envelope): Promise<void> {
-      if (envelope.type !== "ReservationConfirmed") return;
+      if (!ACCEPTS.includes(envelope.type as EventType)) return;
       const event = parseDomainEvent(envelope);
       if (event.type !== "ReservationConfirmed") return;
       await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
