@@ -11,9 +11,6 @@ export interface AuthConfig {
   AUTH: AuthMode;
 }
 
-/** Good tokens remembered until they expire, so a busy caller's token is checked once. */
-const VERIFIED_TOKENS_KEPT = 10_000;
-
 /** Lab mode never asks a verifier; one that did would be a wiring mistake, refused as a bad token. */
 const NO_VERIFIER = {
   verify: async (): Promise<never> => {
@@ -32,7 +29,6 @@ export function authenticationFrom(config: AuthConfig): AuthenticateOptions {
     audience: config.OIDC_AUDIENCE,
     rolesClaim: config.OIDC_ROLES_CLAIM,
     jwksUrl: config.OIDC_JWKS_URL,
-    cacheSize: VERIFIED_TOKENS_KEPT,
   });
   return { mode: "on", verifier };
 }

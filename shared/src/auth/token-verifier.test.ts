@@ -7,9 +7,10 @@ import { createTokenVerifier, type AsymmetricAlgorithm, type TokenVerifierOption
 const cleanup = new Cleanup();
 afterEach(cleanup.run);
 
+/** A verifier without the cache unless `options` gives it one: these tests are about the checks themselves. */
 async function issuerAndVerifier(options: Partial<TokenVerifierOptions> = {}, port = 0) {
   const issuer = cleanup.use(await FakeIssuer.start(port));
-  const verifier = createTokenVerifier({ issuer: issuer.url, audience: "rentalnang", ...options });
+  const verifier = createTokenVerifier({ issuer: issuer.url, audience: "rentalnang", cacheSize: 0, ...options });
   return { issuer, verifier };
 }
 
@@ -129,6 +130,26 @@ describe("token verifier: cache", () => {
     await issuer.down();
     expect(await verifier.verify(token)).toBe(first);
     expect(issuer.requests.jwks).toBe(1);
+  });
+
+  test("the cache is on by default", async () => {
+    const issuer = cleanup.use(await FakeIssuer.start(0));
+    const verifier = createTokenVerifier({ issuer: issuer.url, audience: "rentalnang", jwksMaxAgeMs: 0 });
+    const token = await issuer.sign({ sub: "c-1" });
+    await verifier.verify(token);
+    await issuer.down();
+    expect((await verifier.verify(token)).subject).toBe("c-1");
+  });
+
+  test("a cached token is refused once it has expired, as if it had never been seen", async () => {
+    let nowMs = Date.now();
+    const { issuer, verifier } = await issuerAndVerifier({ cacheSize: 10, clockToleranceSec: 30, now: () => nowMs });
+    const token = await issuer.sign({ sub: "c-1" }, { expiresInSec: 60 });
+    expect((await verifier.verify(token)).subject).toBe("c-1");
+    nowMs += 60_000 + 31_000; // past its exp and the clock tolerance
+    const error = await rejection(verifier.verify(token));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toBe("The token has expired.");
   });
 
   test("a bad token is never cached", async () => {

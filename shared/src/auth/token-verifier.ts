@@ -16,6 +16,8 @@ const ASYMMETRIC = /^((RS|PS|ES)(256|384|512)|EdDSA|Ed25519)$/;
 const JWKS_COOLDOWN_MS = 30_000;
 /** ...and keys are refetched this long after the last fetch, to drop retired ones. */
 const JWKS_MAX_AGE_MS = 10 * 60_000;
+/** Good tokens remembered until they expire, so a busy caller's token is checked once. */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -28,8 +30,10 @@ export interface TokenVerifierOptions {
   algorithms?: AsymmetricAlgorithm[];
   jwksCooldownMs?: number;
   jwksMaxAgeMs?: number;
-  /** Tokens whose principal is remembered until their `exp`; 0 turns the cache off. */
+  /** Tokens whose principal is remembered until their `exp` (verification-cache.ts); 0 turns the cache off. */
   cacheSize?: number;
+  /** The clock, in ms since the epoch: what `exp` and `nbf` are checked against (tests move it). */
+  now?: () => number;
 }
 
 export interface TokenVerifier {
@@ -49,12 +53,13 @@ export function createTokenVerifier({
   algorithms = DEFAULT_ALGORITHMS,
   jwksCooldownMs = JWKS_COOLDOWN_MS,
   jwksMaxAgeMs = JWKS_MAX_AGE_MS,
-  cacheSize = 0,
+  cacheSize = VERIFIED_TOKENS_KEPT,
+  now = Date.now,
 }: TokenVerifierOptions): TokenVerifier {
   const refused = algorithms.filter((alg) => !ASYMMETRIC.test(alg));
   if (refused.length > 0) throw new TypeError(`Only asymmetric signature algorithms may be accepted, not ${refused.join(", ")}`);
   const keys = createSigningKeys({ issuer, jwksUrl, cooldownMs: jwksCooldownMs, maxAgeMs: jwksMaxAgeMs });
-  const cache = cacheSize > 0 ? new VerificationCache(cacheSize) : undefined;
+  const cache = cacheSize > 0 ? new VerificationCache(cacheSize, now) : undefined;
   const issuers = [issuer.replace(/\/+$/, ""), `${issuer.replace(/\/+$/, "")}/`];
 
   return {
@@ -68,6 +73,7 @@ export function createTokenVerifier({
           audience,
           algorithms,
           clockTolerance: clockToleranceSec,
+          currentDate: new Date(now()),
           requiredClaims: ["exp"],
         }));
       } catch (error) {
