@@ -138,7 +138,7 @@ export const en = {
   "letters.redriven": "Put back on its stream.",
   "letters.deleted": "Deleted.",
   "letters.unavailable": "The group {group} did not answer ({reason}); its letters are not listed.",
-  "problem.declined": "The payment was declined, so nothing was reserved or charged. Choose fewer hours or another car.",
+  "problem.declined": "The payment was declined, so nothing was reserved or charged: the amount is over the payment limit. Choose fewer hours for a smaller amount.",
   "problem.paymentUnavailable": "Payment is unavailable right now, try again in {seconds} s. Nothing was charged.",
   "problem.busy": "Reservations are paused for a moment, try again in {seconds} s. Nothing was charged.",
   "problem.overlap": "This car is already taken from {start} to {end}. Choose another time or another car.",

@@ -137,7 +137,7 @@ export const ko: Messages = {
   "letters.redriven": "스트림에 다시 넣었습니다.",
   "letters.deleted": "삭제했습니다.",
   "letters.unavailable": "그룹 {group}이(가) 응답하지 않아({reason}) 그 데드 레터는 목록에 없습니다.",
-  "problem.declined": "결제가 거절되어 예약도 결제도 되지 않았습니다. 시간을 줄이거나 다른 차량을 고르세요.",
+  "problem.declined": "결제가 거절되어 예약도 결제도 되지 않았습니다. 금액이 결제 한도를 넘었습니다. 시간을 줄여 금액을 낮추세요.",
   "problem.paymentUnavailable": "지금은 결제할 수 없습니다. {seconds}초 후에 다시 시도하세요. 결제되지 않았습니다.",
   "problem.busy": "예약이 잠시 멈췄습니다. {seconds}초 후에 다시 시도하세요. 결제되지 않았습니다.",
   "problem.overlap": "이 차량은 {start}부터 {end}까지 이미 예약되어 있습니다. 다른 시간이나 차량을 고르세요.",

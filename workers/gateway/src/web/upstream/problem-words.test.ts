@@ -12,7 +12,9 @@ const answer = (status: number, body: unknown, headers: Record<string, string> =
 
 describe("a worker's problem in words", () => {
   test("a declined payment and an unavailable one, with the wait Retry-After names", () => {
-    expect(problemText(view(), answer(402, { rentalId: 7 }))).toStartWith("The payment was declined");
+    // payment declines by amount (over PAYMENT_LIMIT): fewer hours make it smaller, in either language.
+    expect(problemText(view(), answer(402, { rentalId: 7 }))).toBe("The payment was declined, so nothing was reserved or charged: the amount is over the payment limit. Choose fewer hours for a smaller amount.");
+    expect(problemText(view("ko"), answer(402, { rentalId: 7 }))).toBe("결제가 거절되어 예약도 결제도 되지 않았습니다. 금액이 결제 한도를 넘었습니다. 시간을 줄여 금액을 낮추세요.");
     expect(problemText(view(), answer(503, { rentalId: 7 }, { "retry-after": "5" }))).toBe("Payment is unavailable right now, try again in 5 s. Nothing was charged.");
     expect(problemText(view(), answer(503, { reason: "outbox-backlog" }, { "retry-after": "2" }))).toStartWith("Reservations are paused for a moment, try again in 2 s.");
   });
