@@ -1,5 +1,5 @@
 import { beforeAll, expect } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { accessibilityViolations } from "@rentalnang/shared/testing/accessibility";
 import { launchBrowser, openContext, overflowsSideways, screenshot, VIEWPORTS, type OpenContextOptions, type ViewportName } from "@rentalnang/shared/testing/browser";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
@@ -79,4 +79,21 @@ export async function checkPage(person: Person, name: string, { axe = true }: { 
   }
   if (original) await page.setViewportSize(original);
   expect(watch.problems()).toEqual([]);
+}
+
+/**
+ * Where `target` (a button in a table, say) ends on the right at 375 px wide, in CSS pixels
+ * from the viewport's left edge: at most 375 when it is on screen without scrolling sideways.
+ * The page is put back to its width afterwards.
+ */
+export async function rightEdgeOnPhone(person: Person, target: Locator): Promise<number> {
+  const original = person.page.viewportSize();
+  await person.page.setViewportSize(VIEWPORTS.phone);
+  try {
+    const box = await target.boundingBox();
+    if (!box) throw new Error(`${target} is not drawn at ${VIEWPORTS.phone.width} px`);
+    return box.x + box.width;
+  } finally {
+    if (original) await person.page.setViewportSize(original);
+  }
 }

@@ -4,7 +4,8 @@ import { connectTestRedis } from "@rentalnang/shared/testing/harness";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { fillSignIn, signIn, signOut } from "@rentalnang/shared/testing/web-sign-in";
 import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
-import { checkPage, webFixture } from "./fixtures.ts";
+import { VIEWPORTS } from "@rentalnang/shared/testing/browser";
+import { checkPage, rightEdgeOnPhone, webFixture } from "./fixtures.ts";
 
 /**
  * Who is signed in, in a real browser: one person signs out and another signs in in the same
@@ -64,6 +65,10 @@ describe("the operator's page in a browser", () => {
     expect(await row.getByRole("cell", { name: "Probe", exact: true }).count()).toBe(1);
     await page.getByRole("region", { name: "Queue board" }).getByRole("link", { name: "Queue board", exact: true }).waitFor();
     await checkPage(person, "operator");
+    // On a phone each letter is a card: its buttons are on screen, not off to the right of a table.
+    for (const name of ["Redrive", "Delete"]) {
+      expect(await rightEdgeOnPhone(person, row.getByRole("button", { name, exact: true }))).toBeLessThanOrEqual(VIEWPORTS.phone.width);
+    }
 
     const asked: string[] = [];
     page.once("dialog", async (dialog) => {

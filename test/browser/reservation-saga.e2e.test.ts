@@ -4,7 +4,8 @@ import { DEFAULT_RATE_PER_HOUR, priceOf } from "@rentalnang/shared/domain/tariff
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { signIn } from "@rentalnang/shared/testing/web-sign-in";
 import { reserve, seoulStart, WORDS } from "./customer-page.ts";
-import { checkPage, webFixture, type Person } from "./fixtures.ts";
+import { VIEWPORTS } from "@rentalnang/shared/testing/browser";
+import { checkPage, rightEdgeOnPhone, webFixture, type Person } from "./fixtures.ts";
 
 /**
  * The saga by clicking, in a real browser: a customer reserves and watches the status, a
@@ -21,6 +22,7 @@ const PRICE = priceOf(HOURS, DEFAULT_RATE_PER_HOUR);
 const FLOW_TIMEOUT_MS = 120_000;
 
 const PENDING = "Waiting for confirmation (oldest first)";
+const HISTORY = "Recent requests";
 const RESERVED = ["Payment approved", "Reserved and paid"];
 
 /** A mark on the page's window: still there later means the page was never reloaded. */
@@ -30,6 +32,11 @@ const stillSameWindow = async (person: Person) => (await person.page.evaluate("w
 /** The manager's pending row of a reservation (the row whose "Reservation" cell is its id). */
 const pendingRow = (manager: Person, rentalId: number) =>
   manager.page.getByRole("region", { name: PENDING })
+    .getByRole("row").filter({ has: manager.page.getByRole("cell", { name: String(rentalId), exact: true }) });
+
+/** The manager's "Recent requests" row of a reservation. */
+const historyRow = (manager: Person, rentalId: number) =>
+  manager.page.getByRole("region", { name: HISTORY })
     .getByRole("row").filter({ has: manager.page.getByRole("cell", { name: String(rentalId), exact: true }) });
 
 /** The reservations the manager's pending table lists, top to bottom (each row's first cell; its header cell is the request). */
@@ -84,10 +91,11 @@ describe("the saga in a browser", () => {
 
     const first = await reserve(customer.page, { car: "aaa", start: seoulStart(3), hours: HOURS, price: PRICE });
     await first.item.getByText(w.awaiting, { exact: true }).waitFor();
-    // Times show in the browser's zone (Seoul here): the start as typed, not 01:00 UTC.
-    expect(await first.item.getByRole("definition").first().textContent()).toMatch(/, 10:00\sAM$/);
+    // Times show in the browser's zone (Seoul here): the start as typed, not 01:00 UTC, once the page's script has formatted it.
+    const start = first.item.getByRole("definition").first();
+    await eventually(async () => /, 10:00\sAM$/.test((await start.textContent()) ?? ""), { what: "the start shown as 10:00 AM in Seoul" });
     // The fleet is drawn again with the reservation: the car is taken for the chosen window now.
-    expect(await fleetRow(customer, "aaa").getByRole("cell", { name: "Taken", exact: true }).count()).toBe(1);
+    await fleetRow(customer, "aaa").getByRole("cell", { name: "Taken", exact: true }).waitFor();
     await checkPage(customer, "customer-awaiting");
     await markWindow(customer);
 
@@ -99,8 +107,14 @@ describe("the saga in a browser", () => {
     await pendingRow(manager, second.id).waitFor();
     expect(await pendingReservations(manager)).toEqual([first.id, second.id]); // oldest first
     await checkPage(manager, "manager-pending");
-    await pendingRow(manager, first.id).getByRole("button", { name: "Confirm", exact: true }).click();
-    await pendingRow(manager, first.id).getByRole("button", { name: "Confirm", exact: true }).waitFor({ state: "detached" });
+    // On a phone each request is a card: its "Confirm" is on screen, not off to the right of a table.
+    const confirm = pendingRow(manager, first.id).getByRole("button", { name: "Confirm", exact: true });
+    expect(await rightEdgeOnPhone(manager, confirm)).toBeLessThanOrEqual(VIEWPORTS.phone.width);
+    await historyRow(manager, first.id).getByRole("cell", { name: "Waiting for confirmation", exact: true }).waitFor();
+    await confirm.click();
+    await confirm.waitFor({ state: "detached" });
+    // "Recent requests" says so too, without a reload.
+    await historyRow(manager, first.id).getByRole("cell", { name: "Confirmed", exact: true }).waitFor();
     await checkPage(manager, "manager-confirmed");
 
     // The customer's page turns Confirmed by itself: no reload, no click.
@@ -175,7 +189,8 @@ describe("the saga in a browser", () => {
     await page.getByLabel(w.start, { exact: true }).fill(seoulStart(6));
     await page.getByLabel(w.hours, { exact: true }).fill("600"); // over payment's limit of 500 000 won
     await page.getByRole("button", { name: w.reserve, exact: true }).click();
-    await page.getByText("The payment was declined, so nothing was reserved or charged.", { exact: false }).waitFor();
+    // payment declines by amount: the advice is fewer hours.
+    await page.getByText("The payment was declined, so nothing was reserved or charged: the amount is over the payment limit. Choose fewer hours for a smaller amount.", { exact: true }).waitFor();
     expect(await page.getByRole("heading", { level: 3, name: /^Car ddd,/ }).count()).toBe(0);
     await checkPage(customer, "customer-declined");
   }, FLOW_TIMEOUT_MS);

@@ -57,6 +57,9 @@ const startIn = (days: number) => new Date(Math.ceil(Date.now() / 3_600_000) * 3
 /** The status element's next link (`hx-get`), or undefined once the chain stopped. */
 const nextLink = (html: string) => /hx-get="([^"]*\/status[^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
 
+/** The manager's "Recent requests" row of a request, as drawn in `html`. */
+const historyRow = (html: string, deliveryId: number) => new RegExp(`<tr id="history-${deliveryId}"[^>]*>.*?</tr>`, "s").exec(html)?.[0];
+
 /** Follows a reservation's status chain, as htmx does, until `words` shows. */
 async function followUntil(b: Browser, token: string, rentalId: number, words: string) {
   let link: string | undefined = `/ui/reservations/${rentalId}/status`;
@@ -154,9 +157,13 @@ describe("reserving and following the status live", () => {
 
     const manager = await signedIn("m-1");
     const managerPage = await open(manager, "/manager");
-    const deliveryId = Number(new RegExp(`<tr id="delivery-(\\d+)"><th scope="row">\\d+</th><td>${rentalId}</td>`).exec(managerPage.html)![1]);
+    const deliveryId = Number(new RegExp(`<tr id="delivery-(\\d+)"[^>]*><th[^>]*>\\d+</th><td[^>]*>${rentalId}</td>`).exec(managerPage.html)![1]);
+    expect(historyRow(managerPage.html, deliveryId)).toContain(">Waiting for confirmation</td>");
     const confirmed = await htmx(manager, csrfOf(managerPage.html), "POST", `/manager/deliveries/${deliveryId}/confirm`);
     expect(confirmed.html).toContain(">Confirmed</span>");
+    // "Recent requests" comes along out of band, the request confirmed there too.
+    expect(confirmed.html).toContain('<template><div id="history" hx-swap-oob="true">');
+    expect(historyRow(confirmed.html, deliveryId)).toContain(">Confirmed</td>");
 
     const final = await followUntil(customer, token, rentalId, ">Confirmed</span>");
     expect(nextLink(final)).toBeUndefined();
@@ -203,6 +210,30 @@ describe("reserving and following the status live", () => {
     expect(cancelled.headers.get("location")).toBe("/");
   });
 
+  test("without JavaScript, with mypage away: the page still lists the reservation just made, from rental's record, and follows it", async () => {
+    const b = await signedIn("c-1");
+    const token = csrfOf((await open(b, "/")).html);
+    await stack.replicas.mypage[0]!.stop();
+    try {
+      const posted = await b.request(`${gateway()}/reservations`, {
+        method: "POST", headers: { origin: gateway(), "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ carId: "ddd", rentHour: "2", start: startIn(43).slice(0, 16), _csrf: token }),
+      });
+      expect(posted.status).toBe(303);
+      const location = posted.headers.get("location")!;
+      const rentalId = Number(/^\/\?reserved=(\d+)$/.exec(location)![1]);
+      const page = await open(b, location);
+      expect(page.status).toBe(200);
+      const item = page.html.slice(page.html.indexOf(`id="reservation-${rentalId}"`));
+      expect(item).toContain(`Car ddd, reservation ${rentalId}`);
+      expect(item).toContain(">Reserved</span>");
+      expect(nextLink(item)).toBe(`/ui/reservations/${rentalId}/status`);
+      expect(page.html).toContain("The mypage service did not answer"); // the list's own problem, in words
+    } finally {
+      await stack.restartWith("mypage");
+    }
+  });
+
   test("a declined payment, an overlap and an unknown car are explained in words", async () => {
     const b = await signedIn("c-1");
     const token = csrfOf((await open(b, "/")).html);
@@ -228,7 +259,7 @@ describe("the manager's and the operator's pages", () => {
     }
     const token = csrfOf(page.html);
     const added = await htmx(b, token, "POST", "/manager/cars", { id: "web-1", model: "Avante", ratePerHour: "1500" });
-    expect(added.html).toContain('<tr id="car-web-1">');
+    expect(added.html).toContain('<tr id="car-web-1"');
     expect(added.html).toContain(">Retire</button>");
     expect((await htmx(b, token, "POST", "/manager/cars", { id: "web-1", model: "Avante", ratePerHour: "1500" })).html).toContain("A car with the id web-1 already exists.");
     expect((await htmx(b, token, "POST", "/manager/cars/web-1/retire")).html).toContain("Car web-1 is retired.");
@@ -251,7 +282,7 @@ describe("the manager's and the operator's pages", () => {
     const ids = [await redis.xadd(deadLetterKey(stack.prefix, "mypage"), "*", ...letter(1)), await redis.xadd(deadLetterKey(stack.prefix, "mypage"), "*", ...letter(2))];
     const b = await signedIn("o-1");
     const page = await open(b, "/operator");
-    for (const text of ["<td>page 1</td>", "<td>Probe</td>", ">Redrive</button>", ">Delete</button>"]) expect(page.html).toContain(text);
+    for (const text of ['data-label="Reason">page 1</td>', 'data-label="Event">Probe</td>', ">Redrive</button>", ">Delete</button>"]) expect(page.html).toContain(text);
     const token = csrfOf(page.html);
     expect((await htmx(b, token, "POST", `/operator/dead-letters/mypage/${ids[0]}/redrive`)).html).toContain("Put back on its stream.");
     expect((await htmx(b, token, "POST", `/operator/dead-letters/mypage/${ids[1]}/delete`)).html).toContain("Deleted.");

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { RENT_HOURS } from "@rentalnang/shared/domain/tariff";
 import type { Answer, UpstreamClient } from "../../upstream/upstream-client.ts";
-import type { Car, Page, Reservation } from "./customer-resources.ts";
+import { reservationOf, type Car, type Page, type Rental, type Reservation } from "./customer-resources.ts";
 import type { Choice } from "./reserve-form.tsx";
 
 /** The most cars one page shows (the workers' largest page). */
@@ -60,4 +60,27 @@ export async function fleetFor(c: Context, client: UpstreamClient, choice: Choic
 export async function myReservations(c: Context, client: UpstreamClient): Promise<{ rows: Reservation[]; failed?: Answer }> {
   const answer = await client.call<Page<Reservation>>(c, `/mypages?limit=${RESERVATIONS_SHOWN}`);
   return answer.status === 200 && answer.body ? { rows: answer.body.items } : { rows: [], failed: answer };
+}
+
+/**
+ * The reservation just made (a plain form's, after its redirect): mypage's row once it shows,
+ * waiting up to `waitSeconds` for it; else rental's own record, as "Reserved". Rental answered
+ * the reservation, so it knows it whatever mypage has folded yet.
+ */
+async function justReserved(c: Context, client: UpstreamClient, id: number, waitSeconds: number): Promise<Reservation | undefined> {
+  const row = await client.call<Reservation>(c, `/mypages/${id}`, { headers: { prefer: `wait=${waitSeconds}` } });
+  if (row.status === 200 && row.body) return row.body;
+  const rental = await client.call<Rental>(c, `/rentals/${id}`);
+  return rental.status === 200 && rental.body ? reservationOf(rental.body) : undefined;
+}
+
+/**
+ * The customer's reservations with the one just reserved among them, on top when mypage's list
+ * does not have it yet (read-your-writes by construction: the page never leaves out what the
+ * customer just reserved; its status chain follows it from there).
+ */
+export async function myReservationsWith(c: Context, client: UpstreamClient, reserved: { id: number; waitSeconds: number }) {
+  const just = await justReserved(c, client, reserved.id, reserved.waitSeconds);
+  const mine = await myReservations(c, client);
+  return just && !mine.rows.some((r) => r.rentalId === just.rentalId) ? { ...mine, rows: [just, ...mine.rows] } : mine;
 }

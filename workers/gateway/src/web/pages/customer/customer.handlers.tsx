@@ -8,7 +8,7 @@ import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";
 import type { Answer } from "../../upstream/upstream-client.ts";
 import type { PageDeps } from "../page-deps.ts";
-import { choiceOf, fleetFor, myReservations } from "./customer-calls.ts";
+import { choiceOf, fleetFor, myReservations, myReservationsWith } from "./customer-calls.ts";
 import { customerRoutes } from "./customer.routes.ts";
 import { reservationOf, type Rental, type Reservation } from "./customer-resources.ts";
 import { CustomerHome, Welcome } from "./home-page.tsx";
@@ -20,14 +20,14 @@ type Ctx = Context<WebSessionEnv>;
 /** The customer's page with the fleet for `choice`, their reservations, and perhaps a problem on top. */
 async function home(c: Ctx, deps: PageDeps, view: View, choice: Choice, problem?: Answer) {
   const reserved = Number(c.req.query("reserved"));
-  // A plain form's reservation, after its redirect: wait (briefly) for mypage to show it.
-  if (Number.isSafeInteger(reserved) && reserved > 0) {
-    await deps.client.call(c, `/mypages/${reserved}`, { headers: { prefer: `wait=${deps.longPollSeconds}` } });
-  }
-  const [fleet, mine] = await Promise.all([fleetFor(c, deps.client, choice), myReservations(c, deps.client)]);
-  const failed = problem ?? fleet.failed ?? mine.failed;
+  // A plain form's reservation, after its redirect: listed whether or not mypage shows it yet.
+  const mine = Number.isSafeInteger(reserved) && reserved > 0
+    ? myReservationsWith(c, deps.client, { id: reserved, waitSeconds: deps.longPollSeconds })
+    : myReservations(c, deps.client);
+  const [fleet, { rows, failed: listFailed }] = await Promise.all([fleetFor(c, deps.client, choice), mine]);
+  const failed = problem ?? fleet.failed ?? listFailed;
   const message = failed ? <ProblemMessage view={view} answer={failed} {...(choice.carId ? { carId: choice.carId } : {})} /> : undefined;
-  const data = { cars: fleet.cars, free: fleet.free, rows: mine.rows, choice, message };
+  const data = { cars: fleet.cars, free: fleet.free, rows, choice, message };
   return renderPage(c, view, view.t("home.title"), <CustomerHome view={view} data={data} />, problem ? pageStatusOf(problem) : 200);
 }
 

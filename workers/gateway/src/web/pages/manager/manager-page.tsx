@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { DeliveryStatus } from "@rentalnang/shared/domain/statuses";
 import { money } from "../../i18n/locale.ts";
+import { cardRow, cardTable, cell, columnHeader, rowGroup, rowHeader } from "../../layout/card-table.ts";
 import { CsrfField } from "../../layout/layout.tsx";
 import { Time } from "../../layout/time.tsx";
 import type { View } from "../../layout/view.ts";
@@ -23,14 +24,14 @@ export interface Delivery {
 export function PendingRow({ view, d }: { view: View; d: Delivery }) {
   const { t } = view;
   return (
-    <tr id={`delivery-${d.id}`}>
-      <th scope="row">{d.id}</th>
-      <td>{d.rentalId}</td>
-      <td>{d.carId ?? "—"}</td>
-      <td><Time iso={d.startAt} /></td>
-      <td>{d.rentHour}</td>
-      <td><Time iso={d.createdAt} /></td>
-      <td>
+    <tr id={`delivery-${d.id}`} {...cardRow}>
+      <th {...rowHeader(t("pending.request"))}>{d.id}</th>
+      <td {...cell(t("pending.rental"))}>{d.rentalId}</td>
+      <td {...cell(t("pending.car"))}>{d.carId ?? "—"}</td>
+      <td {...cell(t("pending.start"))}><Time iso={d.startAt} /></td>
+      <td {...cell(t("pending.hours"))}>{d.rentHour}</td>
+      <td {...cell(t("pending.requested"))}><Time iso={d.createdAt} /></td>
+      <td {...cell()}>
         {d.status === "PendingConfirmation" ? (
           <form method="post" action={confirmPath(d.id)} hx-post={confirmPath(d.id)} hx-target="closest tr" hx-swap="outerHTML">
             <CsrfField view={view} />
@@ -48,13 +49,13 @@ export function Pending({ view, items }: { view: View; items: Delivery[] }) {
   if (items.length === 0) return <p>{t("pending.empty")}</p>;
   return (
     <div class="table-wrap">
-      <table>
-        <thead><tr>
-          <th scope="col">{t("pending.request")}</th><th scope="col">{t("pending.rental")}</th><th scope="col">{t("pending.car")}</th>
-          <th scope="col">{t("pending.start")}</th><th scope="col">{t("pending.hours")}</th><th scope="col">{t("pending.requested")}</th>
-          <th scope="col">{t("pending.action")}</th>
+      <table {...cardTable}>
+        <thead {...rowGroup}><tr {...cardRow}>
+          <th {...columnHeader}>{t("pending.request")}</th><th {...columnHeader}>{t("pending.rental")}</th><th {...columnHeader}>{t("pending.car")}</th>
+          <th {...columnHeader}>{t("pending.start")}</th><th {...columnHeader}>{t("pending.hours")}</th><th {...columnHeader}>{t("pending.requested")}</th>
+          <th {...columnHeader}>{t("pending.action")}</th>
         </tr></thead>
-        <tbody>{items.map((d) => <PendingRow view={view} d={d} />)}</tbody>
+        <tbody {...rowGroup}>{items.map((d) => <PendingRow view={view} d={d} />)}</tbody>
       </table>
     </div>
   );
@@ -65,14 +66,18 @@ export function History({ view, items }: { view: View; items: Delivery[] }) {
   const { t } = view;
   return (
     <div class="table-wrap">
-      <table>
-        <thead><tr>
-          <th scope="col">{t("pending.request")}</th><th scope="col">{t("pending.rental")}</th><th scope="col">{t("pending.car")}</th>
-          <th scope="col">{t("pending.start")}</th><th scope="col">{t("history.status")}</th><th scope="col">{t("history.updated")}</th>
+      <table {...cardTable}>
+        <thead {...rowGroup}><tr {...cardRow}>
+          <th {...columnHeader}>{t("pending.request")}</th><th {...columnHeader}>{t("pending.rental")}</th><th {...columnHeader}>{t("pending.car")}</th>
+          <th {...columnHeader}>{t("pending.start")}</th><th {...columnHeader}>{t("history.status")}</th><th {...columnHeader}>{t("history.updated")}</th>
         </tr></thead>
-        <tbody>
+        <tbody {...rowGroup}>
           {items.map((d) => (
-            <tr><th scope="row">{d.id}</th><td>{d.rentalId}</td><td>{d.carId ?? "—"}</td><td><Time iso={d.startAt} /></td><td>{t(`delivery.${d.status}`)}</td><td><Time iso={d.updatedAt} /></td></tr>
+            <tr id={`history-${d.id}`} {...cardRow}>
+              <th {...rowHeader(t("pending.request"))}>{d.id}</th><td {...cell(t("pending.rental"))}>{d.rentalId}</td><td {...cell(t("pending.car"))}>{d.carId ?? "—"}</td>
+              <td {...cell(t("pending.start"))}><Time iso={d.startAt} /></td><td {...cell(t("history.status"))}>{t(`delivery.${d.status}`)}</td>
+              <td {...cell(t("history.updated"))}><Time iso={d.updatedAt} /></td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -84,11 +89,11 @@ export function History({ view, items }: { view: View; items: Delivery[] }) {
 export function CarRow({ view, car }: { view: View; car: Car }) {
   const { t, locale } = view;
   return (
-    <tr id={`car-${car.id}`}>
-      <th scope="row">{car.id}</th>
-      <td>{car.model}</td>
-      <td>{money(t, locale, car.ratePerHour)}</td>
-      <td>
+    <tr id={`car-${car.id}`} {...cardRow}>
+      <th {...rowHeader(t("fleet.car"))}>{car.id}</th>
+      <td {...cell(t("fleet.model"))}>{car.model}</td>
+      <td {...cell(t("fleet.rate"))}>{money(t, locale, car.ratePerHour)}</td>
+      <td {...cell()}>
         <form method="post" action={retirePath(car.id)} hx-post={retirePath(car.id)} hx-confirm={t("cars.retireConfirm", { id: car.id })} hx-target="closest tr" hx-swap="outerHTML">
           <CsrfField view={view} />
           <button type="submit" class="danger">{t("cars.retire")}</button>
@@ -104,9 +109,11 @@ export function FleetAdmin({ view, cars }: { view: View; cars: Car[] }) {
   return (
     <>
       <div class="table-wrap">
-        <table>
-          <thead><tr><th scope="col">{t("fleet.car")}</th><th scope="col">{t("fleet.model")}</th><th scope="col">{t("fleet.rate")}</th><th scope="col">{t("pending.action")}</th></tr></thead>
-          <tbody id="fleet-rows">{cars.map((car) => <CarRow view={view} car={car} />)}</tbody>
+        <table {...cardTable}>
+          <thead {...rowGroup}><tr {...cardRow}>
+            <th {...columnHeader}>{t("fleet.car")}</th><th {...columnHeader}>{t("fleet.model")}</th><th {...columnHeader}>{t("fleet.rate")}</th><th {...columnHeader}>{t("pending.action")}</th>
+          </tr></thead>
+          <tbody id="fleet-rows" {...rowGroup}>{cars.map((car) => <CarRow view={view} car={car} />)}</tbody>
         </table>
       </div>
       <h3 id="add-car-heading">{t("cars.add")}</h3>

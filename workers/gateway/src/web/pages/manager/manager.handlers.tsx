@@ -3,6 +3,7 @@ import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import { pageFor } from "../../layout/forbidden.tsx";
 import { pageStatusOf, renderFragment, renderPage } from "../../layout/layout.tsx";
+import { cardRow, cell } from "../../layout/card-table.ts";
 import { fromHtmx, viewOf, type View } from "../../layout/view.ts";
 import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";
@@ -36,7 +37,7 @@ async function managerPage(c: Ctx, deps: PageDeps) {
       </section>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">{t("history.heading")}</h2>
-        {part(recent, (items) => <History view={view} items={items} />)}
+        <div id="history">{part(recent, (items) => <History view={view} items={items} />)}</div>
       </section>
       <section aria-labelledby="cars-heading">
         <h2 id="cars-heading">{t("cars.heading")}</h2>
@@ -53,8 +54,21 @@ function outcome(c: Ctx, view: View, answer: Answer, ok: boolean, fragment: () =
   return renderPage(c, view, view.t("manager.title"), <><ProblemMessage view={view} answer={answer} /><p><a href={managerRoutes.page}>{view.t("manager.title")}</a></p></>, pageStatusOf(answer));
 }
 
+/**
+ * "Recent requests" again, to swap in out of band beside the confirmed row, with the request
+ * as the confirm's answer has it; nothing when the list did not come (the old one stays). In a
+ * <template>: after the answer's <tr>, HTML parses only table parts, and htmx swaps a
+ * template's out-of-band content too.
+ */
+async function historyWith(c: Ctx, deps: PageDeps, view: View, confirmed: Delivery): Promise<Child> {
+  const recent = await deps.client.call<Page<Delivery>>(c, `/deliveries?limit=${HISTORY_SIZE}`);
+  if (recent.status !== 200 || !recent.body) return null;
+  const items = recent.body.items.map((d) => (d.id === confirmed.id ? confirmed : d));
+  return <template><div id="history" hx-swap-oob="true"><History view={view} items={items} /></div></template>;
+}
+
 const fieldsOf = async (c: Ctx) => Object.fromEntries(((await c.req.formData().catch(() => undefined)) ?? new FormData()).entries());
-const rowMessage = (columns: number, body: Child) => <tr><td colspan={columns}>{body}</td></tr>;
+const rowMessage = (columns: number, body: Child) => <tr {...cardRow}><td colspan={columns} {...cell()}>{body}</td></tr>;
 
 /** /manager and its forms: confirm a request, add a car, retire a car. Managers only. */
 export function managerPages(deps: PageDeps) {
@@ -67,7 +81,10 @@ export function managerPages(deps: PageDeps) {
     const view = viewOf(c, deps.assets);
     const answer = await deps.client.call<Delivery>(c, `/deliveries/${encodeURIComponent(c.req.param("id"))}/confirm`, { method: "POST" });
     const ok = answer.status === 200 && !!answer.body;
-    return outcome(c, view, answer, ok, () => <PendingRow view={view} d={answer.body!} />, () => rowMessage(7, <ProblemMessage view={view} answer={answer} />));
+    // The pending row turns into the confirmed one, and "Recent requests" says the same.
+    const history = ok && fromHtmx(c) ? await historyWith(c, deps, view, answer.body!) : null;
+    const confirmed = () => <><PendingRow view={view} d={answer.body!} />{history}</>;
+    return outcome(c, view, answer, ok, confirmed, () => rowMessage(7, <ProblemMessage view={view} answer={answer} />));
   });
   app.post(managerRoutes.addCar, async (c) => {
     const view = viewOf(c, deps.assets);

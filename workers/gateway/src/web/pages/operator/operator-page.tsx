@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { DeadLetterList } from "../../../admin/dead-letters-fan-out.ts";
+import { cardRow, cardTable, cell, columnHeader, rowGroup, rowHeader } from "../../layout/card-table.ts";
 import { CsrfField } from "../../layout/layout.tsx";
 import { Time } from "../../layout/time.tsx";
 import type { View } from "../../layout/view.ts";
@@ -17,13 +18,13 @@ const eventType = (letter: Letter) => {
 export function LetterRow({ view, letter }: { view: View; letter: Letter }) {
   const { t } = view;
   return (
-    <tr>
-      <td>{letter.group}</td>
-      <th scope="row">{letter.entryId}</th>
-      <td>{letter.reason}</td>
-      <td>{eventType(letter)}</td>
-      <td><Time iso={letter.failedAt} /></td>
-      <td>
+    <tr {...cardRow}>
+      <td {...cell(t("letters.group"))}>{letter.group}</td>
+      <th {...rowHeader(t("letters.entry"))}>{letter.entryId}</th>
+      <td {...cell(t("letters.reason"))}>{letter.reason}</td>
+      <td {...cell(t("letters.event"))}>{eventType(letter)}</td>
+      <td {...cell(t("letters.failedAt"))}><Time iso={letter.failedAt} /></td>
+      <td {...cell()}>
         <form method="post" action={redrivePath(letter.group, letter.id)} hx-post={redrivePath(letter.group, letter.id)} hx-target="closest tr" hx-swap="outerHTML">
           <CsrfField view={view} />
           <button type="submit">{t("letters.redrive")}</button>
@@ -52,12 +53,12 @@ export function OperatorPage({ view, letters }: { view: View; letters: DeadLette
         {letters.unavailable.map((u) => <div class="message"><p class="problem">{t("letters.unavailable", { group: u.group, reason: u.reason })}</p></div>)}
         {letters.deadLetters.length === 0 ? <p>{t("letters.empty")}</p> : (
           <div class="table-wrap">
-            <table>
-              <thead><tr>
-                <th scope="col">{t("letters.group")}</th><th scope="col">{t("letters.entry")}</th><th scope="col">{t("letters.reason")}</th>
-                <th scope="col">{t("letters.event")}</th><th scope="col">{t("letters.failedAt")}</th><th scope="col">{t("letters.actions")}</th>
+            <table {...cardTable}>
+              <thead {...rowGroup}><tr {...cardRow}>
+                <th {...columnHeader}>{t("letters.group")}</th><th {...columnHeader}>{t("letters.entry")}</th><th {...columnHeader}>{t("letters.reason")}</th>
+                <th {...columnHeader}>{t("letters.event")}</th><th {...columnHeader}>{t("letters.failedAt")}</th><th {...columnHeader}>{t("letters.actions")}</th>
               </tr></thead>
-              <tbody>{letters.deadLetters.map((letter) => <LetterRow view={view} letter={letter} />)}</tbody>
+              <tbody {...rowGroup}>{letters.deadLetters.map((letter) => <LetterRow view={view} letter={letter} />)}</tbody>
             </table>
           </div>
         )}

@@ -1,0 +1,17 @@
+/**
+ * The attributes of a table that a narrow screen draws as one card per row (app.css,
+ * `table.cards`): each cell shows its column's name (`data-label`) before its value, so a
+ * row's buttons are on screen without scrolling sideways. Drawn as blocks, a table loses its
+ * table semantics in some browsers (Safari's), so each element also states its own role and
+ * a screen reader still meets a table with its headers.
+ */
+export const cardTable = { class: "cards", role: "table" } as const;
+export const rowGroup = { role: "rowgroup" } as const;
+export const cardRow = { role: "row" } as const;
+export const columnHeader = { role: "columnheader", scope: "col" } as const;
+
+/** The row's header cell (its id), named on a card by its column. */
+export const rowHeader = (label: string) => ({ role: "rowheader", scope: "row", "data-label": label }) as const;
+
+/** A cell, named on a card by its column; a cell of buttons goes unnamed (they say what they do). */
+export const cell = (label?: string) => (label ? { role: "cell", "data-label": label } as const : { role: "cell" } as const);
