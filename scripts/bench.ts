@@ -102,6 +102,10 @@ const profileDir = values.profile ? mkdtempSync(join(tmpdir(), "rentalnang-profi
 const profiled = (name: ProcessName): Record<string, string> =>
   profileDir ? { BUN_OPTIONS: `--cpu-prof-md --cpu-prof-dir=${profileDir} --cpu-prof-name=${name}.md` } : {};
 const redis = await startRedisServer();
+const stopRedis = async (error: unknown): Promise<never> => {
+  await redis.stop();
+  throw error;
+};
 const stack = await startStack({
   all: { LOG_LEVEL },
   identity: profiled("identity"),
@@ -110,9 +114,12 @@ const stack = await startStack({
   delivery: profiled("delivery"),
   mypage: profiled("mypage"),
   gateway: { RATE_LIMIT_PER_SECOND: String(rateLimit), ...profiled("gateway") },
-}, redis.url);
+}, redis.url).catch(stopRedis);
 const G = stack.gateway.url;
-const mypageDb = await openDatabase(stack.dbUrl("mypage"));
+const mypageDb = await openDatabase(stack.dbUrl("mypage")).catch(async (error) => {
+  await stack.stop();
+  return stopRedis(error);
+});
 try {
   const dbUrls = Object.fromEntries(workerNames.map((w) => [w, stack.dbUrl(w)]));
   console.log(`bench: settings: LOG_LEVEL=${LOG_LEVEL} in every process; AUTH on (every process checks tokens); gateway rate limit ` +

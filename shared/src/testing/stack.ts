@@ -68,6 +68,7 @@ export interface StackOptions {
  */
 async function startEach(count: number, envOf: (name: ProcessName, urls: Record<string, string>) => Record<string, string>) {
   const started = new Map<ProcessName, Promise<RunningProcess[]>>();
+  const spawned: Promise<RunningProcess>[] = [];
   const [first, ...rest] = startOrder();
   const start = (name: ProcessName): Promise<RunningProcess[]> => {
     if (!started.has(name)) {
@@ -75,15 +76,21 @@ async function startEach(count: number, envOf: (name: ProcessName, urls: Record<
         const urls = await Promise.all(callsOf(name).map(async (callee) => [urlVariable(callee), (await start(callee)).map((p) => p.url).join(",")]));
         const env = envOf(name, Object.fromEntries(urls));
         const copies = (workerNames as ProcessName[]).includes(name) ? count : 1;
-        return Promise.all(Array.from({ length: copies }, () => spawnWorker(name, { env })));
+        return Promise.all(Array.from({ length: copies }, () => spawned[spawned.push(spawnWorker(name, { env })) - 1]!));
       })());
     }
     return started.get(name)!;
   };
-  // identity first: every other process takes its tokens.
-  const firstStarted = [first!, await start(first!)] as const;
-  const others = await Promise.all(rest.map(async (name) => [name, await start(name)] as const));
-  return Object.fromEntries([firstStarted, ...others]) as Record<ProcessName, RunningProcess[]>;
+  try {
+    // identity first: every other process takes its tokens.
+    const firstStarted = [first!, await start(first!)] as const;
+    const others = await Promise.all(rest.map(async (name) => [name, await start(name)] as const));
+    return Object.fromEntries([firstStarted, ...others]) as Record<ProcessName, RunningProcess[]>;
+  } catch (error) {
+    // One did not start: stop those that did, so none is left running without its stack.
+    await Promise.allSettled(spawned.map(async (p) => (await p).stop()));
+    throw error;
+  }
 }
 
 /**
