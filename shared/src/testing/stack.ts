@@ -76,7 +76,11 @@ async function startEach(count: number, envOf: (name: ProcessName, urls: Record<
         const urls = await Promise.all(callsOf(name).map(async (callee) => [urlVariable(callee), (await start(callee)).map((p) => p.url).join(",")]));
         const env = envOf(name, Object.fromEntries(urls));
         const copies = (workerNames as ProcessName[]).includes(name) ? count : 1;
-        return Promise.all(Array.from({ length: copies }, () => spawned[spawned.push(spawnWorker(name, { env })) - 1]!));
+        return Promise.all(Array.from({ length: copies }, () => {
+          const spawning = spawnWorker(name, { env });
+          spawned.push(spawning);
+          return spawning;
+        }));
       })());
     }
     return started.get(name)!;
