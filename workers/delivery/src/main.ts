@@ -30,6 +30,7 @@ await runWorker({
       backoffMs: config.JOB_BACKOFF_MS,
       concurrency: config.JOB_CONCURRENCY,
       requestDelivery: useCases.requestDelivery,
+      requestDeliveries: useCases.requestDeliveries,
       logger,
       failFirstAttempts: config.FAULT_JOB_FAILURES,
       delayEachAttemptMs: config.FAULT_JOB_DELAY_MS,

@@ -4,7 +4,6 @@ import { migrate } from "@rentalnang/shared/db/migrate";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
 import { createDeliveryUseCases } from "../deliveries/delivery-use-cases.ts";
-import type { ConfirmationQueue } from "../jobs/confirmation-queue.ts";
 import type { JobData } from "../jobs/job-data.ts";
 import { migrations } from "../migrations.ts";
 import { createEventHandler } from "./event-handler.ts";
@@ -29,9 +28,10 @@ beforeEach(async () => {
   db = await openDatabase(":memory:");
   await migrate(db, migrations);
   jobs = new Map();
-  const queue = { request: async (data: JobData) => void (jobs.has(data.eventId) || jobs.set(data.eventId, data)) };
+  const request = async (data: JobData) => void (jobs.has(data.eventId) || jobs.set(data.eventId, data));
+  const queue = { request, requestAll: async (all: JobData[]) => void (await Promise.all(all.map(request))) };
   useCases = createDeliveryUseCases({ db, publishSoon: () => {} });
-  handler = createEventHandler({ db, queue: queue as unknown as ConfirmationQueue, publishSoon: () => {} });
+  handler = createEventHandler({ db, queue, publishSoon: () => {} });
 });
 
 afterEach(() => db.close());
@@ -97,6 +97,22 @@ describe("a cancellation before its confirmation request", () => {
     expect(await runJob(paymentApproved)).toBe("cancelled");
     expect(await deliveries()).toEqual([]);
     expect(await outboxTypes()).toEqual([]);
+  });
+});
+
+describe("a batch", () => {
+  test("of a cancellation, then the approval: handled in stream order, so no request is ever created", async () => {
+    await handler.handleMany([rentalCancelled, paymentApproved]);
+    expect(await runJob(paymentApproved)).toBe("cancelled");
+    expect(await deliveries()).toEqual([]);
+  });
+
+  test("of approvals only: their requests are asked for together", async () => {
+    const other = { ...paymentApproved, id: `${paymentApproved.id}-other` };
+    await handler.handleMany([paymentApproved, other]);
+    expect([...jobs.keys()]).toEqual([paymentApproved.id, other.id]);
+    expect(await runJob(paymentApproved)).toBe("created");
+    expect(await runJob(other)).toBe("exists");
   });
 });
 

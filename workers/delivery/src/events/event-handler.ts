@@ -1,9 +1,10 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import { handleOnce } from "@rentalnang/shared/db/inbox";
-import { parseDomainEvent, windowOf, type EventType } from "@rentalnang/shared/events/catalog";
+import { parseDomainEvent, windowOf, type DomainEvent, type EventType } from "@rentalnang/shared/events/catalog";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
 import { cancelDeliveryForRental } from "../deliveries/cancel-delivery.ts";
 import type { ConfirmationQueue } from "../jobs/confirmation-queue.ts";
+import type { JobData } from "../jobs/job-data.ts";
 
 export const CONSUMER = "delivery";
 /** The types delivery acts on; the consumer acks the others without calling the handler. */
@@ -16,38 +17,52 @@ const ACCEPTS: readonly EventType[] = ["PaymentApproved", "RentalCancelled"];
  * - RentalCancelled → the delivery is cancelled, or never created if it does not exist yet.
  * Everything else is acked untouched.
  */
-export function createEventHandler(deps: { db: Database; queue: ConfirmationQueue; publishSoon: () => void }) {
+export function createEventHandler(deps: { db: Database; queue: Pick<ConfirmationQueue, "request" | "requestAll">; publishSoon: () => void }) {
+  async function handle(envelope: Envelope): Promise<void> {
+    if (!ACCEPTS.includes(envelope.type as EventType)) return;
+    const event = parseDomainEvent(envelope);
+    switch (event.type) {
+      case "PaymentApproved":
+        return deps.queue.request(requestOf(event));
+      case "RentalCancelled": {
+        const wrote = await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
+          cancelDeliveryForRental(tx, event.data.rentalId, { correlationId: event.correlationId, causationId: event.id }),
+        );
+        if (wrote) deps.publishSoon();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
   return {
     accepts: ACCEPTS,
-    async handle(envelope: Envelope): Promise<void> {
-      if (!ACCEPTS.includes(envelope.type as EventType)) return;
-      const event = parseDomainEvent(envelope);
-      switch (event.type) {
-        case "PaymentApproved": {
-          // Version 1 names no window: the request is made all the same, without one.
-          const window = windowOf(event.data);
-          await deps.queue.request({
-            eventId: event.id,
-            correlationId: event.correlationId,
-            rentalId: event.data.rentalId,
-            paymentId: event.data.paymentId,
-            carId: event.data.carId,
-            rentHour: event.data.rentHour,
-            startAt: window?.startAt ?? null,
-            endAt: window?.endAt ?? null,
-          });
-          return;
-        }
-        case "RentalCancelled": {
-          const wrote = await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
-            cancelDeliveryForRental(tx, event.data.rentalId, { correlationId: event.correlationId, causationId: event.id }),
-          );
-          if (wrote) deps.publishSoon();
-          return;
-        }
-        default:
-          return;
-      }
+    handle,
+    /**
+     * A batch of approvals only (what delivery reads under load) is requested in one
+     * transaction; any other batch is handled event by event, in stream order.
+     */
+    async handleMany(envelopes: Envelope[]): Promise<void> {
+      const events = envelopes.map(parseDomainEvent);
+      const approvals = events.flatMap((e) => (e.type === "PaymentApproved" ? [e] : []));
+      if (approvals.length === events.length) return deps.queue.requestAll(approvals.map(requestOf));
+      for (const envelope of envelopes) await handle(envelope);
     },
+  };
+}
+
+/** The request a PaymentApproved asks for; version 1 names no window, and gets a request without one. */
+function requestOf(event: Extract<DomainEvent, { type: "PaymentApproved" }>): JobData {
+  const window = windowOf(event.data);
+  return {
+    eventId: event.id,
+    correlationId: event.correlationId,
+    rentalId: event.data.rentalId,
+    paymentId: event.data.paymentId,
+    carId: event.data.carId,
+    rentHour: event.data.rentHour,
+    startAt: window?.startAt ?? null,
+    endAt: window?.endAt ?? null,
   };
 }

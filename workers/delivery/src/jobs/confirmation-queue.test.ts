@@ -7,7 +7,7 @@ import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
 import { queuePrefix } from "@rentalnang/shared/topology/redis-keys";
-import { createRequestDelivery } from "../deliveries/request-delivery.ts";
+import { createRequestDeliveries, createRequestDelivery } from "../deliveries/request-delivery.ts";
 import { migrations } from "../migrations.ts";
 import { createConfirmationQueue, type ConfirmationQueue, type QueueOptions } from "./confirmation-queue.ts";
 import type { JobData } from "./job-data.ts";
@@ -32,6 +32,7 @@ beforeEach(async () => {
     backoffMs: 10,
     concurrency: 2,
     requestDelivery: createRequestDelivery({ db, publishSoon: () => {} }),
+    requestDeliveries: createRequestDeliveries({ db, publishSoon: () => {} }),
     logger: createLogger("delivery", "silent"),
   };
   queue = createConfirmationQueue(options);
@@ -79,6 +80,21 @@ describe("the attempt made at once", () => {
     expect((await queue.queue.getJob("event-r"))?.returnvalue).toBe("created");
     await queue.request(job("event-r", 9)); // the event again: made at once, it finds the request
     expect(await deliveriesOf(9)).toBe(1);
+  });
+});
+
+describe("a batch's requests", () => {
+  test("are made together, one per rental, and queue no job", async () => {
+    await queue.requestAll([job("event-1", 21), job("event-2", 22), job("event-3", 21)]);
+    expect([await deliveriesOf(21), await deliveriesOf(22)]).toEqual([1, 1]);
+    expect(await queue.queue.getJobCounts("waiting", "active", "delayed", "completed")).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0 });
+  });
+
+  test("that fail together are made one by one, each at once or else by its job", async () => {
+    options.failFirstAttempts = 1;
+    await queue.requestAll([job("event-4", 23), job("event-5", 24)]);
+    await eventually(async () => (await completed()) === 2, { what: "both jobs done" });
+    expect([await deliveriesOf(23), await deliveriesOf(24)]).toEqual([1, 1]);
   });
 });
 

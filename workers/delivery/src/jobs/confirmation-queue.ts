@@ -4,7 +4,7 @@ import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { withLogContext } from "@rentalnang/shared/log/context";
 import { topology } from "@rentalnang/shared/topology/topology";
-import type { RequestDelivery } from "../deliveries/request-delivery.ts";
+import type { RequestDeliveries, RequestDelivery } from "../deliveries/request-delivery.ts";
 import type { JobData } from "./job-data.ts";
 import { createFailedJobs, type FailedJobs } from "./failed-jobs.ts";
 
@@ -39,6 +39,8 @@ export interface QueueOptions {
   backoffMs: number;
   concurrency: number;
   requestDelivery: RequestDelivery;
+  /** Several requests in one transaction; without it, `requestAll` makes them one by one. */
+  requestDeliveries?: RequestDeliveries;
   logger: Logger;
   /** Test-only: the first N attempts of every request fail, the one made at once included (FAULT_JOB_FAILURES). */
   failFirstAttempts?: number;
@@ -48,8 +50,9 @@ export interface QueueOptions {
 
 /**
  * Turns PaymentApproved into a confirmation request: the first attempt is made at once, by
- * the event's consumer (`request`); only when it fails does the work become a BullMQ job, for
- * the retries (attempts, exponential backoff with jitter). A job that exhausts its attempts
+ * the event's consumer (`request`; `requestAll` makes a batch's in one transaction); only
+ * when it fails does the work become a BullMQ job, for the retries (attempts, exponential
+ * backoff with jitter). A job that exhausts its attempts
  * moves into delivery's `failed_jobs` table (failed-jobs.ts), retried with `npm run
  * failed-jobs`. Why not a job for every event: a job costs three BullMQ scripts in Redis and
  * their round trips, more than the request itself, and almost every first attempt succeeds.
@@ -75,25 +78,14 @@ export function createConfirmationQueue(o: QueueOptions) {
     await queue.add(JOB_NAME, data, { jobId: data.eventId });
   }
 
+  const { request, requestAll } = firstAttempts(o, enqueue);
+
   return {
     queue,
     failedJobs,
     enqueue,
-    /**
-     * Makes the request at once; if that attempt fails, queues the job that retries it. A
-     * process that dies in between leaves the event unacked, so it comes again and the
-     * attempt is repeated (the request is made once per rental whatever the repeats).
-     * @throws only when the job could not be queued (Redis away): the event stays pending.
-     */
-    async request(data: JobData) {
-      try {
-        await attempt(o, data, 1);
-        return;
-      } catch (error) {
-        o.logger.warn({ err: error, rentalId: data.rentalId }, "confirmation request failed; a job retries it");
-      }
-      await enqueue(data);
-    },
+    request,
+    requestAll,
     start() {
       worker = startWorker(o, failedJobs);
     },
@@ -118,6 +110,49 @@ async function attempt(o: QueueOptions, data: JobData, n: number) {
   await testFaults(o, n);
   const { eventId, correlationId, ...input } = data;
   return o.requestDelivery(input, { correlationId, causationId: eventId });
+}
+
+/** The attempts made at once, by the event's consumer; a failed one becomes a job (`enqueue`). */
+function firstAttempts(o: QueueOptions, enqueue: (data: JobData) => Promise<void>) {
+  /**
+   * Makes the request at once; if that attempt fails, queues the job that retries it. A
+   * process that dies in between leaves the event unacked, so it comes again and the
+   * attempt is repeated (the request is made once per rental whatever the repeats).
+   * @throws only when the job could not be queued (Redis away): the event stays pending.
+   */
+  async function request(data: JobData) {
+    try {
+      await attempt(o, data, 1);
+      return;
+    } catch (error) {
+      o.logger.warn({ err: error, rentalId: data.rentalId }, "confirmation request failed; a job retries it");
+    }
+    await enqueue(data);
+  }
+
+  /**
+   * A batch's requests at once, in one transaction; if that fails, each is made as `request`
+   * makes it (at once, or else by a job), so one bad request costs the others only a retry.
+   */
+  async function requestAll(all: JobData[]) {
+    if (all.length > 1 && o.requestDeliveries) {
+      try {
+        await attemptAll(o, o.requestDeliveries, all);
+        return;
+      } catch (error) {
+        o.logger.warn({ err: error, requests: all.length }, "confirmation requests failed together; made one by one");
+      }
+    }
+    for (const data of all) await request(data);
+  }
+
+  return { request, requestAll };
+}
+
+/** The first attempt of several requests together, in one transaction. */
+async function attemptAll(o: QueueOptions, requestDeliveries: RequestDeliveries, all: JobData[]) {
+  await testFaults(o, 1);
+  await requestDeliveries(all.map(({ eventId, correlationId, ...input }) => ({ input, cause: { correlationId, causationId: eventId } })));
 }
 
 /** The in-process worker that runs the queued jobs (the retries), and the sweep of failed ones. */
