@@ -171,10 +171,10 @@ describe("the saga through the gateway", () => {
     expect(await text(G)).toContain('route="/rentals"');
   });
 
-  test("the gateway's readiness reports each upstream", async () => {
+  test("the gateway's readiness reports each upstream and its Redis (web sessions, rate limits)", async () => {
     const ready = await gateway.get("/readyz");
     expect(ready.status).toBe(200);
-    expect(Object.keys(ready.body.checks).sort()).toEqual(["delivery", "mypage", "payment", "rental"]);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(["delivery", "mypage", "payment", "redis", "rental"]);
   });
 });
 
