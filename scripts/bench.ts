@@ -25,6 +25,7 @@ import { createProgress } from "@rentalnang/shared/cli/progress";
 import { openDatabase } from "@rentalnang/shared/db/database";
 import { addCars, hourSlot } from "@rentalnang/shared/testing/fleet";
 import { startRedisServer } from "@rentalnang/shared/testing/redis-server";
+import { printRedisCommands, resetRedisStats } from "./bench/redis-commands.ts";
 import { startStack } from "@rentalnang/shared/testing/stack";
 import { workerNames, type ProcessName } from "@rentalnang/shared/topology/topology";
 import { benchAvailability, FLEET } from "./bench/availability.ts";
@@ -142,6 +143,7 @@ try {
   for (const w of workerNames) pids[w] = stack.procs[w].proc.pid;
   const reserving = createProgress({ label: "bench: reserving", total, unit: "reservations" });
   const rss = sampleRss(pids);
+  await resetRedisStats(redis.url);
   const cpuBefore = cpuSnapshot(pids);
   const ownBefore = process.cpuUsage();
   const load = await runSagaLoad({
@@ -156,6 +158,7 @@ try {
   console.log(`bench: ${total} reservations at concurrency ${concurrency} (${JSON.stringify(load.statuses)}), ${sagas.length} reached AwaitingConfirmation`);
   const cpuPerSaga = printCpuTable(cpu, sagas.length, rssMb);
   console.log(`(the load generator, this bench, used ${((own.user + own.system) / 1000 / sagas.length).toFixed(2)} ms per saga besides)`);
+  await printRedisCommands(redis.url, sagas.length);
 
   const readMs = await readPhase(load.created, customers);
   const fleet = fleetQueries > 0
