@@ -175,6 +175,33 @@ describe("Redis restarts", () => {
     await relay.stop();
   });
 
+  test("a busy relay asks for the run id on a sweep or a new connection, not on every round", async () => {
+    const relay = relayOn(60_000);
+    relay.start();
+    await relay.flush();
+    const infoCalls = async () => Number(/^cmdstat_info:calls=(\d+)/m.exec(await client.info("commandstats"))?.[1] ?? 0);
+    const rounds = async (from: number) => {
+      for (let n = from; n < from + 3; n++) {
+        await commit(rented(n));
+        relay.wake();
+        await relay.flush();
+      }
+    };
+    await client.config("RESETSTAT");
+    await rounds(100);
+    expect(await infoCalls()).toBe(0); // the same connection as the first round's INFO
+    // A new connection (here killed; a restarted Redis is one too) is asked again.
+    const other = await connectTestRedis(cleanup, own.url);
+    await other.client("KILL", "ID", String(await client.client("ID")));
+    await eventually(async () => (await client.ping().catch(() => "")) === "PONG");
+    await client.config("RESETSTAT");
+    await rounds(200);
+    expect(await infoCalls()).toBe(1);
+    expect(await client.xlen(stream)).toBe(6);
+    expect(await relay.backlog()).toBe(0);
+    await relay.stop();
+  });
+
   test("a Redis that came back without the stream gets all of it again", async () => {
     const events = [rented(6), rented(7)];
     await publishThrough(...events);

@@ -45,7 +45,7 @@ export class OutboxRelay {
   private again = false;
   private readonly batchSize: number;
   private readonly round: PublishRound;
-  /** An idle drain asks Redis for its run id only on the sweep (a busy one always does). */
+  /** The next round asks Redis for its run id (each sweep; otherwise only on a new connection, see PublishRound). */
   private probeDue = true;
   private pause: PauseReason | undefined;
 
