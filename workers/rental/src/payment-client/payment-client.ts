@@ -78,7 +78,9 @@ export function createPaymentClient(o: PaymentClientOptions): PaymentGateway {
   );
   breaker.onStateChange((state) => o.logger.warn({ circuit: CircuitState[state] }, "payment circuit changed"));
   const policy = wrap(
-    timeout(o.timeoutMs, TimeoutStrategy.Aggressive),
+    // A call that returned has read its whole answer: nothing is left to abort (an abort
+    // makes an AbortError, its stack trace included, for every call).
+    timeout(o.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
     breaker,
     bulkhead(o.concurrency, o.concurrency),
   );
