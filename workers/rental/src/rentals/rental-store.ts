@@ -53,6 +53,22 @@ export async function saveRental(tx: Executor, rental: Rental): Promise<void> {
   });
 }
 
+/**
+ * Saves `rental` only if the row still is as `was` left it in what may change under a pending
+ * rental (its status, the manager's confirmation, its deletion); false when it is not.
+ */
+export async function saveRentalIfUnchanged(tx: Executor, rental: Rental, was: Rental): Promise<boolean> {
+  const r = await tx.execute({
+    sql: `UPDATE rentals SET status = ?, payment_id = ?, cancel_reason = ?, manager_confirmed = ?,
+            updated_at = ?, deleted_at = ? WHERE id = ? AND status = ? AND manager_confirmed = ? AND deleted_at IS ?`,
+    args: [
+      rental.status, rental.paymentId, rental.cancelReason, rental.managerConfirmed ? 1 : 0,
+      rental.updatedAt, rental.deletedAt, rental.id, was.status, was.managerConfirmed ? 1 : 0, was.deletedAt,
+    ],
+  });
+  return r.rowsAffected > 0;
+}
+
 export interface RentalFilter extends PageSpec {
   customerId?: string;
   status?: RentalStatus;

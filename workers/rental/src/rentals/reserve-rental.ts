@@ -5,7 +5,7 @@ import type { PaymentGateway } from "../payment-client/payment-client.ts";
 import { claimWindow, type Refusal } from "./claim-window.ts";
 import { reservationOf, settlePayment, type PaymentOutcome, type Rental, type Reservation } from "./rental.ts";
 import { toEnvelopes } from "./rental-events.ts";
-import { findRental, saveRental } from "./rental-store.ts";
+import { findRental, saveRental, saveRentalIfUnchanged } from "./rental-store.ts";
 import { chooseWindow } from "./window.ts";
 
 export interface ReserveInput {
@@ -89,21 +89,31 @@ class Duplicate extends Error {}
  * state change committed with its events (outbox).
  */
 export function createReserveRental(deps: ReserveRentalDeps) {
+  /**
+   * Settles the rental as it was claimed, in one guarded write; only if it changed meanwhile
+   * (a manager confirmed it, the stale-payment sweep settled it) is it read and settled as it
+   * is now.
+   */
+  async function settleIn(tx: Transaction, pending: Rental, outcome: PaymentOutcome, cause: Cause, retryAfter: number): Promise<Reservation> {
+    const decision = settlePayment(pending, outcome, deps.now());
+    if (await saveRentalIfUnchanged(tx, decision.rental, pending)) {
+      await appendToOutbox(tx, toEnvelopes(decision.events, cause));
+      return reservationOf(decision.rental, outcome, retryAfter);
+    }
+    const fresh = await findRental(tx, pending.id);
+    if (!fresh) throw new Error(`rental ${pending.id} vanished while its payment was settled`);
+    // The stale-payment sweep settled it first; its outcome stands.
+    if (fresh.status !== "PaymentPending") return reservationOf(fresh, undefined, retryAfter);
+    const now = settlePayment(fresh, outcome, deps.now());
+    await saveRental(tx, now.rental);
+    await appendToOutbox(tx, toEnvelopes(now.events, cause));
+    return reservationOf(now.rental, outcome, retryAfter);
+  }
+
   async function settle(pending: Rental, outcome: PaymentOutcome, cause: Cause, hooks?: ReservationHooks): Promise<Reservation> {
     const retryAfter = deps.payment.retryAfterSeconds();
     const reservation = await deps.db.write(async (tx) => {
-      const fresh = await findRental(tx, pending.id);
-      if (!fresh) throw new Error(`rental ${pending.id} vanished while its payment was settled`);
-      let settled: Reservation;
-      if (fresh.status === "PaymentPending") {
-        const decision = settlePayment(fresh, outcome, deps.now());
-        await saveRental(tx, decision.rental);
-        await appendToOutbox(tx, toEnvelopes(decision.events, cause));
-        settled = reservationOf(decision.rental, outcome, retryAfter);
-      } else {
-        // The stale-payment sweep settled it first; its outcome stands.
-        settled = reservationOf(fresh, undefined, retryAfter);
-      }
+      const settled = await settleIn(tx, pending, outcome, cause, retryAfter);
       await hooks?.settled(tx, settled);
       return settled;
     });
