@@ -160,7 +160,7 @@ describe("bad input gets a 4xx problem, never a 5xx", () => {
 });
 
 describe("payment unavailable", () => {
-  test("payment stopped → 503 with Retry-After; the circuit opens and answers fast; it recovers when payment returns", async () => {
+  test("payment stopped → 503 with Retry-After; the circuit opens and answers without calling payment; it recovers when payment returns", async () => {
     await payment.kill();
     const first = await reserve({ carId: "down", rentHour: 1 });
     expect(first.res.status).toBe(503);
@@ -174,11 +174,10 @@ describe("payment unavailable", () => {
     const ready = await http.get(`${rental.url}/readyz`);
     expect(ready.status).toBe(200); // rental stays ready: it answers, with 503s, and fast
     expect(ready.body.checks.paymentCircuit.circuit).toBe("open");
-    const started = performance.now();
-    const fast = await reserve({ carId: "down", rentHour: 1 });
-    expect(fast.res.status).toBe(503);
-    expect(fast.body.detail).toBe("payment circuit is open");
-    expect(performance.now() - started).toBeLessThan(PAYMENT_TIMEOUT_MS);
+    const refused = await reserve({ carId: "down", rentHour: 1 });
+    expect(refused.res.status).toBe(503);
+    // Said only when the open breaker refused the charge itself: payment was not called.
+    expect(refused.body.detail).toBe("payment circuit is open");
 
     payment = pair.payment = await payment.restart();
     const recovered = await eventually(async () => {
@@ -188,18 +187,20 @@ describe("payment unavailable", () => {
     expect(recovered.status).toBe("Reserved");
   });
 
-  test("payment answering after PAYMENT_TIMEOUT_MS → 503 within the timeout, and the late charge ends Refunded", async () => {
+  test("payment answering after PAYMENT_TIMEOUT_MS → 503 before payment's late answer, and the late charge ends Refunded", async () => {
     const { payment: slow, rental: impatient } = await spawnRentalAndPayment(cleanup, "slow", {
-      payment: { FAULT_PAYMENT_DELAY_MS: "1500" },
+      payment: { FAULT_PAYMENT_DELAY_MS: "3000" },
       rental: { PAYMENT_TIMEOUT_MS: "400" },
     });
 
     await addCars(impatient.url, ["slow"]);
-    const started = performance.now();
+    // Payment logs each request just before it answers it, here 3 s after taking the charge.
+    const answeredCharges = () => slow.output.filter((line) => line.includes('"method":"POST","path":"/payments"'));
     const { res, body } = await reserve({ carId: "slow", rentHour: 1 }, {}, impatient.url);
+    expect(answeredCharges()).toEqual([]); // rental gave up before payment answered
     expect(res.status).toBe(503);
     expect(body.detail).toContain("did not answer within 400 ms");
-    expect(performance.now() - started).toBeLessThan(1_400);
+    await eventually(() => answeredCharges().length === 1, { what: "payment's late answer", timeoutMs: 15_000 });
     // The charge was taken, and answered too late: rental's RentalCancelled refunds it.
     await eventually(async () => {
       const p = await http.get(`${slow.url}/payments?rentalId=${body.rentalId}`);
