@@ -128,20 +128,17 @@ describe("graceful drain", () => {
     await addCars(rental.url, [...Array.from({ length: 30 }, (_, i) => `drain-${i}`), "drain-100"]);
     const inFlight = Array.from({ length: 30 }, (_, i) => send(i));
     await Bun.sleep(5);
-    const stopping = performance.now();
     rental.proc.kill("SIGTERM");
     // Readiness turns 503 as soon as the signal is handled, while requests are still served.
     const readyDuringDrain = await eventually(async () => {
       const res = await get(`${rental.url}/readyz`);
       return res.status === 503 && res.body;
-    }, { what: "readiness 503 during the drain", timeoutMs: 1_000 });
+    }, { what: "readiness 503 during the drain" });
     expect(readyDuringDrain.status).toBe("draining");
     const during = await send(100); // still served while draining
     const answers = [...(await Promise.all(inFlight)), during];
-    const code = await rental.proc.exited;
-    const exitMs = performance.now() - stopping;
-    expect(code).toBe(0);
-    expect(exitMs).toBeLessThan(Number(stack.envOf("rental").SHUTDOWN_TIMEOUT_MS ?? 20_000));
+    // 0, not the 1 the process exits with once its shutdown deadline (SHUTDOWN_TIMEOUT_MS) has passed.
+    expect(await rental.proc.exited).toBe(0);
     const accepted = answers.filter((a) => a.status !== 0);
     expect(accepted.length).toBeGreaterThan(0);
     expect(accepted.map((a) => a.status).filter((s) => s !== 201)).toEqual([]);
