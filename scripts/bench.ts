@@ -131,13 +131,13 @@ try {
   // Straight to rental: one manager adding 200 cars through the gateway would meet its rate limit.
   await addCars(stack.procs.rental.url, Array.from({ length: BENCH_CARS }, (_, c) => `bench-${c}`), as(await stack.tokenFor("m-1")));
   // Warm up (JIT, connections, each customer's token checked once), one saga per customer.
-  const warm = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, token: customers[0]!, samples: 20, slot: nextSlot });
+  const warm = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, tokens: customers, samples: 20, slot: nextSlot });
   await Promise.all(customers.map((token) => fetch(`${G}/rentals`, {
     method: "POST", headers: { "content-type": "application/json", ...as(token) }, body: JSON.stringify(nextSlot()),
   }).then((r) => r.text())));
 
   console.log(`bench: ${unloadedSamples} sagas one at a time`);
-  const unloaded = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, token: customers[1]!, samples: unloadedSamples, slot: nextSlot });
+  const unloaded = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, tokens: customers, samples: unloadedSamples, slot: nextSlot });
 
   const pids: Record<string, number> = { redis: redis.proc.pid, gateway: stack.gateway.proc.pid, identity: stack.identity.proc.pid };
   for (const w of workerNames) pids[w] = stack.procs[w].proc.pid;

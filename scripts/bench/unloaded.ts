@@ -6,22 +6,24 @@ import type { Slot } from "./saga-load.ts";
  * and with If-None-Match until it changes, woken by its own fold's commit), until it shows
  * AwaitingConfirmation. The milliseconds from sending the POST to that answer, per sample.
  * mypage is asked on its own port: the gateway's hop would only add its own time to the wake.
+ * The sagas take turns over the customers' tokens: one customer reserving back to back on a
+ * quiet machine would go over the gateway's rate limit per client.
  */
 export async function unloadedLatency(o: {
   gateway: string;
   mypage: string;
-  token: string;
+  tokens: readonly string[];
   samples: number;
   slot: (i: number) => Slot;
 }): Promise<{ ms: number[]; lastId: number }> {
-  const auth = { authorization: `Bearer ${o.token}` };
   const ms: number[] = [];
   let lastId = 0;
   for (let i = 0; i < o.samples; i++) {
+    const auth = { authorization: `Bearer ${o.tokens[i % o.tokens.length]}` };
     const t0 = performance.now();
     const res = await fetch(`${o.gateway}/rentals`, {
       method: "POST",
-      headers: { "content-type": "application/json", "idempotency-key": `bench-unloaded-${i}`, ...auth },
+      headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID(), ...auth },
       body: JSON.stringify(o.slot(i)),
     });
     const body = (await res.json()) as { id?: number };
