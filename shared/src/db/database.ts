@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { createClient, type InStatement } from "@libsql/client";
+import { CheckpointPacer } from "./checkpoint-pacer.ts";
 import { clientDriver, type Driver, type QueryResult, type Transaction } from "./driver.ts";
 import { EmbeddedDriver } from "./embedded.ts";
 
@@ -24,6 +25,8 @@ export class Database {
   constructor(
     private readonly driver: Driver,
     readonly embedded: boolean,
+    /** A database file in this process: its WAL checkpoints run beside the writes (checkpoint-pacer.ts). */
+    private readonly pacer?: CheckpointPacer,
   ) {}
 
   private enqueue<T>(run: () => Promise<T>): Promise<T> {
@@ -39,6 +42,7 @@ export class Database {
       try {
         const result = await fn(tx);
         await tx.commit();
+        this.pacer?.wrote();
         return result;
       } catch (error) {
         if (!tx.closed) await tx.rollback().catch(() => {});
@@ -51,7 +55,11 @@ export class Database {
 
   /** Runs statements atomically, queued behind other writes. */
   batch(statements: InStatement[]): Promise<QueryResult[]> {
-    return this.enqueue(() => this.driver.batch(statements));
+    return this.enqueue(async () => {
+      const results = await this.driver.batch(statements);
+      this.pacer?.wrote();
+      return results;
+    });
   }
 
   /** A single statement outside any transaction (reads, mostly). */
@@ -67,6 +75,7 @@ export class Database {
 
   async close(): Promise<void> {
     await this.tail;
+    await this.pacer?.close();
     this.driver.close();
   }
 }
@@ -95,5 +104,5 @@ export async function openDatabase(url: string, options: string | OpenOptions = 
     await driver.execute("PRAGMA synchronous = NORMAL");
     await driver.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
-  return new Database(driver, embedded);
+  return new Database(driver, embedded, path && path !== ":memory:" ? new CheckpointPacer(path) : undefined);
 }
