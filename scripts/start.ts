@@ -15,6 +15,7 @@ import { fail, parseCommand } from "@rentalnang/shared/cli/command";
 import { redisServerArgs } from "@rentalnang/shared/bus/redis-server-args";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
 import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/exit-codes";
+import { RUNTIME_ENV } from "@rentalnang/shared/lifecycle/runtime-env";
 import { isWorker, startOrder, type ProcessName } from "@rentalnang/shared/topology/topology";
 import { redactUrl } from "@rentalnang/shared/config/load-config";
 import { ensureLocalRedisPassword, localDataDir, redisPasswordFile, resolveRedisUrl, withPassword } from "@rentalnang/shared/config/local-redis";
@@ -158,7 +159,7 @@ function startWorker(name: string) {
   const started = Date.now();
   const proc = Bun.spawn([process.execPath, join(ROOT, "workers", name, "src", "main.ts")], {
     cwd: ROOT,
-    env: { DATABASE_URL: `file:${join(dataDir, `${name}.db`)}`, ...process.env, REDIS_URL: redisUrl },
+    env: { ...RUNTIME_ENV, DATABASE_URL: `file:${join(dataDir, `${name}.db`)}`, ...process.env, REDIS_URL: redisUrl },
     stdout: "pipe",
     stderr: "pipe",
   });

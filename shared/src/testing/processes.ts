@@ -1,5 +1,6 @@
 import type { Subprocess } from "bun";
 import { lines } from "../lifecycle/lines.ts";
+import { RUNTIME_ENV } from "../lifecycle/runtime-env.ts";
 import type { ProcessName } from "../topology/topology.ts";
 import { spawnScript } from "./run-script.ts";
 
@@ -31,7 +32,7 @@ export interface SpawnOptions {
  * the port is read from the process's "listening" log line. It returns once /readyz answers 200.
  */
 export async function spawnWorker(name: ProcessName, options: SpawnOptions): Promise<RunningProcess> {
-  const env = { LOG_LEVEL: "info", PORT: "0", NODE_ENV: "test", READINESS_DRAIN_MS: "0", ...options.env };
+  const env = { ...RUNTIME_ENV, LOG_LEVEL: "info", PORT: "0", NODE_ENV: "test", READINESS_DRAIN_MS: "0", ...options.env };
   const proc = spawnScript(`workers/${name}/src/main.ts`, [], env);
   const output: string[] = [];
   let resolvePort: (port: number) => void;
