@@ -4,7 +4,7 @@ import type { AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/a
 import type { Principal, Role } from "@rentalnang/shared/auth/principal";
 import { onError } from "@rentalnang/shared/http/problem";
 import { createLogger } from "@rentalnang/shared/log/logger";
-import { boardRoutes, type BoardOptions } from "./board.ts";
+import { BOARD_PATH, boardRoutes, type BoardOptions } from "./board.ts";
 
 /** A verifier that believes every token: the token is the role list, dot-separated. */
 const believer: AuthenticateOptions = {
@@ -50,6 +50,20 @@ describe("queue board", () => {
     const page = await res.text();
     expect(page).toContain("static/js/");
     expect(page).not.toMatch(/(?:href|src)="https?:/);
+  });
+
+  test("mounted at its path, it serves its page, its API and its page's scripts (bull-board loaded on the first request)", async () => {
+    const app = new Hono();
+    app.route(BOARD_PATH, boardRoutes({ queues: [], auth: believer }));
+    const headers = { Authorization: "Bearer operator" };
+    const page = await (await app.request(BOARD_PATH, { headers })).text();
+    expect(page).toContain(`<base href="${BOARD_PATH}/"`);
+    const script = /src="(static\/js\/[^"]+)"/.exec(page)?.[1];
+    expect(script).toBeString();
+    const served = await app.request(`${BOARD_PATH}/${script}`, { headers });
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toContain("javascript");
+    expect(await (await app.request(`${BOARD_PATH}/api/queues`, { headers })).json()).toMatchObject({ queues: [] });
   });
 
   test("with break-glass credentials set too, a token still works and basic auth is the fallback", async () => {

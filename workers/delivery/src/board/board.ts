@@ -1,10 +1,7 @@
-import { createBullBoard } from "@bull-board/api";
-import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
-import { HonoAdapter } from "@bull-board/hono";
 import type { Queue } from "bullmq";
 import { Hono, type MiddlewareHandler } from "hono";
 import { basicAuth } from "hono/basic-auth";
-import { serveStatic } from "hono/bun";
+import { routePath } from "hono/route";
 import { authenticate, type AuthenticateOptions } from "@rentalnang/shared/auth/authenticate/authenticate";
 import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { problemJson } from "@rentalnang/shared/http/problem";
@@ -24,6 +21,8 @@ export interface BoardOptions {
  * The BullMQ board (bull-board): it can retry and delete jobs and has no auth of its own, so
  * only operators reach it, by bearer token, or by the break-glass basic credentials when
  * BOARD_USER and BOARD_PASSWORD are set. With neither way configured it stays shut (503).
+ * bull-board itself (its UI, its assets' routes: about 6 MB of the process's memory) is loaded
+ * on the first request an operator makes, not when the process starts.
  */
 export function boardRoutes({ queues, auth, user, password }: BoardOptions) {
   const app = new Hono();
@@ -34,12 +33,37 @@ export function boardRoutes({ queues, auth, user, password }: BoardOptions) {
     );
     return app;
   }
-  const adapter = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
+  const board = lazily((mountedAt: string) => loadBoard(queues, mountedAt));
   app.use("*", boardAccess(auth, breakGlass));
   app.use("*", withoutRemoteFonts());
-  app.route("/", adapter.registerPlugin());
+  app.all("*", async (c) => {
+    // Where this app is mounted (BOARD_PATH in delivery): bull-board's routes see the whole path.
+    const mountedAt = routePath(c).replace(/\/?\*$/, "");
+    return (await board(mountedAt)).fetch(c.req.raw, c.env);
+  });
   return app;
+}
+
+/** The first call starts `load`; later ones share it, or start it again after it failed. */
+function lazily<A, T>(load: (arg: A) => Promise<T>): (arg: A) => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return (arg) => (loading ??= load(arg).catch((error) => {
+    loading = undefined;
+    throw error;
+  }));
+}
+
+/** bull-board's routes over the queues, at the path the board is mounted at, imported when first asked for. */
+async function loadBoard(queues: Queue[], mountedAt: string): Promise<Hono> {
+  const [{ createBullBoard }, { BullMQAdapter }, { HonoAdapter }, { serveStatic }] = await Promise.all([
+    import("@bull-board/api"),
+    import("@bull-board/api/bullMQAdapter"),
+    import("@bull-board/hono"),
+    import("hono/bun"),
+  ]);
+  const adapter = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
+  return new Hono().route(mountedAt || "/", adapter.registerPlugin());
 }
 
 /** bull-board's page links its fonts from Google: the board's own page loads nothing from another origin. */
