@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { createClient, type InStatement } from "@libsql/client";
+import type { InStatement } from "@libsql/client";
 import { CheckpointPacer } from "./checkpoint-pacer.ts";
 import { clientDriver, type Driver, type QueryResult, type Transaction } from "./driver.ts";
 import { EmbeddedDriver } from "./embedded.ts";
@@ -96,9 +96,10 @@ export async function openDatabase(url: string, options: string | OpenOptions = 
   const embedded = url.startsWith("file:") || url === ":memory:";
   const path = url === ":memory:" ? ":memory:" : url.startsWith("file:") ? url.slice("file:".length).split("?")[0]! : undefined;
   if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  // @libsql/client is imported only for a server's URL: a process on files does not carry it.
   const driver = embedded && !viaClient
     ? new EmbeddedDriver(path!, BUSY_TIMEOUT_MS)
-    : clientDriver(createClient({ url, authToken, ...(embedded ? { concurrency: 1, timeout: BUSY_TIMEOUT_MS } : {}) }));
+    : clientDriver((await import("@libsql/client")).createClient({ url, authToken, ...(embedded ? { concurrency: 1, timeout: BUSY_TIMEOUT_MS } : {}) }));
   if (embedded) {
     await driver.execute("PRAGMA journal_mode = WAL");
     await driver.execute("PRAGMA synchronous = NORMAL");

@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { LibsqlError, type InArgs, type InStatement, type InValue } from "@libsql/client";
+import type { InArgs, InStatement, InValue } from "@libsql/client";
 import Libsql from "libsql";
 import type { Driver, DriverTransaction, QueryResult, Row } from "./driver.ts";
 
@@ -140,6 +140,17 @@ class EmbeddedTransaction implements DriverTransaction {
   /** Closed once settled, or when SQLite rolled the transaction back by itself (some errors do). */
   get closed(): boolean {
     return this.#settled || !this.driver.inTransaction;
+  }
+}
+
+/**
+ * @libsql/client's LibsqlError, the same fields and message: the client itself (about 3 MB of
+ * a process's memory) is loaded only for a libSQL server's URL (database.ts).
+ */
+class LibsqlError extends Error {
+  constructor(message: string, readonly code: string, readonly extendedCode?: string, readonly rawCode?: number, cause?: unknown) {
+    super(`${code}: ${message}`, { cause });
+    this.name = "LibsqlError";
   }
 }
 
