@@ -35,11 +35,12 @@ RUN bun install --production --frozen-lockfile --omit=peer --ignore-scripts
 FROM ${BUN_IMAGE} AS app
 WORKDIR /app
 # The root filesystem is read-only in Kubernetes: Bun keeps no transpiler cache on disk, and
-# temporary files go to /tmp (an emptyDir there). BUN_GC_TIMER_INTERVAL as every process runs
-# with it (shared/src/lifecycle/runtime-env.ts).
+# temporary files go to /tmp (an emptyDir there). BUN_GC_TIMER_INTERVAL and BUN_JSC_useFTLJIT
+# as every process runs with them (shared/src/lifecycle/runtime-env.ts).
 ENV NODE_ENV=production \
     BUN_RUNTIME_TRANSPILER_CACHE_PATH=0 \
     BUN_GC_TIMER_INTERVAL=10000 \
+    BUN_JSC_useFTLJIT=0 \
     TMPDIR=/tmp
 # node_modules (with the workspace links under node_modules/@rentalnang) from the deps stage;
 # files stay owned by root, so the process can read but not change its own code.

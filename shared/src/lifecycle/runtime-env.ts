@@ -8,7 +8,12 @@
  * collection once a second, a few milliseconds each, whatever it was doing; with six of them a
  * saga met one in about one case in ten (in one in twenty without that timer). Every 10 s instead: JavaScriptCore still collects as
  * the allocations ask, and an idle process still gives its memory back (docs/performance.md).
+ *
+ * BUN_JSC_useFTLJIT=0: JavaScriptCore's last JIT tier off. Its compilations cost memory (a few
+ * MB of resident memory per process under load) and, in these processes, saved no CPU: the
+ * tiers below it run the sagas in as little (docs/performance.md, "Memory").
  */
 export const RUNTIME_ENV: Readonly<Record<string, string>> = {
   BUN_GC_TIMER_INTERVAL: "10000",
+  BUN_JSC_useFTLJIT: "0",
 };
