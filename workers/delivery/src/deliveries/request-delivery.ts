@@ -16,19 +16,9 @@ export interface RequestDeliveryInput {
 
 export type RequestOutcome = "created" | "exists" | "cancelled";
 
-/** The confirmation job's work: create the delivery once, unless the rental was cancelled first. */
-export function createRequestDelivery(deps: { db: Database; publishSoon: () => void }) {
-  return async function requestDelivery(input: RequestDeliveryInput, cause: Cause): Promise<RequestOutcome> {
-    const outcome = await deps.db.write((tx) => requestIn(tx, input, cause));
-    if (outcome === "created") deps.publishSoon();
-    return outcome;
-  };
-}
-export type RequestDelivery = ReturnType<typeof createRequestDelivery>;
-
 /**
- * The same for several requests, in one write transaction (a consumer's batch): one commit
- * instead of one each. All or nothing: if one fails, none is made.
+ * Several requests in one write transaction (a consumer's batch): one commit instead of one
+ * each. All or nothing: if one fails, none is made.
  */
 export function createRequestDeliveries(deps: { db: Database; publishSoon: () => void }) {
   return async function requestDeliveries(requests: { input: RequestDeliveryInput; cause: Cause }[]): Promise<RequestOutcome[]> {
@@ -42,6 +32,16 @@ export function createRequestDeliveries(deps: { db: Database; publishSoon: () =>
   };
 }
 export type RequestDeliveries = ReturnType<typeof createRequestDeliveries>;
+
+/** The confirmation job's work: create the delivery once, unless the rental was cancelled first. */
+export function createRequestDelivery(deps: { db: Database; publishSoon: () => void }) {
+  const requestDeliveries = createRequestDeliveries(deps);
+  return async function requestDelivery(input: RequestDeliveryInput, cause: Cause): Promise<RequestOutcome> {
+    const [outcome] = await requestDeliveries([{ input, cause }]);
+    return outcome!;
+  };
+}
+export type RequestDelivery = ReturnType<typeof createRequestDelivery>;
 
 async function requestIn(tx: Transaction, input: RequestDeliveryInput, cause: Cause): Promise<RequestOutcome> {
   // The existing delivery is read only after a cancellation (to tell the two apart);
