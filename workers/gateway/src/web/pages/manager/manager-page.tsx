@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { DeliveryStatus } from "@rentalnang/shared/domain/statuses";
 import { money } from "../../i18n/locale.ts";
-import { cardRow, cardTable, cell, columnHeader, rowGroup, rowHeader } from "../../layout/card-table.ts";
+import { CardTable, cardRow, cell, rowHeader } from "../../layout/card-table.tsx";
 import { CsrfField } from "../../layout/layout.tsx";
 import { Time } from "../../layout/time.tsx";
 import type { View } from "../../layout/view.ts";
@@ -48,16 +48,11 @@ export function Pending({ view, items }: { view: View; items: Delivery[] }) {
   const { t } = view;
   if (items.length === 0) return <p>{t("pending.empty")}</p>;
   return (
-    <div class="table-wrap">
-      <table {...cardTable}>
-        <thead {...rowGroup}><tr {...cardRow}>
-          <th {...columnHeader}>{t("pending.request")}</th><th {...columnHeader}>{t("pending.rental")}</th><th {...columnHeader}>{t("pending.car")}</th>
-          <th {...columnHeader}>{t("pending.start")}</th><th {...columnHeader}>{t("pending.hours")}</th><th {...columnHeader}>{t("pending.requested")}</th>
-          <th {...columnHeader}>{t("pending.action")}</th>
-        </tr></thead>
-        <tbody {...rowGroup}>{items.map((d) => <PendingRow view={view} d={d} />)}</tbody>
-      </table>
-    </div>
+    <CardTable
+      columns={[t("pending.request"), t("pending.rental"), t("pending.car"), t("pending.start"),
+        t("pending.hours"), t("pending.requested"), t("pending.action")]}>
+      {items.map((d) => <PendingRow view={view} d={d} />)}
+    </CardTable>
   );
 }
 
@@ -65,23 +60,17 @@ export function Pending({ view, items }: { view: View; items: Delivery[] }) {
 export function History({ view, items }: { view: View; items: Delivery[] }) {
   const { t } = view;
   return (
-    <div class="table-wrap">
-      <table {...cardTable}>
-        <thead {...rowGroup}><tr {...cardRow}>
-          <th {...columnHeader}>{t("pending.request")}</th><th {...columnHeader}>{t("pending.rental")}</th><th {...columnHeader}>{t("pending.car")}</th>
-          <th {...columnHeader}>{t("pending.start")}</th><th {...columnHeader}>{t("history.status")}</th><th {...columnHeader}>{t("history.updated")}</th>
-        </tr></thead>
-        <tbody {...rowGroup}>
-          {items.map((d) => (
-            <tr id={`history-${d.id}`} {...cardRow}>
-              <th {...rowHeader(t("pending.request"))}>{d.id}</th><td {...cell(t("pending.rental"))}>{d.rentalId}</td><td {...cell(t("pending.car"))}>{d.carId ?? "—"}</td>
-              <td {...cell(t("pending.start"))}><Time iso={d.startAt} /></td><td {...cell(t("history.status"))}>{t(`delivery.${d.status}`)}</td>
-              <td {...cell(t("history.updated"))}><Time iso={d.updatedAt} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable
+      columns={[t("pending.request"), t("pending.rental"), t("pending.car"),
+        t("pending.start"), t("history.status"), t("history.updated")]}>
+      {items.map((d) => (
+        <tr id={`history-${d.id}`} {...cardRow}>
+          <th {...rowHeader(t("pending.request"))}>{d.id}</th><td {...cell(t("pending.rental"))}>{d.rentalId}</td><td {...cell(t("pending.car"))}>{d.carId ?? "—"}</td>
+          <td {...cell(t("pending.start"))}><Time iso={d.startAt} /></td><td {...cell(t("history.status"))}>{t(`delivery.${d.status}`)}</td>
+          <td {...cell(t("history.updated"))}><Time iso={d.updatedAt} /></td>
+        </tr>
+      ))}
+    </CardTable>
   );
 }
 
@@ -108,14 +97,9 @@ export function FleetAdmin({ view, cars }: { view: View; cars: Car[] }) {
   const { t } = view;
   return (
     <>
-      <div class="table-wrap">
-        <table {...cardTable}>
-          <thead {...rowGroup}><tr {...cardRow}>
-            <th {...columnHeader}>{t("fleet.car")}</th><th {...columnHeader}>{t("fleet.model")}</th><th {...columnHeader}>{t("fleet.rate")}</th><th {...columnHeader}>{t("pending.action")}</th>
-          </tr></thead>
-          <tbody id="fleet-rows" {...rowGroup}>{cars.map((car) => <CarRow view={view} car={car} />)}</tbody>
-        </table>
-      </div>
+      <CardTable columns={[t("fleet.car"), t("fleet.model"), t("fleet.rate"), t("pending.action")]} bodyId="fleet-rows">
+        {cars.map((car) => <CarRow view={view} car={car} />)}
+      </CardTable>
       <h3 id="add-car-heading">{t("cars.add")}</h3>
       <form method="post" action={managerRoutes.addCar} hx-post={managerRoutes.addCar} hx-target="#fleet-rows" hx-swap="afterbegin" aria-labelledby="add-car-heading">
         <CsrfField view={view} />

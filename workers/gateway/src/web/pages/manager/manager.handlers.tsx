@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import { pageFor } from "../../layout/forbidden.tsx";
 import { pageStatusOf, renderFragment, renderPage } from "../../layout/layout.tsx";
-import { cardRow, cell } from "../../layout/card-table.ts";
+import { cardRow, cell } from "../../layout/card-table.tsx";
 import { fromHtmx, viewOf, type View } from "../../layout/view.ts";
 import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { DeadLetterList } from "../../../admin/dead-letters-fan-out.ts";
-import { cardRow, cardTable, cell, columnHeader, rowGroup, rowHeader } from "../../layout/card-table.ts";
+import { CardTable, cardRow, cell, rowHeader } from "../../layout/card-table.tsx";
 import { CsrfField } from "../../layout/layout.tsx";
 import { Time } from "../../layout/time.tsx";
 import type { View } from "../../layout/view.ts";
@@ -52,15 +52,11 @@ export function OperatorPage({ view, letters }: { view: View; letters: DeadLette
         <h2 id="letters-heading">{t("letters.heading")}</h2>
         {letters.unavailable.map((u) => <div class="message"><p class="problem">{t("letters.unavailable", { group: u.group, reason: u.reason })}</p></div>)}
         {letters.deadLetters.length === 0 ? <p>{t("letters.empty")}</p> : (
-          <div class="table-wrap">
-            <table {...cardTable}>
-              <thead {...rowGroup}><tr {...cardRow}>
-                <th {...columnHeader}>{t("letters.group")}</th><th {...columnHeader}>{t("letters.entry")}</th><th {...columnHeader}>{t("letters.reason")}</th>
-                <th {...columnHeader}>{t("letters.event")}</th><th {...columnHeader}>{t("letters.failedAt")}</th><th {...columnHeader}>{t("letters.actions")}</th>
-              </tr></thead>
-              <tbody {...rowGroup}>{letters.deadLetters.map((letter) => <LetterRow view={view} letter={letter} />)}</tbody>
-            </table>
-          </div>
+          <CardTable
+            columns={[t("letters.group"), t("letters.entry"), t("letters.reason"),
+              t("letters.event"), t("letters.failedAt"), t("letters.actions")]}>
+            {letters.deadLetters.map((letter) => <LetterRow view={view} letter={letter} />)}
+          </CardTable>
         )}
       </section>
     </>

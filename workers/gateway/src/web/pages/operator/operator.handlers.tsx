@@ -6,7 +6,7 @@ import { DEAD_LETTERS_PATH } from "@rentalnang/shared/dead-letters/dead-letter-r
 import { gatherDeadLetters } from "../../../admin/dead-letters-fan-out.ts";
 import { pageFor } from "../../layout/forbidden.tsx";
 import { pageStatusOf, renderFragment, renderPage } from "../../layout/layout.tsx";
-import { cardRow, cell } from "../../layout/card-table.ts";
+import { cardRow, cell } from "../../layout/card-table.tsx";
 import { fromHtmx, viewOf } from "../../layout/view.ts";
 import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";

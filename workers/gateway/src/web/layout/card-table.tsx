@@ -1,3 +1,6 @@
+/** @jsxImportSource hono/jsx */
+import type { Child } from "hono/jsx";
+
 /**
  * The attributes of a table that a narrow screen draws as one card per row (app.css,
  * `table.cards`): each cell shows its column's name (`data-label`) before its value, so a
@@ -15,3 +18,18 @@ export const rowHeader = (label: string) => ({ role: "rowheader", scope: "row", 
 
 /** A cell, named on a card by its column; a cell of buttons goes unnamed (they say what they do). */
 export const cell = (label?: string) => (label ? { role: "cell", "data-label": label } as const : { role: "cell" } as const);
+
+/**
+ * A card table in its scrolling wrapper: one column header per entry of `columns`, the rows as
+ * children. `bodyId` names the body for htmx to add rows to.
+ */
+export function CardTable({ columns, bodyId, children }: { columns: string[]; bodyId?: string; children?: Child }) {
+  return (
+    <div class="table-wrap">
+      <table {...cardTable}>
+        <thead {...rowGroup}><tr {...cardRow}>{columns.map((name) => <th {...columnHeader}>{name}</th>)}</tr></thead>
+        <tbody id={bodyId} {...rowGroup}>{children}</tbody>
+      </table>
+    </div>
+  );
+}
