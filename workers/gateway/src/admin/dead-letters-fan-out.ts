@@ -1,13 +1,11 @@
 import { Hono, type Context } from "hono";
-import { proxy } from "hono/proxy";
 import type { AuthEnv } from "@rentalnang/shared/auth/authenticate/authenticate";
 import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { DEAD_LETTERS_PATH, type DeadLetterView } from "@rentalnang/shared/dead-letters/dead-letter-routes";
 import { problemJson } from "@rentalnang/shared/http/problem";
-import { UpstreamPool } from "@rentalnang/shared/http/upstream-pool";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { consumerGroups, type WorkerName } from "@rentalnang/shared/topology/topology";
-import { forwardedHeaders } from "../routing/forwarded-headers.ts";
+import { askEvery, getFrom, poolsFor, proxyTo, type Answer } from "./fan-out.ts";
 
 export interface DeadLettersFanOutOptions {
   upstreams: Record<WorkerName, string | readonly string[]>;
@@ -21,28 +19,15 @@ export interface DeadLetterList {
   unavailable: { group: string; reason: string }[];
 }
 
-/** A consumer worker's answer to `GET /admin/dead-letters`; `askGroup` throws when it could not be asked. */
-export type GroupAnswer = { status: number; body: unknown };
-
 /**
  * Asks every consumer group's worker for its letters at once and merges the lists, naming the
  * groups that could not answer. The fan-out below and the operators' page both use it.
  */
-export async function gatherDeadLetters(askGroup: (group: WorkerName) => Promise<GroupAnswer>, logger: Logger): Promise<DeadLetterList> {
-  type Answer = { group: string; deadLetters: DeadLetterView[] } | { group: string; unavailable: string };
-  const answers = await Promise.all(consumerGroups.map(async ({ group }): Promise<Answer> => {
-    try {
-      const { status, body } = await askGroup(group);
-      if (status !== 200) return { group, unavailable: `answered ${status}` };
-      return { group, deadLetters: (body as { deadLetters: DeadLetterView[] }).deadLetters };
-    } catch (error) {
-      logger.warn({ group, err: error }, "dead letters: a worker did not answer");
-      return { group, unavailable: "unreachable" };
-    }
-  }));
+export async function gatherDeadLetters(askGroup: (group: WorkerName) => Promise<Answer>, logger: Logger): Promise<DeadLetterList> {
+  const { answered, unavailable } = await askEvery(consumerGroups.map((g) => g.group), askGroup, logger, "dead letters");
   return {
-    deadLetters: answers.flatMap((a) => ("deadLetters" in a ? a.deadLetters : [])),
-    unavailable: answers.flatMap((a) => ("unavailable" in a ? [{ group: a.group, reason: a.unavailable }] : [])),
+    deadLetters: answered.flatMap((a) => (a.body as { deadLetters: DeadLetterView[] }).deadLetters),
+    unavailable: unavailable.map(({ name, reason }) => ({ group: name, reason })),
   };
 }
 
@@ -53,32 +38,17 @@ export async function gatherDeadLetters(askGroup: (group: WorkerName) => Promise
  * worker of the group it names. Operators only, here and again at each worker.
  */
 export function deadLettersFanOut({ upstreams, timeoutMs, logger }: DeadLettersFanOutOptions) {
-  const pools = new Map(consumerGroups.map((g) => [g.group as string, new UpstreamPool(upstreams[g.group])]));
+  const pools = poolsFor(consumerGroups.map((g) => g.group), upstreams);
   const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
   app.use(requireRole("operator"));
 
-  app.get("/", async (c) => {
-    const init = { headers: forwardedHeaders(c, c.get("requestId")), signal: AbortSignal.timeout(timeoutMs) };
-    return c.json(await gatherDeadLetters(async (group) => {
-      const res = await pools.get(group)!.attempt((base) => fetch(`${base}${DEAD_LETTERS_PATH}`, init));
-      if (!res.ok) await res.body?.cancel();
-      return { status: res.status, body: res.ok ? await res.json() : undefined };
-    }, logger));
-  });
+  app.get("/", async (c) => c.json(await gatherDeadLetters((group) => getFrom(c, pools.get(group)!, DEAD_LETTERS_PATH, timeoutMs), logger)));
 
   async function toGroup(c: Context) {
     const group = c.req.param("group")!;
     const pool = pools.get(group);
-    const headers = { "X-Request-Id": c.get("requestId") as string };
-    if (!pool) return problemJson(404, "Not Found", `No consumer group ${group}.`, {}, headers);
-    const path = new URL(c.req.url).pathname;
-    try {
-      return await pool.attempt((base) =>
-        proxy(new URL(path, base), { raw: c.req.raw, headers: forwardedHeaders(c, headers["X-Request-Id"]), signal: AbortSignal.timeout(timeoutMs) }));
-    } catch (error) {
-      logger.warn({ group, err: error }, "dead letters: a worker did not answer");
-      return problemJson(502, "Bad Gateway", `The worker of group ${group} is unreachable; try again shortly.`, {}, { ...headers, "Retry-After": "1" });
-    }
+    if (!pool) return problemJson(404, "Not Found", `No consumer group ${group}.`, {}, { "X-Request-Id": c.get("requestId") as string });
+    return proxyTo(c, pool, { name: group, timeoutMs, logger, what: "dead letters", unreachable: `The worker of group ${group} is unreachable; try again shortly.` });
   }
   app.post("/:group/:id/redrive", toGroup);
   app.delete("/:group/:id", toGroup);
