@@ -19,7 +19,6 @@ const ACCEPTS: readonly EventType[] = ["PaymentApproved", "RentalCancelled"];
  */
 export function createEventHandler(deps: { db: Database; queue: Pick<ConfirmationQueue, "request" | "requestAll">; publishSoon: () => void }) {
   async function handle(envelope: Envelope): Promise<void> {
-    if (!ACCEPTS.includes(envelope.type as EventType)) return;
     const event = parseDomainEvent(envelope);
     switch (event.type) {
       case "PaymentApproved":

@@ -13,7 +13,6 @@ export function createEventHandler(deps: { db: Database; publishSoon: () => void
   return {
     accepts: ACCEPTS,
     async handle(envelope: Envelope): Promise<void> {
-      if (!ACCEPTS.includes(envelope.type as EventType)) return;
       const event = parseDomainEvent(envelope);
       if (event.type !== "RentalCancelled") return;
       const wrote = await handleOnce(deps.db, CONSUMER, envelope, (tx) =>

@@ -17,7 +17,6 @@ export function createEventHandler(deps: { db: Database; logger: Logger }) {
   return {
     accepts: ACCEPTS,
     async handle(envelope: Envelope): Promise<void> {
-      if (!ACCEPTS.includes(envelope.type as EventType)) return;
       const event = parseDomainEvent(envelope);
       if (event.type !== "ReservationConfirmed") return;
       await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
