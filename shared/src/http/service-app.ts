@@ -22,11 +22,14 @@ export type AppEnv = { Variables: { requestId: string } };
  * every OpenAPIHono that declares routes: the default hook does not carry to sub-apps.
  */
 const validationHook: Hook<any, AppEnv, any, any> = (result) => {
-  if (!result.success) {
-    const errors = result.error.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: messageOf(i) }));
-    throw new ValidationFailed(errors, `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}.`);
-  }
+  if (!result.success) throw validationFailed(result.error.issues, "(body)");
 };
+
+/** A failed zod validation as the 400 problem listing each field; `whole` names what an issue without a path is about. */
+export function validationFailed(issues: readonly { path: PropertyKey[]; code: string; message: string }[], whole: string): ValidationFailed {
+  const errors = issues.map((i) => ({ path: i.path.join(".") || whole, message: messageOf(i) }));
+  return new ValidationFailed(errors, `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}.`);
+}
 
 /** zod's default words for a wrong type ("Invalid input: expected string, received undefined"), said plainly. */
 function messageOf(issue: { code: string; message: string }): string {

@@ -2,22 +2,19 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AuthEnv } from "../auth/authenticate/authenticate.ts";
 import { requireRole } from "../auth/require-role/require-role.ts";
-import { NotFound, ValidationFailed } from "../http/problem.ts";
+import { intLike } from "../http/integers.ts";
+import { NotFound } from "../http/problem.ts";
+import { validationFailed } from "../http/service-app.ts";
 import type { WorkerName } from "../topology/topology.ts";
 import { DEFAULT_ROWS_PAGE, MAX_ROWS_PAGE, type FactsContext, type WorkerFactsSpec } from "./facts.ts";
 import { NO_UPPER_BOUND, readRowsPage, readWorkerFacts } from "./read-facts.ts";
 
-/** A whole number in a query string, from `min` to `max`. */
-const whole = (min: number, max: number) =>
-  z.string().regex(/^\d{1,16}$/, "must be a whole number").transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
 const RowsQuery = z.object({
   /** A page's nextCursor: the rows after the last one it held. */
-  cursor: whole(0, NO_UPPER_BOUND).optional(),
+  cursor: intLike(0, NO_UPPER_BOUND).optional(),
   /** The highest rental id to include (the rental page the check compares with ends there). */
-  through: whole(0, NO_UPPER_BOUND).optional(),
-  limit: whole(1, MAX_ROWS_PAGE).default(DEFAULT_ROWS_PAGE),
+  through: intLike(0, NO_UPPER_BOUND).optional(),
+  limit: intLike(1, MAX_ROWS_PAGE).default(DEFAULT_ROWS_PAGE),
 });
 
 export interface InvariantRoutesDeps<Row extends { rentalId: number }, Own> extends FactsContext {
@@ -38,10 +35,7 @@ export function invariantRoutes<Row extends { rentalId: number }, Own>({ worker,
     const asked = c.req.param("worker");
     if (asked !== worker) throw new NotFound(`This is ${worker}; it serves no rows of ${asked}.`);
     const query = RowsQuery.safeParse(c.req.query());
-    if (!query.success) {
-      const errors = query.error.issues.map((i) => ({ path: i.path.join(".") || "(query)", message: i.message }));
-      throw new ValidationFailed(errors, `${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}.`);
-    }
+    if (!query.success) throw validationFailed(query.error.issues, "(query)");
     const { cursor = 0, through = NO_UPPER_BOUND, limit } = query.data;
     return c.json(await readRowsPage(spec, ctx.db, { after: cursor, through, limit }));
   });
