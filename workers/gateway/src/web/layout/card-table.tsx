@@ -1,5 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
+import { CsrfField } from "./layout.tsx";
+import type { View } from "./view.ts";
 
 /**
  * The attributes of a table that a narrow screen draws as one card per row (app.css,
@@ -31,5 +33,18 @@ export function CardTable({ columns, bodyId, children }: { columns: string[]; bo
         <tbody id={bodyId} {...rowGroup}>{children}</tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * A row's button: posts to `action` (a plain form without script), and with htmx the answer
+ * replaces the row. `confirm`: asked first in the browser's dialog.
+ */
+export function RowAction({ view, action, label, confirm, danger }: { view: View; action: string; label: string; confirm?: string; danger?: boolean }) {
+  return (
+    <form method="post" action={action} hx-post={action} hx-confirm={confirm} hx-target="closest tr" hx-swap="outerHTML">
+      <CsrfField view={view} />
+      <button type="submit" class={danger ? "danger" : undefined}>{label}</button>
+    </form>
   );
 }

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { DeliveryStatus } from "@rentalnang/shared/domain/statuses";
 import { money } from "../../i18n/locale.ts";
-import { CardTable, cardRow, cell, rowHeader } from "../../layout/card-table.tsx";
+import { CardTable, RowAction, cardRow, cell, rowHeader } from "../../layout/card-table.tsx";
 import { CsrfField } from "../../layout/layout.tsx";
 import { Time } from "../../layout/time.tsx";
 import type { View } from "../../layout/view.ts";
@@ -33,10 +33,7 @@ export function PendingRow({ view, d }: { view: View; d: Delivery }) {
       <td {...cell(t("pending.requested"))}><Time iso={d.createdAt} /></td>
       <td {...cell()}>
         {d.status === "PendingConfirmation" ? (
-          <form method="post" action={confirmPath(d.id)} hx-post={confirmPath(d.id)} hx-target="closest tr" hx-swap="outerHTML">
-            <CsrfField view={view} />
-            <button type="submit">{t("pending.confirm")}</button>
-          </form>
+          <RowAction view={view} action={confirmPath(d.id)} label={t("pending.confirm")} />
         ) : <span role="status">{t(`delivery.${d.status}`)}</span>}
       </td>
     </tr>
@@ -83,10 +80,7 @@ export function CarRow({ view, car }: { view: View; car: Car }) {
       <td {...cell(t("fleet.model"))}>{car.model}</td>
       <td {...cell(t("fleet.rate"))}>{money(t, locale, car.ratePerHour)}</td>
       <td {...cell()}>
-        <form method="post" action={retirePath(car.id)} hx-post={retirePath(car.id)} hx-confirm={t("cars.retireConfirm", { id: car.id })} hx-target="closest tr" hx-swap="outerHTML">
-          <CsrfField view={view} />
-          <button type="submit" class="danger">{t("cars.retire")}</button>
-        </form>
+        <RowAction view={view} action={retirePath(car.id)} label={t("cars.retire")} confirm={t("cars.retireConfirm", { id: car.id })} danger />
       </td>
     </tr>
   );

@@ -1,7 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { DeadLetterList } from "../../../admin/dead-letters-fan-out.ts";
-import { CardTable, cardRow, cell, rowHeader } from "../../layout/card-table.tsx";
-import { CsrfField } from "../../layout/layout.tsx";
+import { CardTable, RowAction, cardRow, cell, rowHeader } from "../../layout/card-table.tsx";
 import { Time } from "../../layout/time.tsx";
 import type { View } from "../../layout/view.ts";
 import { BOARD_PATH, dropPath, redrivePath } from "./operator.routes.ts";
@@ -25,15 +24,9 @@ export function LetterRow({ view, letter }: { view: View; letter: Letter }) {
       <td {...cell(t("letters.event"))}>{eventType(letter)}</td>
       <td {...cell(t("letters.failedAt"))}><Time iso={letter.failedAt} /></td>
       <td {...cell()}>
-        <form method="post" action={redrivePath(letter.group, letter.id)} hx-post={redrivePath(letter.group, letter.id)} hx-target="closest tr" hx-swap="outerHTML">
-          <CsrfField view={view} />
-          <button type="submit">{t("letters.redrive")}</button>
-        </form>{" "}
-        <form method="post" action={dropPath(letter.group, letter.id)} hx-post={dropPath(letter.group, letter.id)} hx-confirm={t("letters.deleteConfirm", { id: letter.entryId, group: letter.group })}
-          hx-target="closest tr" hx-swap="outerHTML">
-          <CsrfField view={view} />
-          <button type="submit" class="danger">{t("letters.delete")}</button>
-        </form>
+        <RowAction view={view} action={redrivePath(letter.group, letter.id)} label={t("letters.redrive")} />{" "}
+        <RowAction view={view} action={dropPath(letter.group, letter.id)} label={t("letters.delete")}
+          confirm={t("letters.deleteConfirm", { id: letter.entryId, group: letter.group })} danger />
       </td>
     </tr>
   );
