@@ -1,3 +1,4 @@
+import type { ChainableCommander } from "ioredis";
 import type { Redis } from "./redis.ts";
 import { EVENT_FIELD } from "./entries.ts";
 
@@ -8,12 +9,7 @@ import { EVENT_FIELD } from "./entries.ts";
  */
 export async function publishAll(redis: Redis, stream: string, envelopes: string[]): Promise<string[]> {
   if (envelopes.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const envelope of envelopes) pipeline.xadd(stream, "*", EVENT_FIELD, envelope);
-  const results = (await pipeline.exec()) ?? [];
-  const failed = results.find(([error]) => error);
-  if (failed) throw failed[0];
-  return results.map(([, id]) => String(id));
+  return execAll(withXadds(redis.pipeline(), stream, envelopes));
 }
 
 /**
@@ -21,12 +17,21 @@ export async function publishAll(redis: Redis, stream: string, envelopes: string
  * come from that very Redis process.
  */
 export async function publishWithProbe(redis: Redis, stream: string, envelopes: string[]): Promise<{ runId: string; ids: string[] }> {
-  const pipeline = redis.pipeline().info("server");
+  const [info, ...ids] = await execAll(withXadds(redis.pipeline().info("server"), stream, envelopes));
+  const runId = /run_id:(\w+)/.exec(info!)?.[1];
+  if (!runId) throw new Error("INFO server gave no run_id");
+  return { runId, ids };
+}
+
+function withXadds(pipeline: ChainableCommander, stream: string, envelopes: string[]): ChainableCommander {
   for (const envelope of envelopes) pipeline.xadd(stream, "*", EVENT_FIELD, envelope);
-  const results = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+  return pipeline;
+}
+
+/** The pipeline's replies as strings, in order; throws the first command's error if any failed. */
+async function execAll(pipeline: ChainableCommander): Promise<string[]> {
+  const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error);
   if (failed) throw failed[0];
-  const runId = /run_id:(\w+)/.exec(String(results[0]![1]))?.[1];
-  if (!runId) throw new Error("INFO server gave no run_id");
-  return { runId, ids: results.slice(1).map(([, id]) => String(id)) };
+  return results.map(([, reply]) => String(reply));
 }
