@@ -1,3 +1,5 @@
+import { parseAccept } from "hono/utils/accept";
+
 /** The languages of the sign-in pages; English is the default. */
 export const SIGN_IN_LOCALES = ["en", "ko"] as const;
 export type SignInLocale = (typeof SIGN_IN_LOCALES)[number];
@@ -48,26 +50,14 @@ export const fill = (text: string, values: Record<string, string | number>) =>
 const primaryOf = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? "";
 const isLocale = (tag: string): tag is SignInLocale => SIGN_IN_LOCALES.includes(tag as SignInLocale);
 
-/** Accept-Language's tags, best first (ties keep their order); `q=0` ones left out. */
-function ranked(acceptLanguage: string): string[] {
-  return acceptLanguage
-    .split(",")
-    .map((part, index) => {
-      const [tag = "", ...params] = part.split(";");
-      const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith("q="))?.slice(2) ?? 1);
-      return { tag, q: Number.isFinite(q) ? q : 0, index };
-    })
-    .filter((entry) => entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index)
-    .map((entry) => entry.tag);
-}
-
 /**
  * The language of a sign-in page: the first of the authorization request's `ui_locales`
  * (space-separated, best first; the gateway sends the language its pages use) that these
- * pages speak, else the browser's Accept-Language, else English. `ko-KR` counts as `ko`.
+ * pages speak, else the browser's Accept-Language by weight (Hono's parser; q=0 left out),
+ * else English. `ko-KR` counts as `ko`.
  */
 export function signInLocale(uiLocales: unknown, acceptLanguage: string | undefined): SignInLocale {
   const asked = typeof uiLocales === "string" ? uiLocales.split(/\s+/) : [];
-  return [...asked, ...ranked(acceptLanguage ?? "")].map(primaryOf).find(isLocale) ?? "en";
+  const accepted = parseAccept(acceptLanguage ?? "").filter((a) => a.q > 0).map((a) => a.type);
+  return [...asked, ...accepted].map(primaryOf).find(isLocale) ?? "en";
 }
