@@ -25,3 +25,6 @@ export const ROLE_PAGES: Record<Role, string> = { customer: "/", manager: "/mana
 
 /** Whether a request came from htmx (it then wants a fragment, not a whole page). */
 export const fromHtmx = (c: Context) => c.req.header("HX-Request") === "true";
+
+/** A posted form's fields (Hono's parseBody); a body that is not a form reads as no fields. */
+export const formFields = (c: Context) => c.req.parseBody().catch((): Record<string, string | File> => ({}));

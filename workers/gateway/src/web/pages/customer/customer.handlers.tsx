@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { money } from "../../i18n/locale.ts";
 import { pageStatusOf, renderFragment, renderPage } from "../../layout/layout.tsx";
 import { forbiddenPage, pageFor } from "../../layout/forbidden.tsx";
-import { fromHtmx, ROLE_PAGES, viewOf, type View } from "../../layout/view.ts";
+import { formFields, fromHtmx, ROLE_PAGES, viewOf, type View } from "../../layout/view.ts";
 import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";
 import type { Answer } from "../../upstream/upstream-client.ts";
@@ -58,8 +58,6 @@ function reservedFragment(c: Ctx, view: View, answer: Answer<Rental>, carId: str
   ));
 }
 
-const fieldsOf = async (c: Ctx) => Object.fromEntries(((await c.req.formData().catch(() => undefined)) ?? new FormData()).entries());
-
 /**
  * `/`: signed out, a welcome; a customer, their page; a manager or an operator, their own
  * page. `POST /reservations` reserves; `/ui/quote` prices the form's choice and says which
@@ -84,7 +82,7 @@ export function customerPages(deps: PageDeps) {
   });
   app.post(customerRoutes.reserve, customer, async (c) => {
     const view = viewOf(c, deps.assets);
-    const fields = await fieldsOf(c);
+    const fields = await formFields(c);
     const choice = choiceOf(fields);
     const answer = await reserve(c, deps, choice, typeof fields.idempotencyKey === "string" ? fields.idempotencyKey : undefined);
     if (fromHtmx(c)) return reservedFragment(c, view, answer, choice.carId, answer.status === 201 ? await fleetFor(c, deps.client, choice) : undefined);

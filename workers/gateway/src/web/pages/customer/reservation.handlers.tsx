@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { CsrfField, renderFragment, renderPage, signInHref } from "../../layout/layout.tsx";
 import { pageFor } from "../../layout/forbidden.tsx";
 import { Time } from "../../layout/time.tsx";
-import { fromHtmx, viewOf, type View } from "../../layout/view.ts";
+import { formFields, fromHtmx, viewOf, type View } from "../../layout/view.ts";
 import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";
 import type { PageDeps } from "../page-deps.ts";
@@ -110,7 +110,7 @@ export function reservationPages(deps: PageDeps) {
   app.post(customerRoutes.cancel, async (c) => {
     const id = idOf(c);
     if (!id) return c.notFound();
-    const fields = Object.fromEntries(((await c.req.formData().catch(() => undefined)) ?? new FormData()).entries());
+    const fields = await formFields(c);
     if (fromHtmx(c)) return cancelFragment(c, viewOf(c, deps.assets), deps, id, fields);
     const answer = await deps.client.call(c, `/rentals/${id}`, { method: "DELETE" });
     if (answer.status === 204) return c.redirect("/", 303);

@@ -4,7 +4,7 @@ import type { Child } from "hono/jsx";
 import { pageFor } from "../../layout/forbidden.tsx";
 import { pageStatusOf, renderFragment, renderPage } from "../../layout/layout.tsx";
 import { cardRow, cell } from "../../layout/card-table.tsx";
-import { fromHtmx, viewOf, type View } from "../../layout/view.ts";
+import { formFields, fromHtmx, viewOf, type View } from "../../layout/view.ts";
 import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";
 import type { Answer } from "../../upstream/upstream-client.ts";
@@ -67,7 +67,6 @@ async function historyWith(c: Ctx, deps: PageDeps, view: View, confirmed: Delive
   return <template><div id="history" hx-swap-oob="true"><History view={view} items={items} /></div></template>;
 }
 
-const fieldsOf = async (c: Ctx) => Object.fromEntries(((await c.req.formData().catch(() => undefined)) ?? new FormData()).entries());
 const rowMessage = (columns: number, body: Child) => <tr {...cardRow}><td colspan={columns} {...cell()}>{body}</td></tr>;
 
 /** /manager and its forms: confirm a request, add a car, retire a car. Managers only. */
@@ -88,7 +87,7 @@ export function managerPages(deps: PageDeps) {
   });
   app.post(managerRoutes.addCar, async (c) => {
     const view = viewOf(c, deps.assets);
-    const fields = await fieldsOf(c);
+    const fields = await formFields(c);
     const carId = String(fields.id ?? "");
     const answer = await deps.client.call<Car>(c, "/cars", { method: "POST", json: { id: carId, model: fields.model, ratePerHour: fields.ratePerHour } });
     const ok = answer.status === 201 && !!answer.body;
