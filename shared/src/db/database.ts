@@ -62,11 +62,14 @@ export class Database {
     });
   }
 
-  /** A single statement outside any transaction (reads, mostly). */
+  /** A single statement outside any transaction (reads, mostly; a write counts towards the checkpoint pacer). */
   execute(statement: InStatement): Promise<QueryResult> {
-    return this.embedded
-      ? this.enqueue(() => this.driver.execute(statement))
-      : this.driver.execute(statement);
+    if (!this.embedded) return this.driver.execute(statement);
+    return this.enqueue(async () => {
+      const result = await this.driver.execute(statement);
+      if (result.rowsAffected > 0) this.pacer?.wrote();
+      return result;
+    });
   }
 
   async ping(): Promise<void> {
