@@ -48,3 +48,8 @@ export function RowAction({ view, action, label, confirm, danger }: { view: View
     </form>
   );
 }
+
+/** What an action left of its row: one cell across the row's `columns`, with `children`. */
+export function RowMessage({ columns, children }: { columns: number; children?: Child }) {
+  return <tr {...cardRow}><td colspan={columns} {...cell()}>{children}</td></tr>;
+}

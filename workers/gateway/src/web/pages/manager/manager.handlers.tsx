@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import { pageFor } from "../../layout/forbidden.tsx";
 import { pageStatusOf, renderFragment, renderPage } from "../../layout/layout.tsx";
-import { cardRow, cell } from "../../layout/card-table.tsx";
+import { RowMessage } from "../../layout/card-table.tsx";
 import { formFields, fromHtmx, viewOf, type View } from "../../layout/view.ts";
 import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";
@@ -67,7 +67,6 @@ async function historyWith(c: Ctx, deps: PageDeps, view: View, confirmed: Delive
   return <template><div id="history" hx-swap-oob="true"><History view={view} items={items} /></div></template>;
 }
 
-const rowMessage = (columns: number, body: Child) => <tr {...cardRow}><td colspan={columns} {...cell()}>{body}</td></tr>;
 
 /** /manager and its forms: confirm a request, add a car, retire a car. Managers only. */
 export function managerPages(deps: PageDeps) {
@@ -83,7 +82,7 @@ export function managerPages(deps: PageDeps) {
     // The pending row turns into the confirmed one, and "Recent requests" says the same.
     const history = ok && fromHtmx(c) ? await historyWith(c, deps, view, answer.body!) : null;
     const confirmed = () => <><PendingRow view={view} d={answer.body!} />{history}</>;
-    return outcome(c, view, answer, ok, confirmed, () => rowMessage(7, <ProblemMessage view={view} answer={answer} />));
+    return outcome(c, view, answer, ok, confirmed, () => <RowMessage columns={7}><ProblemMessage view={view} answer={answer} /></RowMessage>);
   });
   app.post(managerRoutes.addCar, async (c) => {
     const view = viewOf(c, deps.assets);
@@ -99,7 +98,8 @@ export function managerPages(deps: PageDeps) {
     const carId = c.req.param("id");
     const answer = await deps.client.call(c, `/cars/${encodeURIComponent(carId)}`, { method: "DELETE" });
     const ok = answer.status === 204;
-    return outcome(c, view, answer, ok, () => rowMessage(4, view.t("cars.retired", { id: carId })), () => rowMessage(4, <ProblemMessage view={view} answer={answer} carId={carId} />));
+    return outcome(c, view, answer, ok, () => <RowMessage columns={4}>{view.t("cars.retired", { id: carId })}</RowMessage>,
+      () => <RowMessage columns={4}><ProblemMessage view={view} answer={answer} carId={carId} /></RowMessage>);
   });
   return app;
 }

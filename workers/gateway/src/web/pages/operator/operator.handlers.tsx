@@ -6,7 +6,7 @@ import { DEAD_LETTERS_PATH } from "@rentalnang/shared/dead-letters/dead-letter-r
 import { gatherDeadLetters } from "../../../admin/dead-letters-fan-out.ts";
 import { pageFor } from "../../layout/forbidden.tsx";
 import { pageStatusOf, renderFragment, renderPage } from "../../layout/layout.tsx";
-import { cardRow, cell } from "../../layout/card-table.tsx";
+import { RowMessage } from "../../layout/card-table.tsx";
 import { fromHtmx, viewOf } from "../../layout/view.ts";
 import type { WebSessionEnv } from "../../session/web-session.ts";
 import { ProblemMessage } from "../../upstream/problem-words.tsx";
@@ -30,7 +30,7 @@ async function act(c: Ctx, deps: PageDeps, method: "POST" | "DELETE") {
   const answer = await deps.client.call(c, path, { method, upstream: group });
   const ok = answer.status === 200 || answer.status === 204;
   const said = ok ? <p>{view.t(method === "POST" ? "letters.redriven" : "letters.deleted")}</p> : <ProblemMessage view={view} answer={answer} />;
-  if (fromHtmx(c)) return renderFragment(c, <tr {...cardRow}><td colspan={6} {...cell()}>{group} {id}: {said}</td></tr>);
+  if (fromHtmx(c)) return renderFragment(c, <RowMessage columns={6}>{group} {id}: {said}</RowMessage>);
   if (ok) return c.redirect(operatorRoutes.page, 303);
   return renderPage(c, view, view.t("operator.title"), <>{said}<p><a href={operatorRoutes.page}>{view.t("operator.title")}</a></p></>, pageStatusOf(answer));
 }
