@@ -2,7 +2,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Role } from "@rentalnang/shared/auth/principal";
 import type { Assets } from "../assets/assets.ts";
-import { requireWebSession, type WebSessionEnv } from "../session/web-session.ts";
+import { requireWebSession } from "../session/session-middleware.ts";
+import type { WebSessionEnv } from "../session/web-session.ts";
 import { renderPage, signInHref } from "./layout.tsx";
 import { fromHtmx, ROLE_PAGES, viewOf } from "./view.ts";
 

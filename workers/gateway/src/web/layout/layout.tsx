@@ -4,7 +4,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Child } from "hono/jsx";
 import { LANGUAGE_PATH } from "../i18n/language.handlers.ts";
 import { LOCALES } from "../i18n/locale.ts";
-import { CSRF_FIELD, CSRF_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH } from "../session/web-session.ts";
+import { CSRF_FIELD, CSRF_HEADER } from "../session/csrf.ts";
+import { SIGN_IN_PATH, SIGN_OUT_PATH } from "../session/session-middleware.ts";
 import { ROLE_PAGES, type View } from "./view.ts";
 
 /**

@@ -21,6 +21,3 @@ export interface WebSession {
 
 /** Hono env for apps that read the web session (`c.var.webSession`, undefined when signed out). */
 export type WebSessionEnv = { Variables: { webSession?: WebSession } };
-
-export { CSRF_FIELD, CSRF_HEADER, csrfProtection } from "./csrf.ts";
-export { requireWebSession, SIGN_IN_PATH, SIGN_OUT_PATH, webSession } from "./session-middleware.ts";
