@@ -1,7 +1,7 @@
 import { parseAccept } from "hono/utils/accept";
 
 /** The languages of the sign-in pages; English is the default. */
-export const SIGN_IN_LOCALES = ["en", "ko"] as const;
+const SIGN_IN_LOCALES = ["en", "ko"] as const;
 export type SignInLocale = (typeof SIGN_IN_LOCALES)[number];
 
 const en = {

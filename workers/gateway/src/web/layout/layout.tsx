@@ -71,7 +71,7 @@ function Account({ view }: { view: View }) {
 }
 
 /** The page around every view: head, the header (who, their pages, language, sign out) and main. */
-export function Layout({ view, title, children }: { view: View; title: string; children?: Child }) {
+function Layout({ view, title, children }: { view: View; title: string; children?: Child }) {
   const { t, assets, session } = view;
   return (
     <html lang={view.locale}>

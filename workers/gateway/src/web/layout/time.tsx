@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 
 /** "2026-12-01 09:00 UTC": what a time says before the page's script shows it in the browser's zone. */
-export function utcText(iso: string): string {
+function utcText(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }

@@ -22,7 +22,7 @@ export function secureCookies(c: Context, { publicUrl, trustProxy }: CookieSecur
 }
 
 /** A cookie's name as set and read: `__Host-<name>` when Secure. */
-export const cookieName = (name: string, secure: boolean) => (secure ? `__Host-${name}` : name);
+const cookieName = (name: string, secure: boolean) => (secure ? `__Host-${name}` : name);
 
 /**
  * The flags of every cookie the gateway sets: HttpOnly (no script reads it), SameSite=Lax

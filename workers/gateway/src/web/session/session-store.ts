@@ -8,7 +8,7 @@ import type { WebSession } from "./web-session.ts";
 export const randomToken = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
 
 /** The shape of a `randomToken`; a cookie value of any other shape is not looked up. */
-export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 const StoredSession = z.object({
   id: z.string(),

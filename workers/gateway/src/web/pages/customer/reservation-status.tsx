@@ -21,7 +21,7 @@ export function cancellable(r: Reservation, now = Date.now()): boolean {
   return r.startAt === null || Date.parse(r.startAt) > now;
 }
 
-export interface Follow {
+interface Follow {
   /** The row's ETag from mypage; none before the first answer. */
   etag: string | null;
   /** Seconds to wait before asking again (only after a failed read); 0 asks at once. */

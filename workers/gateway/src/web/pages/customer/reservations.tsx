@@ -11,7 +11,7 @@ import { Actions, isFinal, StatusLine } from "./reservation-status.tsx";
  * keeps one request parked at the gateway, and a browser opens only six connections to a
  * site. The rest show the status they had when the page was drawn.
  */
-export const LIVE_ROWS = 3;
+const LIVE_ROWS = 3;
 
 /** One reservation: what was reserved, its live status, "Cancel", and its timeline on demand. */
 export function ReservationItem({ view, r, live, etag = null }: { view: View; r: Reservation; live: boolean; etag?: string | null }) {

@@ -14,7 +14,7 @@ const eventType = (letter: Letter) => {
 };
 
 /** One dead letter with "Redrive" and "Delete" (htmx replaces the row with the outcome). */
-export function LetterRow({ view, letter }: { view: View; letter: Letter }) {
+function LetterRow({ view, letter }: { view: View; letter: Letter }) {
   const { t } = view;
   return (
     <tr {...cardRow}>
