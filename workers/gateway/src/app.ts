@@ -102,8 +102,9 @@ export function createApp({ upstreams, timeoutMs, health, logger, metrics, auth,
 /** The token check, except on the board (delivery checks it); a token the rate limit verified already is not verified again. */
 function authenticateUnlessBoard(auth: AuthenticateOptions): MiddlewareHandler<AuthEnv & VerificationEnv> {
   const checkToken = authenticate(auth);
+  const onBoard = under(BOARD_PREFIX);
   return async function authenticateUnlessBoardOrKnown(c, next) {
-    if (c.req.path === BOARD_PREFIX || c.req.path.startsWith(`${BOARD_PREFIX}/`)) return next();
+    if (onBoard(c.req.path)) return next();
     const verification = c.get("verification");
     if (!verification) return checkToken(c as unknown as Context<AuthEnv>, next);
     c.set("principal", await verification);
