@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
-import { secureCookies, type CookieSecurity } from "../session/session-cookie.ts";
+import { cookieOptions, secureCookies, type CookieSecurity } from "../session/session-cookie.ts";
 import { safeReturnPath } from "../session/return-path.ts";
 import { isLocale, LANG_COOKIE } from "./locale.ts";
 
@@ -21,7 +21,8 @@ export function languageRouter(cookies: CookieSecurity) {
     const lang = form?.get("lang");
     const back = safeReturnPath(String(form?.get("return") ?? "/"));
     if (isLocale(lang)) {
-      setCookie(c, LANG_COOKIE, lang, { path: "/", sameSite: "Lax", httpOnly: true, secure: secureCookies(c, cookies), maxAge: LANG_COOKIE_SECONDS });
+      // Not `__Host-`-prefixed (hono/language reads it by its plain name); the flags of every cookie the gateway sets.
+      setCookie(c, LANG_COOKIE, lang, cookieOptions(secureCookies(c, cookies), LANG_COOKIE_SECONDS));
     }
     return c.redirect(back, 303);
   });
