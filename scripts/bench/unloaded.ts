@@ -38,7 +38,7 @@ export async function unloadedLatency(o: {
 const GIVE_UP_MS = 30_000;
 
 /** Follows mypage's row with long polls until it says AwaitingConfirmation. */
-async function awaitingConfirmation(mypage: string, id: number, auth: Record<string, string>): Promise<void> {
+export async function awaitingConfirmation(mypage: string, id: number, auth: Record<string, string>): Promise<void> {
   const deadline = performance.now() + GIVE_UP_MS;
   let etag: string | undefined;
   while (performance.now() < deadline) {
