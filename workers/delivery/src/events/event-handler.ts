@@ -1,42 +1,34 @@
+import { handlerByType, type EventOf } from "@rentalnang/shared/bus/handler-by-type";
 import type { Database } from "@rentalnang/shared/db/database";
 import { handleOnce } from "@rentalnang/shared/db/inbox";
-import { parseDomainEvent, windowOf, type DomainEvent, type EventType } from "@rentalnang/shared/events/catalog";
+import { parseDomainEvent, windowOf } from "@rentalnang/shared/events/catalog";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
 import { cancelDeliveryForRental } from "../deliveries/cancel-delivery.ts";
 import type { ConfirmationQueue } from "../jobs/confirmation-queue.ts";
 import type { JobData } from "../jobs/job-data.ts";
 
 export const CONSUMER = "delivery";
-/** The types delivery acts on; the consumer acks the others without calling the handler. */
-const ACCEPTS: readonly EventType[] = ["PaymentApproved", "RentalCancelled"];
 
 /**
  * delivery reads payment's and rental's streams:
  * - PaymentApproved → the delivery is requested at once; a failed attempt becomes a BullMQ
  *   job (id = event id) that retries it;
  * - RentalCancelled → the delivery is cancelled, or never created if it does not exist yet.
- * Everything else is acked untouched.
+ * Everything else is not in the map, so the consumer acks it without calling the handler.
  */
 export function createEventHandler(deps: { db: Database; queue: Pick<ConfirmationQueue, "request" | "requestAll">; publishSoon: () => void }) {
-  async function handle(envelope: Envelope): Promise<void> {
-    const event = parseDomainEvent(envelope);
-    switch (event.type) {
-      case "PaymentApproved":
-        return deps.queue.request(requestOf(event));
-      case "RentalCancelled": {
-        const wrote = await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
-          cancelDeliveryForRental(tx, event.data.rentalId, { correlationId: event.correlationId, causationId: event.id }),
-        );
-        if (wrote) deps.publishSoon();
-        return;
-      }
-      default:
-        return;
-    }
-  }
+  const { accepts, handle } = handlerByType({
+    PaymentApproved: (event) => deps.queue.request(requestOf(event)),
+    RentalCancelled: async (event, envelope) => {
+      const wrote = await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
+        cancelDeliveryForRental(tx, event.data.rentalId, { correlationId: event.correlationId, causationId: event.id }),
+      );
+      if (wrote) deps.publishSoon();
+    },
+  });
 
   return {
-    accepts: ACCEPTS,
+    accepts,
     handle,
     /**
      * A batch of approvals only (what delivery reads under load) is requested in one
@@ -52,7 +44,7 @@ export function createEventHandler(deps: { db: Database; queue: Pick<Confirmatio
 }
 
 /** The request a PaymentApproved asks for; version 1 names no window, and gets a request without one. */
-function requestOf(event: Extract<DomainEvent, { type: "PaymentApproved" }>): JobData {
+function requestOf(event: EventOf<"PaymentApproved">): JobData {
   const window = windowOf(event.data);
   return {
     eventId: event.id,
