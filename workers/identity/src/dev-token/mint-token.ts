@@ -19,7 +19,10 @@ export interface MintedToken {
 export async function mintAccessToken(provider: Provider, audience: string, accountId: string): Promise<MintedToken> {
   const client = await provider.Client.find(PEOPLE_CLIENT);
   if (!client) throw new Error(`the ${PEOPLE_CLIENT} client is not configured`);
-  const token = new provider.AccessToken({ accountId, client, gty: "authorization_code" });
+  // The types ask every access token for the grant it comes from; this one comes from none,
+  // which oidc-provider allows (grantId is optional in its AccessToken model).
+  const properties = { accountId, client, gty: "authorization_code" } as ConstructorParameters<Provider["AccessToken"]>[0];
+  const token = new provider.AccessToken(properties);
   token.resourceServer = new provider.ResourceServer(resourceIndicator(audience), resourceServerInfo(audience, SIGNING_ALG));
   const value = await token.save();
   return { access_token: value, token_type: token.tokenType, expires_in: token.expiration };

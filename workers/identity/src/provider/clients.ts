@@ -1,3 +1,5 @@
+import type { ClientMetadata } from "oidc-provider";
+
 /**
  * The provider's clients, all first-party and declared here (no dynamic registration):
  * `rental` takes its own token (client credentials) to charge payment; `gateway` signs
@@ -25,7 +27,7 @@ const redirectUris = (publicUrl: string) => ({
   signedOut: `${publicUrl}/`,
 });
 
-export function clientMetadata({ publicUrl, secrets }: ClientSettings) {
+export function clientMetadata({ publicUrl, secrets }: ClientSettings): ClientMetadata[] {
   const uris = redirectUris(publicUrl);
   return [
     {

@@ -1,9 +1,7 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { periodic } from "@rentalnang/shared/lifecycle/periodic";
-
-/** What oidc-provider stores for one of its models (a session, an interaction, a code, a grant, ...). */
-export type AdapterPayload = Record<string, unknown> & { grantId?: string; userCode?: string; uid?: string; consumed?: number };
+import type { Adapter, AdapterPayload } from "oidc-provider";
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -12,7 +10,7 @@ const now = () => Math.floor(Date.now() / 1000);
  * every row is the model's JSON payload with its expiry, so sessions, grants and pending
  * sign-ins survive a restart. Expired rows are never returned, and the sweep deletes them.
  */
-export class LibsqlAdapter {
+export class LibsqlAdapter implements Adapter {
   constructor(
     private readonly db: Database,
     private readonly model: string,

@@ -18,14 +18,6 @@ export interface ProviderSettings extends ClientSettings {
   logger: Logger;
 }
 
-/** What renderError reads of oidc-provider's (Koa) context. */
-interface ErrorContext {
-  type: string;
-  body: string;
-  get(header: string): string;
-  oidc?: { params?: { ui_locales?: unknown } };
-}
-
 /**
  * The OpenID Connect provider: clients declared in clients.ts, state in the identity database,
  * access tokens as JWTs for the API's audience carrying the account's roles, the sign-in
@@ -33,7 +25,7 @@ interface ErrorContext {
  */
 export function createProvider(settings: ProviderSettings): Provider {
   const provider = new Provider(settings.issuer, configuration(settings));
-  provider.on("server_error", (_ctx: unknown, error: Error) => settings.logger.error({ err: error }, "identity provider error"));
+  provider.on("server_error", (_ctx, error) => settings.logger.error({ err: error }, "identity provider error"));
   return provider;
 }
 
@@ -47,13 +39,13 @@ function configuration({ audience, db, keys, secrets, publicUrl, logger }: Provi
     responseTypes: ["code"],
     cookies: { keys: keys.cookieKeys },
     adapter: (model: string) => new LibsqlAdapter(db, model),
-    findAccount: async (_ctx: unknown, sub: string) => {
+    findAccount: async (_ctx, sub) => {
       const account = await findAccount(db, sub);
       return account && { accountId: account.id, claims: () => ({ sub: account.id }) };
     },
     // Runs outside any request too (POST /dev/token): it looks at the token only.
-    extraTokenClaims: async (_ctx: unknown, token: { accountId?: string }) => {
-      if (!token.accountId) return undefined;
+    extraTokenClaims: async (_ctx, token) => {
+      if (token.kind !== "AccessToken" || !token.accountId) return undefined;
       const account = await findAccount(db, token.accountId);
       return { roles: account?.roles ?? [] };
     },
@@ -65,7 +57,7 @@ function configuration({ audience, db, keys, secrets, publicUrl, logger }: Provi
         enabled: true,
         defaultResource: () => resource,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, indicator: string) => {
+        getResourceServerInfo: (_ctx, indicator) => {
           if (indicator !== resource) throw new errors.InvalidTarget(`the only resource is ${resource}`);
           return resourceServerInfo(audience, SIGNING_ALG);
         },
@@ -83,7 +75,7 @@ function configuration({ audience, db, keys, secrets, publicUrl, logger }: Provi
       RefreshToken: 14 * 24 * 60 * 60,
     },
     loadExistingGrant: autoConsent,
-    renderError: (ctx: ErrorContext, out: { error?: string; error_description?: string }) => {
+    renderError: (ctx, out) => {
       logger.info({ error: out.error, description: out.error_description }, "sign-in flow ended with an error page");
       const locale = signInLocale(ctx.oidc?.params?.ui_locales, ctx.get("accept-language"));
       ctx.type = "html";

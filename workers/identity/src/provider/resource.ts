@@ -1,4 +1,4 @@
-import type { ResourceServerInfo } from "oidc-provider";
+import type { AsymmetricSigningAlgorithm, ResourceServer } from "oidc-provider";
 
 /** How long an access token lives, in seconds. */
 export const ACCESS_TOKEN_TTL_S = 60 * 60;
@@ -11,7 +11,7 @@ export const ACCESS_TOKEN_TTL_S = 60 * 60;
 export const resourceIndicator = (audience: string) => (URL.canParse(audience) ? audience : `urn:${audience}`);
 
 /** Access tokens for the API are JWTs for `audience`, signed with the provider's key. */
-export const resourceServerInfo = (audience: string, alg: string): ResourceServerInfo => ({
+export const resourceServerInfo = (audience: string, alg: AsymmetricSigningAlgorithm): ResourceServer => ({
   scope: "",
   audience,
   accessTokenTTL: ACCESS_TOKEN_TTL_S,

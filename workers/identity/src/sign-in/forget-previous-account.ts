@@ -1,4 +1,4 @@
-import type { InteractionDetails, Provider } from "oidc-provider";
+import type { Interaction, Provider } from "oidc-provider";
 
 /**
  * Signs the browser's previous account out of the provider's session when someone else signs
@@ -8,7 +8,7 @@ import type { InteractionDetails, Provider } from "oidc-provider";
  * sign-in belongs to it) but loses its account and the grants it held, so the new account's
  * sign-in simply fills it.
  */
-export async function forgetPreviousAccount(provider: Provider, previous: InteractionDetails["session"], accountId: string): Promise<void> {
+export async function forgetPreviousAccount(provider: Provider, previous: Interaction["session"], accountId: string): Promise<void> {
   if (!previous?.cookie || previous.accountId === accountId) return;
   const session = await provider.Session.find(previous.cookie);
   if (!session || session.accountId !== previous.accountId) return;

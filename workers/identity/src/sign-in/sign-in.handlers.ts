@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { errors, type InteractionDetails, type InteractionResults, type Provider } from "oidc-provider";
+import { errors, type Interaction, type InteractionResults, type Provider } from "oidc-provider";
 import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { findAccount } from "../accounts/account-store.ts";
@@ -88,7 +88,7 @@ export function signInRouter({ provider, db, passwords, limits, trustProxy, logg
  * request asked for (`ui_locales`) or the browser's; `refused` is the error page when this
  * page is not that sign-in's; `previous`, whoever the browser is signed in as already.
  */
-async function signingIn(provider: Provider, c: Context): Promise<{ locale: SignInLocale; refused?: Response; previous?: InteractionDetails["session"] }> {
+async function signingIn(provider: Provider, c: Context): Promise<{ locale: SignInLocale; refused?: Response; previous?: Interaction["session"] }> {
   const { req, res } = interactionOf(c);
   const details = await provider.interactionDetails(req, res);
   const locale = signInLocale(details.params.ui_locales, c.req.header("Accept-Language"));
