@@ -9,6 +9,7 @@ import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { cleanupAll } from "@rentalnang/shared/testing/cleanup";
 import { freePort } from "@rentalnang/shared/testing/redis-server";
 import { createApp } from "./app.ts";
+import { upstreamPools } from "./routing/upstreams.ts";
 
 const logger = createLogger("gateway-test", "silent");
 let upstream: ReturnType<typeof Bun.serve>;
@@ -32,7 +33,7 @@ function gateway(over: Partial<Record<"rental" | "payment" | "delivery" | "mypag
   const url = `http://127.0.0.1:${upstream.port}`;
   const health = new Health();
   health.markReady();
-  return createApp({ upstreams: { rental: url, payment: url, delivery: url, mypage: url, ...over }, timeoutMs, health, logger, metrics: new Metrics("gateway"), auth });
+  return createApp({ upstreams: upstreamPools({ rental: url, payment: url, delivery: url, mypage: url, ...over }), timeoutMs, health, logger, metrics: new Metrics("gateway"), auth });
 }
 
 describe("gateway", () => {
@@ -76,6 +77,15 @@ describe("gateway", () => {
     // one, then the dead one refuses and two answers in its place, then one again
     expect(answers.map((a) => a.name)).toEqual(["one", "two", "one"]);
     expect(answers.every((a) => a.body === '{"carId":"a"}')).toBe(true);
+  });
+
+  test("the proxy and the operators' fan-out take an upstream's replicas in one turn", async () => {
+    const replica = (name: string) => Bun.serve({ port: 0, fetch: () => Response.json({ name }) });
+    const [one, two] = [replica("one"), replica("two")];
+    cleanup.defer(() => [one, two].forEach((s) => s.stop(true)));
+    const app = gateway({ rental: [`http://127.0.0.1:${one.port}`, `http://127.0.0.1:${two.port}`] });
+    const nameAt = async (path: string) => ((await (await app.request(path)).json()) as { name: string }).name;
+    expect([await nameAt("/rentals"), await nameAt("/admin/invariants/rental/rows"), await nameAt("/rentals/1")]).toEqual(["one", "two", "one"]);
   });
 
   test("an upstream that does not answer in time is a 504 problem", async () => {

@@ -20,7 +20,8 @@ import { clientOf, type VerificationEnv } from "./rate-limit/client-of.ts";
 import { rateLimit } from "./rate-limit/rate-limit.ts";
 import type { RateLimiter } from "./rate-limit/rate-limiter.ts";
 import { forward } from "./routing/proxy.ts";
-import { ROUTES, type Upstream } from "./routing/routes.ts";
+import { ROUTES } from "./routing/routes.ts";
+import type { Upstreams } from "./routing/upstreams.ts";
 import { webAuthRoutes, type WebAuthDeps } from "./web/auth/sign-in.routes.ts";
 import { csrfProtection } from "./web/session/csrf.ts";
 import { sessionBearer, under } from "./web/session/session-bearer.ts";
@@ -31,7 +32,8 @@ import { webPages } from "./web/web-pages.ts";
 const BOARD_PREFIX = "/admin/queues";
 
 export interface AppDeps {
-  upstreams: Record<Upstream, string | readonly string[]>;
+  /** The workers' pools, one each: the proxy, the fan-outs and the pages all ask through them. */
+  upstreams: Upstreams;
   timeoutMs: number;
   health: Health;
   logger: Logger;

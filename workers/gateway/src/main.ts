@@ -11,25 +11,25 @@ import { createApp } from "./app.ts";
 import { readConfig } from "./config.ts";
 import { READINESS_CACHE_MS, upstreamReadiness } from "./edge/upstream-readiness.ts";
 import { createRateLimiter } from "./rate-limit/rate-limiter.ts";
-import type { Upstream } from "./routing/routes.ts";
+import { upstreamPools } from "./routing/upstreams.ts";
 import { identityClient } from "./web/auth/identity-client.ts";
 import { redisPendingSignIns } from "./web/auth/pending-sign-ins.ts";
 import { redisSessionStore } from "./web/session/session-store.ts";
 
 const config = configOrExit(() => readConfig());
 const logger = createLogger("gateway", config.LOG_LEVEL);
-const upstreams: Record<Upstream, readonly string[]> = {
+const upstreams = upstreamPools({
   rental: config.RENTAL_URL,
   payment: config.PAYMENT_URL,
   delivery: config.DELIVERY_URL,
   mypage: config.MYPAGE_URL,
-};
+});
 
 // Upstreams are reported, not required: reservations must keep flowing while delivery or
 // mypage is down, so the gateway stays in rotation as long as it can answer at all.
 const health = new Health();
-for (const [name, urls] of Object.entries(upstreams)) {
-  health.add(name, upstreamReadiness(urls), { informational: true });
+for (const [name, pool] of Object.entries(upstreams)) {
+  health.add(name, upstreamReadiness(pool.urls), { informational: true });
 }
 
 // Web sessions and the rate limits are kept in Redis, shared by the replicas. Without it the

@@ -5,13 +5,8 @@ import { DEAD_LETTERS_PATH, type DeadLetterView } from "@rentalnang/shared/dead-
 import { problemJson } from "@rentalnang/shared/http/problem";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { consumerGroups, type WorkerName } from "@rentalnang/shared/topology/topology";
-import { askEvery, getFrom, poolsFor, proxyTo, type Answer } from "./fan-out.ts";
-
-export interface DeadLettersFanOutOptions {
-  upstreams: Record<WorkerName, string | readonly string[]>;
-  timeoutMs: number;
-  logger: Logger;
-}
+import type { UpstreamOptions } from "../routing/upstreams.ts";
+import { askEvery, getFrom, isOneOf, proxyTo, type Answer } from "./fan-out.ts";
 
 /** Every group's dead letters, and the groups that did not answer with theirs. */
 export interface DeadLetterList {
@@ -37,18 +32,17 @@ export async function gatherDeadLetters(askGroup: (group: WorkerName) => Promise
  * merges the lists, naming the groups that could not answer; a redrive or a drop goes to the
  * worker of the group it names. Operators only, here and again at each worker.
  */
-export function deadLettersFanOut({ upstreams, timeoutMs, logger }: DeadLettersFanOutOptions) {
-  const pools = poolsFor(consumerGroups.map((g) => g.group), upstreams);
+export function deadLettersFanOut({ upstreams, timeoutMs, logger }: UpstreamOptions) {
+  const groups = consumerGroups.map((g) => g.group);
   const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
   app.use(requireRole("operator"));
 
-  app.get("/", async (c) => c.json(await gatherDeadLetters((group) => getFrom(c, pools.get(group)!, DEAD_LETTERS_PATH, timeoutMs), logger)));
+  app.get("/", async (c) => c.json(await gatherDeadLetters((group) => getFrom(c, upstreams[group], DEAD_LETTERS_PATH, timeoutMs), logger)));
 
   async function toGroup(c: Context) {
     const group = c.req.param("group")!;
-    const pool = pools.get(group);
-    if (!pool) return problemJson(404, "Not Found", `No consumer group ${group}.`, {}, { "X-Request-Id": c.get("requestId") as string });
-    return proxyTo(c, pool, { name: group, timeoutMs, logger, what: "dead letters", unreachable: `The worker of group ${group} is unreachable; try again shortly.` });
+    if (!isOneOf(groups, group)) return problemJson(404, "Not Found", `No consumer group ${group}.`, {}, { "X-Request-Id": c.get("requestId") as string });
+    return proxyTo(c, upstreams[group], { name: group, timeoutMs, logger, what: "dead letters", unreachable: `The worker of group ${group} is unreachable; try again shortly.` });
   }
   app.post("/:group/:id/redrive", toGroup);
   app.delete("/:group/:id", toGroup);

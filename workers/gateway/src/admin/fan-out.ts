@@ -1,9 +1,8 @@
 import type { Context } from "hono";
 import { proxy } from "hono/proxy";
 import { problemJson } from "@rentalnang/shared/http/problem";
-import { UpstreamPool } from "@rentalnang/shared/http/upstream-pool";
+import type { UpstreamPool } from "@rentalnang/shared/http/upstream-pool";
 import type { Logger } from "@rentalnang/shared/log/logger";
-import type { WorkerName } from "@rentalnang/shared/topology/topology";
 import { forwardedHeaders } from "../routing/forwarded-headers.ts";
 
 /** One worker's answer to a fan-out's question; the asker throws when it could not ask. */
@@ -36,10 +35,8 @@ export async function askEvery<N extends string>(names: readonly N[], ask: (name
   };
 }
 
-/** One upstream pool per name, for the workers a fan-out asks. */
-export function poolsFor(names: readonly WorkerName[], upstreams: Record<WorkerName, string | readonly string[]>): Map<string, UpstreamPool> {
-  return new Map(names.map((name) => [name as string, new UpstreamPool(upstreams[name])]));
-}
+/** Whether a name from the path is one of `names` (never a property every object has, such as `constructor`). */
+export const isOneOf = <N extends string>(names: readonly N[], name: string): name is N => (names as readonly string[]).includes(name);
 
 /** `GET path` at one worker with the caller's forwarded headers, as an Answer (the body read only on 200). */
 export async function getFrom(c: Context, pool: UpstreamPool, path: string, timeoutMs: number): Promise<Answer> {

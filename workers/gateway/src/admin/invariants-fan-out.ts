@@ -3,15 +3,9 @@ import type { AuthEnv } from "@rentalnang/shared/auth/authenticate/authenticate"
 import { requireRole } from "@rentalnang/shared/auth/require-role/require-role";
 import { INVARIANTS_PATH } from "@rentalnang/shared/invariant-facts/facts";
 import { problemJson } from "@rentalnang/shared/http/problem";
-import type { Logger } from "@rentalnang/shared/log/logger";
-import { workerNames, type WorkerName } from "@rentalnang/shared/topology/topology";
-import { askEvery, getFrom, poolsFor, proxyTo } from "./fan-out.ts";
-
-export interface InvariantsFanOutOptions {
-  upstreams: Record<WorkerName, string | readonly string[]>;
-  timeoutMs: number;
-  logger: Logger;
-}
+import { workerNames } from "@rentalnang/shared/topology/topology";
+import type { UpstreamOptions } from "../routing/upstreams.ts";
+import { askEvery, getFrom, isOneOf, proxyTo } from "./fan-out.ts";
 
 /**
  * The facts of the operators' invariant check through the gateway, for a cluster where only
@@ -21,13 +15,12 @@ export interface InvariantsFanOutOptions {
  * /admin/invariants/{worker}/rows` goes to that worker. Operators only, here and again at
  * each worker.
  */
-export function invariantsFanOut({ upstreams, timeoutMs, logger }: InvariantsFanOutOptions) {
-  const pools = poolsFor(workerNames, upstreams);
+export function invariantsFanOut({ upstreams, timeoutMs, logger }: UpstreamOptions) {
   const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
   app.use(requireRole("operator"));
 
   app.get("/", async (c) => {
-    const { answered, unavailable } = await askEvery(workerNames, (worker) => getFrom(c, pools.get(worker)!, INVARIANTS_PATH, timeoutMs), logger, "invariant facts");
+    const { answered, unavailable } = await askEvery(workerNames, (worker) => getFrom(c, upstreams[worker], INVARIANTS_PATH, timeoutMs), logger, "invariant facts");
     return c.json({
       workers: answered.map((a) => a.body),
       unavailable: unavailable.map(({ name, reason }) => ({ worker: name, reason })),
@@ -36,9 +29,8 @@ export function invariantsFanOut({ upstreams, timeoutMs, logger }: InvariantsFan
 
   app.get("/:worker/rows", async (c) => {
     const worker = c.req.param("worker");
-    const pool = pools.get(worker);
-    if (!pool) return problemJson(404, "Not Found", `No worker ${worker}; the workers are ${workerNames.join(", ")}.`, {}, { "X-Request-Id": c.get("requestId") });
-    return proxyTo(c, pool, { name: worker, timeoutMs, logger, what: "invariant facts", unreachable: `${worker} is unreachable; try again shortly.` });
+    if (!isOneOf(workerNames, worker)) return problemJson(404, "Not Found", `No worker ${worker}; the workers are ${workerNames.join(", ")}.`, {}, { "X-Request-Id": c.get("requestId") });
+    return proxyTo(c, upstreams[worker], { name: worker, timeoutMs, logger, what: "invariant facts", unreachable: `${worker} is unreachable; try again shortly.` });
   });
   return app;
 }

@@ -5,13 +5,14 @@ import { createLogger } from "@rentalnang/shared/log/logger";
 import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { ROUTES } from "../routing/routes.ts";
 import { createApp } from "../app.ts";
+import { upstreamPools } from "../routing/upstreams.ts";
 
 const ORIGIN = "http://gateway.test";
 
 /** A gateway that refuses every token: what answers here is open to anyone. */
 function gateway() {
   return createApp({
-    upstreams: { rental: "http://127.0.0.1:1", payment: "http://127.0.0.1:1", delivery: "http://127.0.0.1:1", mypage: "http://127.0.0.1:1" },
+    upstreams: upstreamPools({ rental: "http://127.0.0.1:1", payment: "http://127.0.0.1:1", delivery: "http://127.0.0.1:1", mypage: "http://127.0.0.1:1" }),
     timeoutMs: 1_000,
     health: new Health(),
     logger: createLogger("gateway-test", "silent"),

@@ -9,6 +9,7 @@ import { Metrics } from "@rentalnang/shared/observability/metrics";
 import { freePort } from "@rentalnang/shared/testing/redis-server";
 import { createApp, type AppDeps } from "../app.ts";
 import { createRateLimiter } from "../rate-limit/rate-limiter.ts";
+import { upstreamPools } from "../routing/upstreams.ts";
 import { upstreamReadiness } from "./upstream-readiness.ts";
 
 /** A verifier that believes tokens of the form `<subject>.<role>.<role>`; "bad" is refused. */
@@ -28,7 +29,7 @@ function gateway(over: Partial<AppDeps> = {}) {
   const health = new Health();
   health.markReady();
   return createApp({
-    upstreams: { rental: url, payment: url, delivery: url, mypage: url }, timeoutMs: 500, health,
+    upstreams: upstreamPools({ rental: url, payment: url, delivery: url, mypage: url }), timeoutMs: 500, health,
     logger: createLogger("gateway-test", "silent"), metrics: new Metrics("gateway"), auth: believer, ...over,
   });
 }

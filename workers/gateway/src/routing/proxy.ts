@@ -1,24 +1,15 @@
 import type { Context } from "hono";
 import { proxy } from "hono/proxy";
 import { problemJson } from "@rentalnang/shared/http/problem";
-import { UpstreamPool } from "@rentalnang/shared/http/upstream-pool";
-import type { Logger } from "@rentalnang/shared/log/logger";
 import { forwardedHeaders } from "./forwarded-headers.ts";
-import { routeFor, type Upstream } from "./routes.ts";
-
-export interface ProxyOptions {
-  /** Each upstream's URL, or its replicas' URLs (asked in turn, see UpstreamPool). */
-  upstreams: Record<Upstream, string | readonly string[]>;
-  timeoutMs: number;
-  logger: Logger;
-}
+import { routeFor } from "./routes.ts";
+import type { UpstreamOptions } from "./upstreams.ts";
 
 /**
  * Forwards a request to its owner with the request id, and turns an unreachable or silent
  * upstream into a problem (502 / 504) instead of a hang or a bare error.
  */
-export function forward({ upstreams, timeoutMs, logger }: ProxyOptions) {
-  const pools = Object.fromEntries(Object.entries(upstreams).map(([name, urls]) => [name, new UpstreamPool(urls)])) as Record<Upstream, UpstreamPool>;
+export function forward({ upstreams, timeoutMs, logger }: UpstreamOptions) {
   return async function forwardToUpstream(c: Context) {
     const requestId: string = c.get("requestId");
     const route = routeFor(c.req.path);
@@ -31,7 +22,7 @@ export function forward({ upstreams, timeoutMs, logger }: ProxyOptions) {
     }
     // Only the path and query come from the client: scheme, host and port are the upstream's.
     const incoming = new URL(c.req.url);
-    const pool = pools[route.upstream];
+    const pool = upstreams[route.upstream];
     // A body read once can be sent twice (the second replica after a refused connection).
     const body = pool.urls.length > 1 && c.req.raw.body ? await c.req.arrayBuffer() : undefined;
     const signal = AbortSignal.timeout(timeoutMs);

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
-import type { Logger } from "@rentalnang/shared/log/logger";
-import type { WorkerName } from "@rentalnang/shared/topology/topology";
+import type { UpstreamOptions } from "../routing/upstreams.ts";
 import { assets } from "./assets/assets.ts";
 import { languageRouter } from "./i18n/language.handlers.ts";
 import { customerPages } from "./pages/customer/customer.handlers.tsx";
@@ -11,11 +10,8 @@ import type { CookieSecurity } from "./session/session-cookie.ts";
 import type { WebSessionEnv } from "./session/web-session.ts";
 import { UpstreamClient } from "./upstream/upstream-client.ts";
 
-export interface WebPagesDeps {
-  upstreams: Record<WorkerName, string | readonly string[]>;
-  /** UPSTREAM_TIMEOUT_MS: each call's limit, and so the longest a status waits at mypage. */
-  timeoutMs: number;
-  logger: Logger;
+/** The pages' calls to the workers (whose timeout bounds the longest a status waits at mypage), and their cookies. */
+export interface WebPagesDeps extends UpstreamOptions {
   cookies: CookieSecurity;
 }
 

@@ -1,17 +1,8 @@
 import type { Context } from "hono";
-import { UpstreamPool } from "@rentalnang/shared/http/upstream-pool";
-import type { Logger } from "@rentalnang/shared/log/logger";
 import type { WorkerName } from "@rentalnang/shared/topology/topology";
 import { routeFor } from "../../routing/routes.ts";
+import type { UpstreamOptions } from "../../routing/upstreams.ts";
 import type { WebSessionEnv } from "../session/web-session.ts";
-
-export interface UpstreamClientOptions {
-  /** The gateway's upstreams (each one URL, or its replicas' URLs asked in turn). */
-  upstreams: Record<WorkerName, string | readonly string[]>;
-  /** UPSTREAM_TIMEOUT_MS: the same limit the proxy puts on each call. */
-  timeoutMs: number;
-  logger: Logger;
-}
 
 /** A worker's answer as the pages read it; a worker that could not be reached is a 502 or 504 here. */
 export interface Answer<T = unknown> {
@@ -37,15 +28,11 @@ type PageContext = Context<WebSessionEnv & { Variables: { requestId: string } }>
 
 /**
  * The pages' calls to the workers, made server-side with the signed-in person's access token:
- * the same upstreams, replicas and timeout as the proxy (routing/proxy.ts), the request id
- * carried on. The browser never sees the token.
+ * the proxy's upstream pools and timeout (routing/upstreams.ts), the request id carried on.
+ * The browser never sees the token.
  */
 export class UpstreamClient {
-  private readonly pools: Record<WorkerName, UpstreamPool>;
-
-  constructor(private readonly options: UpstreamClientOptions) {
-    this.pools = Object.fromEntries(Object.entries(options.upstreams).map(([name, urls]) => [name, new UpstreamPool(urls)])) as Record<WorkerName, UpstreamPool>;
-  }
+  constructor(private readonly options: UpstreamOptions) {}
 
   /** Calls `path` (with its query) on its worker on behalf of the request's web session. */
   async call<T = unknown>(c: Context, path: string, o: CallOptions = {}): Promise<Answer<T>> {
@@ -59,7 +46,7 @@ export class UpstreamClient {
     const init: RequestInit = { method: o.method ?? "GET", headers, signal: this.signal(c) };
     if (o.json !== undefined) init.body = JSON.stringify(o.json);
     try {
-      const res = await this.pools[upstream].attempt((base) => fetch(new URL(path, base), init));
+      const res = await this.options.upstreams[upstream].attempt((base) => fetch(new URL(path, base), init));
       return { status: res.status, headers: res.headers, body: await jsonOf<T>(res), upstream };
     } catch (error) {
       const timedOut = error instanceof DOMException && error.name === "TimeoutError";
