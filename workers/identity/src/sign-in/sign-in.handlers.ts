@@ -22,8 +22,11 @@ export interface SignInDeps {
   logger: Logger;
 }
 
-/** oidc-provider's interaction helpers read its cookies off a Node request. */
-const interactionOf = (c: Context) => nodeExchange(c.req.raw, undefined, peerAddress(c));
+/**
+ * oidc-provider's interaction helpers read its cookies off a Node request: one without the
+ * body, which stays for this app to parse.
+ */
+const interactionOf = (c: Context) => nodeExchange(new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers }), peerAddress(c));
 
 /**
  * The provider's interactions, served by this app: the sign-in page (login prompt), the
