@@ -68,6 +68,10 @@ async function outboxTypes() {
   return r.rows.map((row) => JSON.parse(String(row.envelope)) as Envelope).map((e) => `${e.type}:${e.causationId}`);
 }
 
+test("delivery accepts the two types it handles, and the consumer acks the others unhandled", () => {
+  expect(handler.accepts).toEqual(["PaymentApproved", "RentalCancelled"]);
+});
+
 describe("a cancellation before its confirmation request", () => {
   test("RentalCancelled, then PaymentApproved and its job: no request is ever created", async () => {
     await handler.handle(rentalCancelled);
