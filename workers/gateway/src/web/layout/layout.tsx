@@ -11,9 +11,14 @@ import { ROLE_PAGES, type View } from "./view.ts";
 /**
  * htmx's settings: no inline indicator styles, nothing evaluated (CSP: script-src 'self'),
  * requests to this origin only. htmx swaps no 4xx or 5xx answer, so the fragments answer a
- * worker's problem as a sentence with 200.
+ * worker's problem as a sentence with 200. No settle delay: htmx wires a swapped-in element's
+ * own hx- attributes when it settles, 20 ms after the swap by default, and a button pressed in
+ * between submits its form the no-JavaScript way (a live status swapping a row's Cancel made
+ * that happen); the pages use no settling transitions.
  */
-const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, selfRequestsOnly: true });
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, selfRequestsOnly: true, defaultSettleDelay: 0,
+});
 
 const LANGUAGE_NAMES = { en: "English", ko: "한국어" } as const;
 
