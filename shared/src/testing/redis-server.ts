@@ -1,16 +1,45 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { redisServerArgs } from "../bus/redis-server-args.ts";
 import { restoreAofSnapshot, snapshotAof } from "./aof-snapshot.ts";
 
-/** A free TCP port on loopback, as the kernel hands it out. */
+/**
+ * A TCP port free now, for a process to listen on later (an address that must be known before
+ * the process starts: an issuer, a public URL, a port to come back on). It is drawn at random
+ * below the kernel's ephemeral range, where neither outgoing connections nor `PORT=0`
+ * listeners take ports: a port the kernel handed out would be free only until the next of
+ * those (a stack once lost its gateway's port to one while its workers started).
+ */
 export async function freePort(): Promise<number> {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
+  const [from, below] = portsBelowEphemeral();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = from + Math.floor(Math.random() * (below - from));
+    if (bindable(port)) return port;
+  }
+  throw new Error(`no free port found in ${from}–${below - 1}`);
+}
+
+/** The kernel's ephemeral range starts at 32768 unless /proc says otherwise (Linux). */
+function portsBelowEphemeral(): [number, number] {
+  const FROM = 10_000;
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > FROM + 1_000) return [FROM, low];
+  } catch {
+    // Not Linux: the usual default.
+  }
+  return [FROM, 32_768];
+}
+
+function bindable(port: number): boolean {
+  try {
+    Bun.listen({ hostname: "0.0.0.0", port, socket: { data() {} } }).stop(true);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface RedisServer {
