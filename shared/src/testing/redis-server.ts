@@ -13,25 +13,39 @@ import { restoreAofSnapshot, snapshotAof } from "./aof-snapshot.ts";
  * those (a stack once lost its gateway's port to one while its workers started).
  */
 export async function freePort(): Promise<number> {
-  const [from, below] = portsBelowEphemeral();
+  const [from, below] = PORTS_BELOW_EPHEMERAL;
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = from + Math.floor(Math.random() * (below - from));
-    if (bindable(port)) return port;
+    // Not one handed out already in this run: it may not be listened on yet.
+    if (!handedOut.has(port) && bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(`no free port found in ${from}–${below - 1}`);
 }
 
-/** The kernel's ephemeral range starts at 32768 unless /proc says otherwise (Linux). */
-function portsBelowEphemeral(): [number, number] {
+const handedOut = new Set<number>();
+
+/**
+ * Where freePort draws: from 10000 up to where the kernel's ephemeral range starts (32768
+ * unless /proc says otherwise, on Linux). A machine whose ephemeral range starts lower
+ * leaves no such room, and is told so rather than given ports the race can take.
+ */
+const PORTS_BELOW_EPHEMERAL = ((): [number, number] => {
   const FROM = 10_000;
+  let low = 32_768;
   try {
-    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
-    if (Number.isInteger(low) && low > FROM + 1_000) return [FROM, low];
+    low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
   } catch {
     // Not Linux: the usual default.
   }
-  return [FROM, 32_768];
-}
+  if (!Number.isInteger(low) || low < FROM + 1_000) {
+    throw new Error(`the kernel's ephemeral ports start at ${low}: tests need 10000–10999 at least outside them ` +
+      "(sysctl net.ipv4.ip_local_port_range)");
+  }
+  return [FROM, low];
+})();
 
 function bindable(port: number): boolean {
   try {
