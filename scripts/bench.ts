@@ -141,10 +141,9 @@ try {
     const res = await fetch(`${G}/rentals`, { method: "POST", headers: { "content-type": "application/json", ...as(token) }, body: JSON.stringify(nextSlot()) });
     return { token, status: res.status, body: (await res.json()) as { id?: number } };
   }));
-  await Promise.all(burst.map(({ token, status, body }) => {
-    if (status !== 201) throw new Error(`warm-up reservation: ${status} ${JSON.stringify(body)}`);
-    return awaitingConfirmation(stack.procs.mypage.url, body.id!, as(token));
-  }));
+  const refused = burst.find((b) => b.status !== 201);
+  if (refused) throw new Error(`warm-up reservation: ${refused.status} ${JSON.stringify(refused.body)}`);
+  await Promise.all(burst.map(({ token, body }) => awaitingConfirmation(stack.procs.mypage.url, body.id!, as(token))));
 
   console.log(`bench: ${unloadedSamples} sagas one at a time`);
   const unloaded = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, tokens: customers, samples: unloadedSamples, slot: nextSlot });
