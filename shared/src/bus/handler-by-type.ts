@@ -18,6 +18,8 @@ export type HandlersByType = { [T in EventType]?: (event: EventOf<T>, envelope: 
  * left alone (the consumer acks it unhandled, having never passed it in).
  */
 export function handlerByType(map: HandlersByType): { accepts: readonly EventType[]; handle: (envelope: Envelope) => Promise<void> } {
+  // Widened to look each up by the parsed event's type: the function found under a type is
+  // only ever called with an event of that type.
   const handlers = map as Partial<Record<EventType, (event: DomainEvent, envelope: Envelope) => Promise<void>>>;
   return {
     accepts: (Object.keys(handlers) as EventType[]).filter((type) => handlers[type] !== undefined),
