@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import type { InArgs, InStatement, InValue } from "@libsql/client";
 import Libsql from "libsql";
 import type { Driver, DriverTransaction, QueryResult, Row } from "./driver.ts";
+import { RecentlyUsed } from "./recently-used.ts";
 
 /**
  * A database file (or `:memory:`) opened in this process with libSQL's engine through the
@@ -11,7 +12,10 @@ import type { Driver, DriverTransaction, QueryResult, Row } from "./driver.ts";
  * makes them. The engine is synchronous; Database (database.ts) queues the calls.
  */
 
-/** Prepared statements kept; SQL built for a varying number of rows adds texts, the oldest go first. */
+/**
+ * Prepared statements kept; SQL built for a varying number of rows adds texts, and the least
+ * recently used go first, so the busiest (BEGIN IMMEDIATE, COMMIT, inbox and outbox) stay.
+ */
 const STATEMENTS_KEPT = 500;
 
 interface Prepared {
@@ -22,7 +26,7 @@ interface Prepared {
 
 export class EmbeddedDriver implements Driver {
   readonly #db: Libsql.Database;
-  readonly #prepared = new Map<string, Prepared>();
+  readonly #prepared = new RecentlyUsed<string, Prepared>(STATEMENTS_KEPT);
   #transaction: EmbeddedTransaction | undefined;
 
   constructor(path: string, busyTimeoutMs: number) {
@@ -84,7 +88,6 @@ export class EmbeddedDriver implements Driver {
     if (!prepared) {
       const statement = this.#db.prepare(sql);
       prepared = { statement, reader: statement.reader };
-      if (this.#prepared.size >= STATEMENTS_KEPT) this.#prepared.delete(this.#prepared.keys().next().value!);
       this.#prepared.set(sql, prepared);
     }
     return prepared;
