@@ -3,6 +3,7 @@ import { memoryReading } from "@rentalnang/shared/bus/redis-memory";
 import { readStreamState } from "@rentalnang/shared/bus/stream-groups";
 import type { Database } from "@rentalnang/shared/db/database";
 import { countStoredDeadLetters } from "@rentalnang/shared/db/dead-letter-store";
+import { countUnpublished } from "@rentalnang/shared/db/outbox/outbox-rows";
 import { deadLetterKey, streamKey } from "@rentalnang/shared/topology/redis-keys";
 import { consumerGroups, consumersOf, streamNames, workerNames, workerTopology, type WorkerName } from "@rentalnang/shared/topology/topology";
 
@@ -44,7 +45,7 @@ async function streamLines(s: StatusSources): Promise<string[]> {
 async function outboxLines(s: StatusSources): Promise<string[]> {
   const lines = ["outbox backlog (unpublished rows):"];
   for (const w of workerNames.filter((w) => workerTopology(w).publishes)) {
-    const n = await count(s.dbs[w], async (db) => Number((await db.execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")).rows[0]?.n ?? 0));
+    const n = await count(s.dbs[w], countUnpublished);
     lines.push(`  ${cell(w, 10)}${n}`);
   }
   return lines;

@@ -1,6 +1,7 @@
 import { readStreamState } from "../bus/stream-groups.ts";
 import type { Database } from "../db/database.ts";
 import { countStoredDeadLetters } from "../db/dead-letter-store.ts";
+import { countUnpublished } from "../db/outbox/outbox-rows.ts";
 import { deadLetterKey, streamKey } from "../topology/redis-keys.ts";
 import { consumerGroupOf, workerTopology, type WorkerName } from "../topology/topology.ts";
 import type { FactsContext, GroupFacts, MessagingFacts, RowRange, RowsPage, WorkerFacts, WorkerFactsSpec } from "./facts.ts";
@@ -9,11 +10,6 @@ import type { FactsContext, GroupFacts, MessagingFacts, RowRange, RowsPage, Work
  * Reading a worker's facts: one implementation for its operator route (invariant-routes.ts)
  * and for the check run straight against the databases and Redis.
  */
-
-async function unpublished(db: Database): Promise<number> {
-  const r = await db.execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
-  return Number(r.rows[0]?.n ?? 0);
-}
 
 /** The worker's group on each stream it reads; a group Redis does not hold says so. */
 async function groupsOf(worker: WorkerName, ctx: FactsContext): Promise<GroupFacts[]> {
@@ -32,7 +28,7 @@ export async function readMessagingFacts(worker: WorkerName, ctx: FactsContext):
   const group = consumerGroupOf(worker);
   return {
     worker,
-    outbox: workerTopology(worker).publishes ? { unpublished: await unpublished(ctx.db) } : null,
+    outbox: workerTopology(worker).publishes ? { unpublished: await countUnpublished(ctx.db) } : null,
     groups: await groupsOf(worker, ctx),
     deadLetters: group
       ? {

@@ -1,4 +1,5 @@
 import type { Database } from "../database.ts";
+import type { Executor } from "../executor.ts";
 import { RUN_GUARD } from "./redis-run.ts";
 import { NEWEST_STREAM_ID_FIRST, streamIdAfter } from "./stream-ids.ts";
 
@@ -8,6 +9,12 @@ const PAGE = 500;
 export interface UnpublishedRow {
   seq: number;
   envelope: string;
+}
+
+/** Rows not yet published: the relay's backlog, the invariant facts, the status report. */
+export async function countUnpublished(db: Executor): Promise<number> {
+  const r = await db.execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** The relay's reads and writes of the outbox table. */

@@ -2,6 +2,7 @@ import { redisErrorCode, type Redis } from "../../bus/redis.ts";
 import type { RedisMemory } from "../../bus/redis-memory.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { Database } from "../database.ts";
+import { countUnpublished } from "./outbox-rows.ts";
 import { PublishRound } from "./publish-round.ts";
 
 export interface RelayOptions {
@@ -95,9 +96,8 @@ export class OutboxRelay {
   }
 
   /** Unpublished rows, for readiness details and invariant checks. */
-  async backlog(): Promise<number> {
-    const r = await this.o.db.execute("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
-    return Number(r.rows[0]?.n ?? 0);
+  backlog(): Promise<number> {
+    return countUnpublished(this.o.db);
   }
 
   private async drainLoop(): Promise<void> {
