@@ -29,17 +29,27 @@ interface Follow {
 }
 
 /**
+ * The event a status link's 204 names in `HX-Trigger` when mypage's row did not change during
+ * the wait: htmx fires it on the element that asked, which asks again with the same ETag
+ * (nothing swapped, no second read of the unchanged row).
+ */
+export const UNCHANGED_EVENT = "status-unchanged";
+
+/** A status element's `hx-trigger`: once in the page (after `delaySeconds`, if any), and again on {@link UNCHANGED_EVENT}. */
+export const statusTrigger = (delaySeconds?: number) => `${delaySeconds ? `load delay:${delaySeconds}s` : "load"}, ${UNCHANGED_EVENT}`;
+
+/**
  * The reservation's status, payment and reason. While `follow` is given it is a link in a
  * chain of long polls: htmx loads its URL as soon as it is in the page, the gateway answers
- * when mypage's row changes (or after the wait) with this element again, and the new one
- * asks again; a final status stops the chain. The caller wraps it in an aria-live region.
+ * when mypage's row changes with this element again, and the new one asks again; a final
+ * status stops the chain. After a wait with no change it answers 204 and the element asks again. The caller wraps it in an aria-live region.
  */
 export function StatusLine({ view, r, follow, note }: { view: View; r: Reservation; follow?: Follow | undefined; note?: string }) {
   const { t } = view;
   const paymentKey: MessageKey = r.paymentStatus ? `payment.${r.paymentStatus}` : "payment.none";
   const reasonKey = r.cancelReason ? (`reason.${r.cancelReason}` as MessageKey) : undefined;
   const poll = follow
-    ? { "hx-get": statusPath(r.rentalId, follow.etag), "hx-trigger": follow.delaySeconds ? `load delay:${follow.delaySeconds}s` : "load", "hx-target": "this", "hx-swap": "outerHTML" }
+    ? { "hx-get": statusPath(r.rentalId, follow.etag), "hx-trigger": statusTrigger(follow.delaySeconds), "hx-target": "this", "hx-swap": "outerHTML" }
     : {};
   return (
     <span id={`status-${r.rentalId}`} {...poll}>

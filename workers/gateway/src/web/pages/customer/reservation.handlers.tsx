@@ -9,7 +9,7 @@ import { ProblemMessage } from "../../upstream/problem-words.tsx";
 import type { PageDeps } from "../page-deps.ts";
 import { cancelPath, customerRoutes, statusPath } from "./customer.routes.ts";
 import type { Reservation, TimelineItem } from "./customer-resources.ts";
-import { Actions, isFinal, StatusLine } from "./reservation-status.tsx";
+import { Actions, isFinal, StatusLine, statusTrigger, UNCHANGED_EVENT } from "./reservation-status.tsx";
 import { TimelineList } from "./timeline.tsx";
 
 type Ctx = Context<WebSessionEnv>;
@@ -29,15 +29,16 @@ const placeholder = (rentalId: number): Reservation => ({
 
 /**
  * One link of the status chain: waits at mypage (`Prefer: wait`) for the row to change from
- * the ETag the page has; unchanged (304), it reads the row as it is. Answers the status
- * element again (following on unless final) and, in passing, the row's actions.
+ * the ETag the page has. Unchanged (304), it answers 204 (htmx swaps nothing) naming
+ * UNCHANGED_EVENT, on which the same element asks again with the same ETag. Else it answers
+ * the status element again (following on unless final) and, in passing, the row's actions.
  */
 async function statusLink(c: Ctx, deps: PageDeps, rentalId: number) {
   const view = viewOf(c, deps.assets);
   const etag = c.req.query("etag");
   const path = `/mypages/${rentalId}`;
-  let answer = await deps.client.call<Reservation>(c, path, { headers: { prefer: `wait=${deps.longPollSeconds}`, ...(etag ? { "if-none-match": etag } : {}) } });
-  if (answer.status === 304) answer = await deps.client.call<Reservation>(c, path);
+  const answer = await deps.client.call<Reservation>(c, path, { headers: { prefer: `wait=${deps.longPollSeconds}`, ...(etag ? { "if-none-match": etag } : {}) } });
+  if (answer.status === 304) return c.body(null, 204, { "HX-Trigger": UNCHANGED_EVENT });
   if (answer.status === 401) return c.body(null, 200, { "HX-Redirect": signInHref("/") });
   if (answer.status === 404) return renderFragment(c, <StatusLine view={view} r={placeholder(rentalId)} follow={{ etag: null }} />);
   if (answer.status !== 200 || !answer.body) {
@@ -62,7 +63,7 @@ async function cancelFragment(c: Ctx, view: View, deps: PageDeps, rentalId: numb
   const restart = fields.live !== "1";
   const etag = typeof fields.etag === "string" && fields.etag ? fields.etag : null;
   const restarted = restart
-    ? <span id={`status-${rentalId}`} hx-swap-oob="true" hx-get={statusPath(rentalId, etag)} hx-trigger="load" hx-target="this" hx-swap="outerHTML">{view.t("mine.cancelSent")}</span>
+    ? <span id={`status-${rentalId}`} hx-swap-oob="true" hx-get={statusPath(rentalId, etag)} hx-trigger={statusTrigger()} hx-target="this" hx-swap="outerHTML">{view.t("mine.cancelSent")}</span>
     : null;
   return renderFragment(c, <>{actions(<p>{view.t("mine.cancelSent")}</p>)}{restarted}</>);
 }
