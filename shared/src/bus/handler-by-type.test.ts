@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { envelopeFor } from "../db/outbox.ts";
-import { UnknownEventError } from "../events/catalog.ts";
+import { parseDomainEvent, UnknownEventError } from "../events/catalog.ts";
 import type { Envelope } from "../events/envelope.ts";
 import { handlerByType } from "./handler-by-type.ts";
 
@@ -32,6 +32,13 @@ describe("a handler built from a map of event types", () => {
   test("a type in the map is dispatched to its function, with the parsed event and the envelope as read", async () => {
     const { seen, handler } = recording();
     await handler.handle(cancelled);
+    expect(seen).toEqual([{ reason: "customer", envelope: cancelled }]);
+  });
+
+  test("an event the caller already parsed is dispatched the same way, with the envelope given", async () => {
+    const { seen, handler } = recording();
+    await handler.handleParsed(parseDomainEvent(cancelled), cancelled);
+    await handler.handleParsed(parseDomainEvent(confirmed), confirmed);
     expect(seen).toEqual([{ reason: "customer", envelope: cancelled }]);
   });
 

@@ -15,17 +15,25 @@ export type HandlersByType = { [T in EventType]?: (event: EventOf<T>, envelope: 
  * accepts are the map's keys, and a type is let through by the consumer exactly when there is
  * a function for it. `handle` parses the envelope first, so an unknown `type@version` or a
  * payload failing its schema still throws (a poison entry); a known type with no function is
- * left alone (the consumer acks it unhandled, having never passed it in).
+ * left alone (the consumer acks it unhandled, having never passed it in). `handleParsed` is
+ * `handle` for an event the caller has already parsed (a batch handler parses each once).
  */
-export function handlerByType(map: HandlersByType): { accepts: readonly EventType[]; handle: (envelope: Envelope) => Promise<void> } {
+export function handlerByType(map: HandlersByType): {
+  accepts: readonly EventType[];
+  handle: (envelope: Envelope) => Promise<void>;
+  handleParsed: (event: DomainEvent, envelope: Envelope) => Promise<void>;
+} {
   // Widened to look each up by the parsed event's type: the function found under a type is
   // only ever called with an event of that type.
   const handlers = map as Partial<Record<EventType, (event: DomainEvent, envelope: Envelope) => Promise<void>>>;
+  async function handleParsed(event: DomainEvent, envelope: Envelope) {
+    await handlers[event.type]?.(event, envelope);
+  }
   return {
     accepts: (Object.keys(handlers) as EventType[]).filter((type) => handlers[type] !== undefined),
     async handle(envelope) {
-      const event = parseDomainEvent(envelope);
-      await handlers[event.type]?.(event, envelope);
+      await handleParsed(parseDomainEvent(envelope), envelope);
     },
+    handleParsed,
   };
 }

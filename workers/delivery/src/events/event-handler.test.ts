@@ -3,6 +3,7 @@ import { openDatabase, type Database } from "@rentalnang/shared/db/database";
 import { migrate } from "@rentalnang/shared/db/migrate";
 import { envelopeFor } from "@rentalnang/shared/db/outbox";
 import type { Envelope } from "@rentalnang/shared/events/envelope";
+import { isRentalCancelled } from "../deliveries/delivery-store.ts";
 import { createDeliveryUseCases } from "../deliveries/delivery-use-cases.ts";
 import type { JobData } from "../jobs/job-data.ts";
 import { migrations } from "../migrations.ts";
@@ -36,11 +37,13 @@ beforeEach(async () => {
 
 afterEach(() => db.close());
 
-const paymentApproved = envelopeFor(
-  { type: "PaymentApproved", version: 1, aggregateId: String(RENTAL_ID), data: { paymentId: 7, rentalId: RENTAL_ID, amount: 3000, rentHour: 3, carId: "aaa" } },
-  "payment",
-  { correlationId: "order-test" },
-);
+const approvalOf = (rentalId: number) =>
+  envelopeFor(
+    { type: "PaymentApproved", version: 1, aggregateId: String(rentalId), data: { paymentId: 7, rentalId, amount: 3000, rentHour: 3, carId: "aaa" } },
+    "payment",
+    { correlationId: "order-test" },
+  );
+const paymentApproved = approvalOf(RENTAL_ID);
 const rentalCancelled = envelopeFor(
   {
     type: "RentalCancelled", version: 1, aggregateId: String(RENTAL_ID),
@@ -117,6 +120,34 @@ describe("a batch", () => {
     expect([...jobs.keys()]).toEqual([paymentApproved.id, other.id]);
     expect(await runJob(paymentApproved)).toBe("created");
     expect(await runJob(other)).toBe("exists");
+  });
+
+  test("mixed: each run of approvals is asked for together, and an event between two runs is handled between them", async () => {
+    const [a1, a2] = [approvalOf(1), approvalOf(2)];
+    const calls: { eventIds: string[]; cancelledBefore: boolean }[] = [];
+    const queue = {
+      request: async () => {
+        throw new Error("a batch's approvals are asked for with requestAll");
+      },
+      requestAll: async (all: JobData[]) => {
+        calls.push({ eventIds: all.map((d) => d.eventId), cancelledBefore: await isRentalCancelled(db, RENTAL_ID) });
+        for (const data of all) jobs.set(data.eventId, data);
+      },
+    };
+    const batching = createEventHandler({ db, queue, publishSoon: () => {} });
+    await batching.handleMany([a1, a2, rentalCancelled, paymentApproved]);
+    expect(calls).toEqual([
+      { eventIds: [a1.id, a2.id], cancelledBefore: false },
+      { eventIds: [paymentApproved.id], cancelledBefore: true },
+    ]);
+    expect(await runJob(paymentApproved)).toBe("cancelled");
+  });
+
+  test("with a poison entry: throws before anything is asked for or cancelled", async () => {
+    const poison = { ...rentalCancelled, id: `${rentalCancelled.id}-poison`, data: { rentalId: "one" } };
+    await expect(handler.handleMany([paymentApproved, poison, rentalCancelled])).rejects.toThrow();
+    expect(jobs.size).toBe(0);
+    expect(await isRentalCancelled(db, RENTAL_ID)).toBe(false);
   });
 });
 

@@ -17,7 +17,7 @@ export const CONSUMER = "delivery";
  * Everything else is not in the map, so the consumer acks it without calling the handler.
  */
 export function createEventHandler(deps: { db: Database; queue: Pick<ConfirmationQueue, "request" | "requestAll">; publishSoon: () => void }) {
-  const { accepts, handle } = handlerByType({
+  const { accepts, handle, handleParsed } = handlerByType({
     PaymentApproved: (event) => deps.queue.request(requestOf(event)),
     RentalCancelled: async (event, envelope) => {
       const wrote = await handleOnce(deps.db, CONSUMER, envelope, (tx) =>
@@ -31,14 +31,24 @@ export function createEventHandler(deps: { db: Database; queue: Pick<Confirmatio
     accepts,
     handle,
     /**
-     * A batch of approvals only (what delivery reads under load) is requested in one
-     * transaction; any other batch is handled event by event, in stream order.
+     * A batch in stream order, each envelope parsed once (a poison entry throws before
+     * anything is done): each run of consecutive approvals is requested together, in one
+     * transaction (what delivery reads under load is approvals only, so one run), and is
+     * made before the event after it, which goes to its function on its own.
      */
     async handleMany(envelopes: Envelope[]): Promise<void> {
       const events = envelopes.map(parseDomainEvent);
-      const approvals = events.flatMap((e) => (e.type === "PaymentApproved" ? [e] : []));
-      if (approvals.length === events.length) return deps.queue.requestAll(approvals.map(requestOf));
-      for (const envelope of envelopes) await handle(envelope);
+      let approvals: JobData[] = [];
+      for (const [i, event] of events.entries()) {
+        if (event.type === "PaymentApproved") {
+          approvals.push(requestOf(event));
+          continue;
+        }
+        if (approvals.length > 0) await deps.queue.requestAll(approvals);
+        approvals = [];
+        await handleParsed(event, envelopes[i]!);
+      }
+      if (approvals.length > 0) await deps.queue.requestAll(approvals);
     },
   };
 }
