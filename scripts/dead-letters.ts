@@ -14,15 +14,14 @@
  * database (inside a worker's container, where it is set already). A database that does not
  * exist is skipped with a note (and never created); when none is there the command stops. Confirmation jobs that exhausted their attempts are retried with `npm run failed-jobs`.
  */
-import { existsSync } from "node:fs";
 import { z } from "zod";
-import { fail, parseCommand, UsageError } from "@rentalnang/shared/cli/command";
+import { parseCommand, UsageError } from "@rentalnang/shared/cli/command";
 import { oneOf } from "@rentalnang/shared/cli/flags";
-import { databaseExists, databaseHint } from "@rentalnang/shared/cli/operator-database";
+import { requireSomeDatabase } from "@rentalnang/shared/cli/operator-database";
 import { connectOperatorRedis } from "@rentalnang/shared/cli/operator-redis";
 import { redisUrl, streamPrefix } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
-import { localDataDir, withLocalRedis } from "@rentalnang/shared/config/local-redis";
+import { withLocalRedis } from "@rentalnang/shared/config/local-redis";
 import { databaseVariable, workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import type { WorkerName } from "@rentalnang/shared/topology/topology";
@@ -54,7 +53,7 @@ const env = configOrExit(() => loadConfig(z.object({ REDIS_URL: redisUrl, STREAM
 const groups = (values.group ? [values.group] : GROUPS) as WorkerName[];
 const own = values.group && process.env.DATABASE_URL ? { [databaseVariable(values.group as WorkerName)]: process.env.DATABASE_URL } : {};
 const urls = configOrExit(() => workerDatabaseUrls({ ...own, ...process.env }));
-requireSomeDatabase();
+requireSomeDatabase(NAME, groups, urls);
 const redis = await connectOperatorRedis(NAME, env.REDIS_URL, env.STREAM_PREFIX);
 const opened = await openGroupDatabases(groups, urls, env.DATABASE_AUTH_TOKEN);
 for (const note of opened.notes) console.error(`${NAME}: ${note}`);
@@ -78,12 +77,4 @@ function print(l: DeadLetter) {
   console.log(`${l.group}  ${l.id}  ${where}  from ${l.stream} ${l.entryId}  after ${l.deliveries} deliveries at ${l.failedAt}`);
   console.log(`    reason: ${l.reason}`);
   console.log(`    event:  ${(l.fields.event ?? JSON.stringify(l.fields)).slice(0, 300)}`);
-}
-
-/** Not one of the groups' databases there: DATA_DIR (or a URL) points at the wrong place. */
-function requireSomeDatabase() {
-  if (groups.some((g) => databaseExists(urls[g]))) return;
-  if (groups.length === 1) fail(NAME, `no ${groups[0]} database at ${urls[groups[0]!]}: ${databaseHint(groups[0]!)}`);
-  const dir = localDataDir();
-  fail(NAME, `no worker's database is there (looked in ${existsSync(dir) ? dir : `${dir}, which does not exist`}): set DATA_DIR to where npm start keeps its data, or <WORKER>_DATABASE_URL`);
 }

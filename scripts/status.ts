@@ -5,12 +5,12 @@
  * a database that is not there is reported, never created.
  */
 import { z } from "zod";
-import { fail, parseCommand } from "@rentalnang/shared/cli/command";
-import { databaseExists } from "@rentalnang/shared/cli/operator-database";
+import { parseCommand } from "@rentalnang/shared/cli/command";
+import { requireSomeDatabase } from "@rentalnang/shared/cli/operator-database";
 import { connectOperatorRedis } from "@rentalnang/shared/cli/operator-redis";
 import { redisMemoryBudget, redisUrl, streamPrefix } from "@rentalnang/shared/config/fields";
 import { loadConfig } from "@rentalnang/shared/config/load-config";
-import { localDataDir, withLocalRedis } from "@rentalnang/shared/config/local-redis";
+import { withLocalRedis } from "@rentalnang/shared/config/local-redis";
 import { workerDatabaseUrls } from "@rentalnang/shared/config/worker-database-urls";
 import { openDatabase, type Database } from "@rentalnang/shared/db/database";
 import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
@@ -32,10 +32,7 @@ const env = configOrExit(() =>
   loadConfig(z.object({ REDIS_URL: redisUrl, STREAM_PREFIX: streamPrefix, REDIS_MEMORY_BUDGET: redisMemoryBudget, DATABASE_AUTH_TOKEN: z.string().optional() }), withLocalRedis()),
 );
 const urls = configOrExit(() => workerDatabaseUrls());
-const present = workerNames.filter((w) => databaseExists(urls[w]));
-if (present.length === 0) {
-  fail(NAME, `no worker's database is at ${localDataDir()}: set DATA_DIR to where npm start keeps its data, or <WORKER>_DATABASE_URL`);
-}
+const present = requireSomeDatabase(NAME, workerNames, urls);
 const redis = await connectOperatorRedis(NAME, env.REDIS_URL, env.STREAM_PREFIX);
 const dbs: Partial<Record<WorkerName, Database>> = {};
 for (const w of present) dbs[w] = await openDatabase(urls[w], env.DATABASE_AUTH_TOKEN);

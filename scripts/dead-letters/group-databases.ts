@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { databaseExists } from "@rentalnang/shared/cli/operator-database";
 import { openDatabase, type Database } from "@rentalnang/shared/db/database";
 import { countStoredDeadLetters } from "@rentalnang/shared/db/dead-letter-store";
 import type { WorkerName } from "@rentalnang/shared/topology/topology";
@@ -15,8 +15,7 @@ export async function openGroupDatabases(groups: readonly WorkerName[], urls: Re
   const notes: string[] = [];
   for (const group of groups) {
     const url = urls[group];
-    const file = url.startsWith("file:") ? url.slice("file:".length).split("?")[0]! : undefined;
-    if (url === ":memory:" || (file !== undefined && !existsSync(file))) {
+    if (!databaseExists(url)) {
       notes.push(`no ${group} database at ${url}: only the letters on its stream are shown`);
       continue;
     }

@@ -93,20 +93,27 @@ export interface OpenOptions {
   viaClient?: boolean;
 }
 
+/** The file a `file:` URL names; undefined for another kind of URL or an in-memory one. */
+export function databaseFile(url: string): string | undefined {
+  if (!url.startsWith("file:")) return undefined;
+  const path = url.slice("file:".length).split("?")[0]!;
+  return path && path !== ":memory:" ? path : undefined;
+}
+
 /** Opens a database: `file:<path>` and `:memory:` in this process, any other URL on a libSQL server. */
 export async function openDatabase(url: string, options: string | OpenOptions = {}): Promise<Database> {
   const { authToken, viaClient } = typeof options === "string" ? { authToken: options, viaClient: false } : options;
   const embedded = url.startsWith("file:") || url === ":memory:";
-  const path = url === ":memory:" ? ":memory:" : url.startsWith("file:") ? url.slice("file:".length).split("?")[0]! : undefined;
-  if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const file = databaseFile(url);
+  if (file) mkdirSync(dirname(file), { recursive: true });
   // @libsql/client is imported only for a server's URL: a process on files does not carry it.
   const driver = embedded && !viaClient
-    ? new EmbeddedDriver(path!, BUSY_TIMEOUT_MS)
+    ? new EmbeddedDriver(file ?? ":memory:", BUSY_TIMEOUT_MS)
     : clientDriver((await import("@libsql/client")).createClient({ url, authToken, ...(embedded ? { concurrency: 1, timeout: BUSY_TIMEOUT_MS } : {}) }));
   if (embedded) {
     await driver.execute("PRAGMA journal_mode = WAL");
     await driver.execute("PRAGMA synchronous = NORMAL");
     await driver.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
-  return new Database(driver, embedded, path && path !== ":memory:" ? new CheckpointPacer(path) : undefined);
+  return new Database(driver, embedded, file ? new CheckpointPacer(file) : undefined);
 }
