@@ -19,7 +19,7 @@ import { configOrExit } from "@rentalnang/shared/lifecycle/worker-runtime";
 import { createLogger } from "@rentalnang/shared/log/logger";
 import { queuePrefix } from "@rentalnang/shared/topology/redis-keys";
 import { readConfig } from "../workers/delivery/src/config.ts";
-import { createRequestDelivery } from "../workers/delivery/src/deliveries/request-delivery.ts";
+import { createRequestDeliveries } from "../workers/delivery/src/deliveries/request-delivery.ts";
 import { createConfirmationQueue } from "../workers/delivery/src/jobs/confirmation-queue.ts";
 import { listFailedJobs } from "../workers/delivery/src/jobs/failed-job-store.ts";
 
@@ -50,7 +50,7 @@ const queue = createConfirmationQueue({
   attempts: config.JOB_ATTEMPTS,
   backoffMs: config.JOB_BACKOFF_MS,
   concurrency: 1,
-  requestDelivery: createRequestDelivery({ db, publishSoon: () => {} }),
+  requestDeliveries: createRequestDeliveries({ db, publishSoon: () => {} }),
   logger: createLogger("failed-jobs", "warn"),
 });
 try {

@@ -29,7 +29,6 @@ await runWorker({
       attempts: config.JOB_ATTEMPTS,
       backoffMs: config.JOB_BACKOFF_MS,
       concurrency: config.JOB_CONCURRENCY,
-      requestDelivery: useCases.requestDelivery,
       requestDeliveries: useCases.requestDeliveries,
       logger,
       failFirstAttempts: config.FAULT_JOB_FAILURES,

@@ -7,7 +7,7 @@ import { cleanupEach } from "@rentalnang/shared/testing/cleanup";
 import { eventually } from "@rentalnang/shared/testing/eventually";
 import { testPrefix, testRedis } from "@rentalnang/shared/testing/harness";
 import { queuePrefix } from "@rentalnang/shared/topology/redis-keys";
-import { createRequestDeliveries, createRequestDelivery } from "../deliveries/request-delivery.ts";
+import { createRequestDeliveries } from "../deliveries/request-delivery.ts";
 import { migrations } from "../migrations.ts";
 import { createConfirmationQueue, type ConfirmationQueue, type QueueOptions } from "./confirmation-queue.ts";
 import type { JobData } from "./job-data.ts";
@@ -31,7 +31,6 @@ beforeEach(async () => {
     attempts: 2,
     backoffMs: 10,
     concurrency: 2,
-    requestDelivery: createRequestDelivery({ db, publishSoon: () => {} }),
     requestDeliveries: createRequestDeliveries({ db, publishSoon: () => {} }),
     logger: createLogger("delivery", "silent"),
   };

@@ -4,7 +4,7 @@ import type { Database } from "@rentalnang/shared/db/database";
 import type { Logger } from "@rentalnang/shared/log/logger";
 import { withLogContext } from "@rentalnang/shared/log/context";
 import { topology } from "@rentalnang/shared/topology/topology";
-import type { RequestDeliveries, RequestDelivery } from "../deliveries/request-delivery.ts";
+import type { RequestDeliveries, RequestOutcome } from "../deliveries/request-delivery.ts";
 import type { JobData } from "./job-data.ts";
 import { createFailedJobs, type FailedJobs } from "./failed-jobs.ts";
 
@@ -38,9 +38,8 @@ export interface QueueOptions {
   attempts: number;
   backoffMs: number;
   concurrency: number;
-  requestDelivery: RequestDelivery;
-  /** Several requests in one transaction; without it, `requestAll` makes them one by one. */
-  requestDeliveries?: RequestDeliveries;
+  /** The work: requests made in one transaction (a single request is a batch of one). */
+  requestDeliveries: RequestDeliveries;
   logger: Logger;
   /** Test-only: the first N attempts of every request fail, the one made at once included (FAULT_JOB_FAILURES). */
   failFirstAttempts?: number;
@@ -105,11 +104,13 @@ export function createConfirmationQueue(o: QueueOptions) {
 }
 export type ConfirmationQueue = ReturnType<typeof createConfirmationQueue>;
 
-/** One attempt at the work; attempt 1 is the one made at once, a job's runs are 2 and on. */
-async function attempt(o: QueueOptions, data: JobData, n: number) {
+/**
+ * One attempt at the work of one or several requests, in one transaction; attempt 1 is the
+ * one made at once, a job's runs are 2 and on.
+ */
+async function attempt(o: QueueOptions, all: JobData[], n: number): Promise<RequestOutcome[]> {
   await testFaults(o, n);
-  const { eventId, correlationId, ...input } = data;
-  return o.requestDelivery(input, { correlationId, causationId: eventId });
+  return o.requestDeliveries(all.map(({ eventId, correlationId, ...input }) => ({ input, cause: { correlationId, causationId: eventId } })));
 }
 
 /** The attempts made at once, by the event's consumer; a failed one becomes a job (`enqueue`). */
@@ -122,7 +123,7 @@ function firstAttempts(o: QueueOptions, enqueue: (data: JobData) => Promise<void
    */
   async function request(data: JobData) {
     try {
-      await attempt(o, data, 1);
+      await attempt(o, [data], 1);
       return;
     } catch (error) {
       o.logger.warn({ err: error, rentalId: data.rentalId }, "confirmation request failed; a job retries it");
@@ -135,9 +136,9 @@ function firstAttempts(o: QueueOptions, enqueue: (data: JobData) => Promise<void
    * makes it (at once, or else by a job), so one bad request costs the others only a retry.
    */
   async function requestAll(all: JobData[]) {
-    if (all.length > 1 && o.requestDeliveries) {
+    if (all.length > 1) {
       try {
-        await attemptAll(o, o.requestDeliveries, all);
+        await attempt(o, all, 1);
         return;
       } catch (error) {
         o.logger.warn({ err: error, requests: all.length }, "confirmation requests failed together; made one by one");
@@ -149,16 +150,10 @@ function firstAttempts(o: QueueOptions, enqueue: (data: JobData) => Promise<void
   return { request, requestAll };
 }
 
-/** The first attempt of several requests together, in one transaction. */
-async function attemptAll(o: QueueOptions, requestDeliveries: RequestDeliveries, all: JobData[]) {
-  await testFaults(o, 1);
-  await requestDeliveries(all.map(({ eventId, correlationId, ...input }) => ({ input, cause: { correlationId, causationId: eventId } })));
-}
-
 /** The in-process worker that runs the queued jobs (the retries), and the sweep of failed ones. */
 function startWorker(o: QueueOptions, failedJobs: FailedJobs): Worker<JobData> {
   const run = async (job: Job<JobData>) => {
-    const outcome = await attempt(o, job.data, job.attemptsMade + FIRST_JOB_ATTEMPT);
+    const [outcome] = await attempt(o, [job.data], job.attemptsMade + FIRST_JOB_ATTEMPT);
     o.logger.info({ rentalId: job.data.rentalId, outcome }, "confirmation request job done");
     return outcome;
   };
