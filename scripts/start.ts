@@ -9,9 +9,9 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import Redis from "ioredis";
 import { prettyFactory } from "pino-pretty";
 import { fail, parseCommand } from "@rentalnang/shared/cli/command";
+import { probe } from "@rentalnang/shared/cli/operator-redis";
 import { redisServerArgs } from "@rentalnang/shared/bus/redis-server-args";
 import { lines } from "@rentalnang/shared/lifecycle/lines";
 import { EXIT_CONFIG } from "@rentalnang/shared/lifecycle/exit-codes";
@@ -68,19 +68,11 @@ let startedRedis: Bun.Subprocess | undefined;
 
 /** True once Redis answers PING (a Redis still loading its AOF answers LOADING: not yet). */
 async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch (error) {
-    if (/NOAUTH|WRONGPASS|invalid password/i.test(String(error))) {
-      fail("start", `the Redis at ${redactUrl(url)} wants another password: put it in REDIS_URL (redis://:PASSWORD@host:port)`);
-    }
-    return false;
-  } finally {
-    client.disconnect();
+  const reason = await probe(url);
+  if (reason && /NOAUTH|WRONGPASS|invalid password/i.test(reason)) {
+    fail("start", `the Redis at ${redactUrl(url)} wants another password: put it in REDIS_URL (redis://:PASSWORD@host:port)`);
   }
+  return reason === undefined;
 }
 
 /**

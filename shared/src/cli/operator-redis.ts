@@ -15,8 +15,11 @@ function redisHint(url: string, env: Record<string, string | undefined> = proces
   return `set REDIS_URL to the stack's Redis${local}`;
 }
 
-/** One PING with a short timeout and a single attempt; the reason when it got no PONG. */
-async function probe(url: string): Promise<string | undefined> {
+/**
+ * One PING with a short timeout and a single attempt; the reason when it got no PONG (a Redis
+ * still loading its AOF answers LOADING: not yet).
+ */
+export async function probe(url: string): Promise<string | undefined> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: PROBE_TIMEOUT_MS,
