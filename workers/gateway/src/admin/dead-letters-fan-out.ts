@@ -8,6 +8,9 @@ import { consumerGroups, type WorkerName } from "@rentalnang/shared/topology/top
 import type { UpstreamOptions } from "../routing/upstreams.ts";
 import { askEvery, getFrom, isOneOf, proxyTo, type Answer } from "./fan-out.ts";
 
+/** The consumer groups that keep dead letters, each at its own worker: the fan-out asks them all, and a redrive or a drop names one. */
+export const deadLetterGroups: readonly WorkerName[] = consumerGroups.map((g) => g.group);
+
 /** Every group's dead letters, and the groups that did not answer with theirs. */
 export interface DeadLetterList {
   deadLetters: DeadLetterView[];
@@ -19,7 +22,7 @@ export interface DeadLetterList {
  * groups that could not answer. The fan-out below and the operators' page both use it.
  */
 export async function gatherDeadLetters(askGroup: (group: WorkerName) => Promise<Answer>, logger: Logger): Promise<DeadLetterList> {
-  const { answered, unavailable } = await askEvery(consumerGroups.map((g) => g.group), askGroup, logger, "dead letters");
+  const { answered, unavailable } = await askEvery(deadLetterGroups, askGroup, logger, "dead letters");
   return {
     deadLetters: answered.flatMap((a) => (a.body as { deadLetters: DeadLetterView[] }).deadLetters),
     unavailable: unavailable.map(({ name, reason }) => ({ group: name, reason })),
@@ -33,7 +36,6 @@ export async function gatherDeadLetters(askGroup: (group: WorkerName) => Promise
  * worker of the group it names. Operators only, here and again at each worker.
  */
 export function deadLettersFanOut({ upstreams, timeoutMs, logger }: UpstreamOptions) {
-  const groups = consumerGroups.map((g) => g.group);
   const app = new Hono<AuthEnv & { Variables: { requestId: string } }>();
   app.use(requireRole("operator"));
 
@@ -41,7 +43,7 @@ export function deadLettersFanOut({ upstreams, timeoutMs, logger }: UpstreamOpti
 
   async function toGroup(c: Context) {
     const group = c.req.param("group")!;
-    if (!isOneOf(groups, group)) return problemJson(404, "Not Found", `No consumer group ${group}.`, {}, { "X-Request-Id": c.get("requestId") as string });
+    if (!isOneOf(deadLetterGroups, group)) return problemJson(404, "Not Found", `No consumer group ${group}.`, {}, { "X-Request-Id": c.get("requestId") as string });
     return proxyTo(c, upstreams[group], { name: group, timeoutMs, logger, what: "dead letters", unreachable: `The worker of group ${group} is unreachable; try again shortly.` });
   }
   app.post("/:group/:id/redrive", toGroup);

@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import type { Logger } from "@rentalnang/shared/log/logger";
-import { consumerGroups, type WorkerName } from "@rentalnang/shared/topology/topology";
 import { DEAD_LETTERS_PATH } from "@rentalnang/shared/dead-letters/dead-letter-routes";
-import { gatherDeadLetters } from "../../../admin/dead-letters-fan-out.ts";
+import { deadLetterGroups, gatherDeadLetters } from "../../../admin/dead-letters-fan-out.ts";
+import { isOneOf } from "../../../admin/fan-out.ts";
 import { pageFor } from "../../layout/forbidden.tsx";
 import { pageStatusOf, renderFragment, renderPage } from "../../layout/layout.tsx";
 import { RowMessage } from "../../layout/card-table.tsx";
@@ -16,8 +16,6 @@ import { operatorRoutes } from "./operator.routes.ts";
 
 type Ctx = Context<WebSessionEnv>;
 
-const isGroup = (name: string): name is WorkerName => consumerGroups.some((g) => g.group === name);
-
 /**
  * A redrive or a drop, at the worker of the letter's group (as the gateway's fan-out sends
  * it): htmx gets the row's outcome, a plain form a redirect back to the page.
@@ -25,7 +23,7 @@ const isGroup = (name: string): name is WorkerName => consumerGroups.some((g) =>
 async function act(c: Ctx, deps: PageDeps, method: "POST" | "DELETE") {
   const view = viewOf(c, deps.assets);
   const { group, id } = c.req.param() as { group: string; id: string };
-  if (!isGroup(group)) return c.notFound();
+  if (!isOneOf(deadLetterGroups, group)) return c.notFound();
   const path = `${DEAD_LETTERS_PATH}/${group}/${encodeURIComponent(id)}${method === "POST" ? "/redrive" : ""}`;
   const answer = await deps.client.call(c, path, { method, upstream: group });
   const ok = answer.status === 200 || answer.status === 204;
