@@ -3,9 +3,9 @@ import { RENT_HOURS } from "@rentalnang/shared/domain/tariff";
 import { intLike } from "@rentalnang/shared/http/integers";
 import { accessProblems, idParams, jsonBody, jsonContent, optionalQuery, pageOf, problem } from "@rentalnang/shared/http/openapi";
 import { PageQuery } from "@rentalnang/shared/http/pagination";
+import { CarId } from "../cars/car-resource.ts";
 import { RentalResource, RentalStatus } from "./rental-resource.ts";
 
-const CarId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1..64 of [A-Za-z0-9._-]");
 const CustomerId = z.string().min(1).max(128);
 
 export const ReserveBody = z
