@@ -19,10 +19,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseCommand, UsageError } from "@rentalnang/shared/cli/command";
-import { positiveInteger } from "@rentalnang/shared/cli/flags";
+import { parseCommand } from "@rentalnang/shared/cli/command";
+import { positiveInteger, wholeNumber } from "@rentalnang/shared/cli/flags";
 import { createProgress } from "@rentalnang/shared/cli/progress";
-import { openDatabase } from "@rentalnang/shared/db/database";
 import { addCars, hourSlot } from "@rentalnang/shared/testing/fleet";
 import { startRedisServer } from "@rentalnang/shared/testing/redis-server";
 import { printRedisCommands, resetRedisStats } from "./bench/redis-commands.ts";
@@ -76,20 +75,14 @@ const { values } = parseCommand({
   examples: ["npm run bench", "npm run bench -- --quick", "npm run bench -- --quick --profile", "npm run bench -- --reservations 500 --concurrency 8"],
 });
 
-/** A count flag that may be 0. */
-function count(flag: string, value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number (got ${JSON.stringify(value)})`);
-  return n;
-}
 const quick = values.quick;
 const total = positiveInteger("reservations", values.reservations ?? (quick ? "300" : "2000"));
 const concurrency = positiveInteger("concurrency", values.concurrency);
 const unloadedSamples = positiveInteger("unloaded", values.unloaded ?? (quick ? "30" : "200"));
 const warmupSamples = positiveInteger("warmup", values.warmup);
-const reads = values.profile ? 0 : count("reads", values.reads ?? (quick ? "500" : "4000"));
-const fleetQueries = values.profile ? 0 : count("fleet-queries", values["fleet-queries"] ?? (quick ? "0" : "1000"));
-const rateLimit = count("rate-limit", values["rate-limit"]);
+const reads = values.profile ? 0 : wholeNumber("reads", values.reads ?? (quick ? "500" : "4000"));
+const fleetQueries = values.profile ? 0 : wholeNumber("fleet-queries", values["fleet-queries"] ?? (quick ? "0" : "1000"));
+const rateLimit = wholeNumber("rate-limit", values["rate-limit"]);
 
 /** The cars reservations take turns on; each car's n-th reservation gets the n-th 5-hour slot (rentHour ≤ 5). */
 const BENCH_CARS = 200;
@@ -119,14 +112,11 @@ const stack = await startStack({
   gateway: { RATE_LIMIT_PER_SECOND: String(rateLimit), ...profiled("gateway") },
 }, redis.url).catch(stopRedis);
 const G = stack.gateway.url;
-const mypageDb = await openDatabase(stack.dbUrl("mypage")).catch(async (error) => {
-  await stack.stop();
-  return stopRedis(error);
-});
 try {
-  const dbUrls = Object.fromEntries(workerNames.map((w) => [w, stack.dbUrl(w)]));
+  // Opened once, closed by stack.stop(): the settings read them, the load's watcher reads mypage's.
+  const dbs = await stack.databases();
   console.log(`bench: settings: LOG_LEVEL=${LOG_LEVEL} in every process; AUTH on (every process checks tokens); gateway rate limit ` +
-    `${rateLimit === 0 ? "off" : `${rateLimit}/s per client`}; databases ${await durabilityOf(dbUrls)}; ${navigator.hardwareConcurrency} cores`);
+    `${rateLimit === 0 ? "off" : `${rateLimit}/s per client`}; databases ${await durabilityOf(dbs)}; ${navigator.hardwareConcurrency} cores`);
   if (profileDir) console.log(`bench: CPU profiles of each process go to ${profileDir} (written when the stack stops); profiling slows every figure`);
   const customers = await Promise.all(Array.from({ length: CUSTOMERS }, (_, i) => stack.tokenFor(`load-${i}`, ["customer"])));
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -156,7 +146,7 @@ try {
   const cpuBefore = cpuSnapshot(pids);
   const ownBefore = process.cpuUsage();
   const load = await runSagaLoad({
-    gateway: G, mypageDb, tokens: customers, total, concurrency, slot: () => nextSlot(),
+    gateway: G, mypageDb: dbs.mypage, tokens: customers, total, concurrency, slot: () => nextSlot(),
     idsAfter: Math.max(warm.lastId, unloaded.lastId, ...burst.map((b) => b.body.id!)), settleMs: SETTLE_MS, tick: () => reserving.tick(),
   });
   const cpu = cpuBetween(cpuBefore, cpuSnapshot(pids));
@@ -184,7 +174,6 @@ try {
   console.log(missed === 0 ? "bench: done, every required target met" : `bench: done, ${missed} required target(s) missed`);
   process.exitCode = missed === 0 ? 0 : 1;
 } finally {
-  await mypageDb.close();
   await stack.stop();
   await redis.stop();
   if (profileDir) {

@@ -9,6 +9,15 @@ export function positiveInteger(flag: string, value: string | undefined): number
   return n;
 }
 
+/** A flag's value as a whole number that may be 0: `--reads 0` for none. */
+export function wholeNumber(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || value.trim() === "" || !Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--${flag} must be a whole number (got ${JSON.stringify(value)})`);
+  }
+  return n;
+}
+
 /** A flag given in seconds, above 0 (fractions allowed), returned in milliseconds. */
 export function positiveSeconds(flag: string, value: string | undefined): number {
   const n = Number(value);
