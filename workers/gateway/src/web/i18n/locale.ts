@@ -45,5 +45,3 @@ export function translator(locale: Locale): Translate {
 export function money(t: Translate, locale: Locale, amount: number): string {
   return t("money.won", { amount: new Intl.NumberFormat(locale).format(amount) });
 }
-
-export const dictionaries = DICTIONARIES;

@@ -10,10 +10,10 @@ import type { View } from "./view.ts";
  * table semantics in some browsers (Safari's), so each element also states its own role and
  * a screen reader still meets a table with its headers.
  */
-export const cardTable = { class: "cards", role: "table" } as const;
-export const rowGroup = { role: "rowgroup" } as const;
+const cardTable = { class: "cards", role: "table" } as const;
+const rowGroup = { role: "rowgroup" } as const;
 export const cardRow = { role: "row" } as const;
-export const columnHeader = { role: "columnheader", scope: "col" } as const;
+const columnHeader = { role: "columnheader", scope: "col" } as const;
 
 /** The row's header cell (its id), named on a card by its column. */
 export const rowHeader = (label: string) => ({ role: "rowheader", scope: "row", "data-label": label }) as const;
