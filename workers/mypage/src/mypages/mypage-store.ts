@@ -13,36 +13,48 @@ export async function findMypage(db: Executor, rentalId: number): Promise<Mypage
 /** Rentals asked for per SELECT: well under SQLite's limit of bound parameters. */
 const IDS_PER_SELECT = 500;
 
-/** The rows of these rentals, by rental id, in one query per few hundred ids (a fold's whole batch). */
-export async function findMypages(db: Executor, rentalIds: readonly number[]): Promise<Map<number, Mypage>> {
-  const found = new Map<number, Mypage>();
+/** A row as stored: the view, and its `facts` text (`JSON.stringify` of it, as every write makes it). */
+export interface StoredMypage {
+  mypage: Mypage;
+  facts: string;
+}
+
+export const toStored = (mypage: Mypage): StoredMypage => ({ mypage, facts: JSON.stringify(mypage) });
+
+/**
+ * The rows of these rentals, by rental id, each with the text it was parsed from (a fold
+ * compares its result with it), in one query per few hundred ids (a fold's whole batch).
+ */
+export async function findMypages(db: Executor, rentalIds: readonly number[]): Promise<Map<number, StoredMypage>> {
+  const found = new Map<number, StoredMypage>();
   for (let i = 0; i < rentalIds.length; i += IDS_PER_SELECT) {
     const chunk = rentalIds.slice(i, i + IDS_PER_SELECT);
     const r = await db.execute({ sql: `SELECT facts FROM mypages WHERE rental_id IN (${chunk.map(() => "?").join(", ")})`, args: [...chunk] });
     for (const row of r.rows) {
-      const mypage = rowToMypage(row);
-      found.set(mypage.rentalId, mypage);
+      const facts = String(row.facts);
+      const mypage = JSON.parse(facts) as Mypage;
+      found.set(mypage.rentalId, { mypage, facts });
     }
   }
   return found;
 }
 
 export async function saveMypage(db: Executor, v: Mypage) {
-  await saveMypages(db, [v]);
+  await saveMypages(db, [toStored(v)]);
 }
 
 /** Rows per upsert: five parameters each, well under SQLite's limit. */
 const ROWS_PER_UPSERT = 100;
 
-/** Writes the rows, up to a hundred per statement (a fold's whole batch at once). */
-export async function saveMypages(db: Executor, rows: readonly Mypage[]) {
+/** Writes the rows with their texts, up to a hundred per statement (a fold's whole batch at once). */
+export async function saveMypages(db: Executor, rows: readonly StoredMypage[]) {
   for (let i = 0; i < rows.length; i += ROWS_PER_UPSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_UPSERT);
     await db.execute({
       sql: `INSERT INTO mypages (rental_id, facts, customer_id, status, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?)").join(", ")}
             ON CONFLICT (rental_id) DO UPDATE SET facts = excluded.facts, customer_id = excluded.customer_id,
               status = excluded.status, updated_at = excluded.updated_at`,
-      args: chunk.flatMap((v) => [v.rentalId, JSON.stringify(v), v.customerId, statusOf(v), v.updatedAt]),
+      args: chunk.flatMap(({ mypage: v, facts }) => [v.rentalId, facts, v.customerId, statusOf(v), v.updatedAt]),
     });
   }
 }

@@ -1,8 +1,8 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import type { DomainEvent } from "@rentalnang/shared/events/catalog";
 import { recordEvents } from "./event-log-store.ts";
-import { empty, evolve, rentalIdOf, type Mypage } from "./mypage.ts";
-import { findMypages, saveMypages } from "./mypage-store.ts";
+import { empty, evolve, rentalIdOf } from "./mypage.ts";
+import { findMypages, saveMypages, type StoredMypage } from "./mypage-store.ts";
 
 /**
  * Folds saga events into their rentals' rows and records them in the view's event log: read,
@@ -16,14 +16,16 @@ export async function projectEvents(db: Database, events: DomainEvent[], committ
   const changed = await db.write(async (tx) => {
     await recordEvents(tx, events);
     const rows = await findMypages(tx, [...byRental.keys()]);
-    const changedRows: Mypage[] = [];
+    const changedRows: StoredMypage[] = [];
     for (const [rentalId, mine] of byRental) {
       const current = rows.get(rentalId);
-      const next = mine.reduce(evolve, current ?? empty(rentalId));
-      if (!current || JSON.stringify(next) !== JSON.stringify(current)) changedRows.push(next);
+      const next = mine.reduce(evolve, current?.mypage ?? empty(rentalId));
+      // Stringified once: compared with the stored text (a new row has none) and written as is.
+      const facts = JSON.stringify(next);
+      if (facts !== current?.facts) changedRows.push({ mypage: next, facts });
     }
     await saveMypages(tx, changedRows);
-    return changedRows.map((row) => row.rentalId);
+    return changedRows.map((row) => row.mypage.rentalId);
   });
   // After the commit, so that a woken reader reads the new row.
   committed?.(changed);

@@ -1,8 +1,8 @@
 import type { Database } from "@rentalnang/shared/db/database";
 import type { Executor } from "@rentalnang/shared/db/executor";
 import { countRowsBeforeLog, loggedEventsOf, loggedRentalIds } from "./event-log-store.ts";
-import { empty, evolve, rentalIdOf, type Mypage } from "./mypage.ts";
-import { findMypages, saveMypages } from "./mypage-store.ts";
+import { empty, evolve, rentalIdOf } from "./mypage.ts";
+import { findMypages, saveMypages, toStored, type StoredMypage } from "./mypage-store.ts";
 
 /** Rentals refolded per transaction: short enough not to hold the writer long. */
 const RENTALS_PER_TRANSACTION = 500;
@@ -54,7 +54,7 @@ async function refoldRange(tx: Executor, after: number, limit: number, keepRows:
     ? 0
     : (await tx.execute({ sql: "DELETE FROM mypages WHERE rental_id > ? AND rental_id <= ?", args: [after, last] })).rowsAffected;
   const byRental = Map.groupBy(events, rentalIdOf);
-  const kept = keepRows ? await findMypages(tx, [...byRental.keys()]) : new Map<number, Mypage>();
-  await saveMypages(tx, [...byRental].map(([rentalId, mine]) => mine.reduce(evolve, kept.get(rentalId) ?? empty(rentalId))));
+  const kept = keepRows ? await findMypages(tx, [...byRental.keys()]) : new Map<number, StoredMypage>();
+  await saveMypages(tx, [...byRental].map(([rentalId, mine]) => toStored(mine.reduce(evolve, kept.get(rentalId)?.mypage ?? empty(rentalId)))));
   return { upTo, deleted, written: ids.length, events: events.length };
 }
