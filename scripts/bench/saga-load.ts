@@ -78,19 +78,26 @@ async function reserve(o: SagaLoadOptions, run: SagaLoadRun, i: number): Promise
   if (res.status === 201) run.created.set(body.id!, { at, customer });
 }
 
-/** Reads mypage's view until every created rental is AwaitingConfirmation (once the POSTs ended), or it gives up. */
+/**
+ * Reads mypage's view until every created rental is AwaitingConfirmation (once the POSTs ended),
+ * or it gives up. Each read starts at a floor, the lowest id not yet seen there: every id below
+ * it is recorded already, so a read no longer returns the whole run's rows again. (Not the
+ * lowest created one: a rental whose 201 is still on its way is not in `created` yet.)
+ */
 async function watch(o: SagaLoadOptions, run: SagaLoadRun, posting: () => boolean): Promise<void> {
   let giveUpAt = Infinity;
+  let floor = o.idsAfter + 1;
   for (;;) {
     const r = await o.mypageDb.execute({
-      sql: "SELECT rental_id FROM mypages WHERE status = 'AwaitingConfirmation' AND rental_id > ?",
-      args: [o.idsAfter],
+      sql: "SELECT rental_id FROM mypages WHERE status = 'AwaitingConfirmation' AND rental_id >= ?",
+      args: [floor],
     });
     const now = performance.now();
     for (const row of r.rows) {
       const id = Number(row.rental_id);
       if (!run.reached.has(id)) run.reached.set(id, now);
     }
+    while (run.reached.has(floor)) floor++;
     if (!posting()) {
       giveUpAt = Math.min(giveUpAt, now + o.settleMs);
       const missing = [...run.created.keys()].some((id) => !run.reached.has(id));
