@@ -26,7 +26,7 @@ export class Metrics {
     });
     this.eventsHandled = new client.Counter({
       name: "events_handled_total",
-      help: "Stream entries settled by this process's consumer: ok, failed (left pending) or dead (dead-lettered)",
+      help: "Stream entries settled by this process's consumer: ok, skipped (a type it does not take, acked untouched), failed (left pending) or dead (dead-lettered)",
       labelNames: ["group", "type", "outcome"],
       registers: [this.registry],
     });

@@ -8,7 +8,7 @@ import { describeFailure, isPoison } from "./poison.ts";
 import type { Accepted } from "./handlers.ts";
 import { emptySettlement, settle, type SettleTarget, type Settlement } from "./settle.ts";
 
-export type Observe = (outcome: "ok" | "failed" | "dead", type: string) => void;
+export type Observe = (outcome: "ok" | "skipped" | "failed" | "dead", type: string) => void;
 
 export interface ProcessorOptions extends Handlers {
   target: SettleTarget;
@@ -117,7 +117,7 @@ export class BatchProcessor {
   /** An event of a type the handlers do not take: acked with the batch, untouched. */
   private pass(s: Settlement, entry: StreamEntry, type: string): void {
     s.acked.push(entry);
-    this.o.observe("ok", type);
+    this.o.observe("skipped", type);
   }
 
   private kill(s: Settlement, item: Pick<Dispatchable, "entry" | "deliveries">, reason: string, type: string): void {

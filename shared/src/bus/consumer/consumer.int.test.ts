@@ -112,12 +112,17 @@ describe("stream consumer", () => {
     const [[rentedId]] = (await f.redis.xrange(f.stream, "-", "+")) as [[string, string[]]];
     await f.redis.hset(attemptsKey(f.prefix, "g"), entryKey({ stream: f.stream, id: rentedId }), 2);
     const seen: string[] = [];
-    const c = f.consumer(async (e) => void seen.push(e.type), { accepts: ["RentalCancelled"], maxCrashes: 2 });
+    const observed: string[] = [];
+    const c = f.consumer(async (e) => void seen.push(e.type), {
+      accepts: ["RentalCancelled"], maxCrashes: 2, observe: (outcome, type) => void observed.push(`${type}:${outcome}`),
+    });
     await c.start();
     await eventually(async () => seen.length === 1 && (await f.redis.xlen(f.dead)) === 1 && (await f.pendingCount()) === 0, {
       what: "every entry settled", timeoutMs: 5_000,
     });
     expect(seen).toEqual(["RentalCancelled"]);
+    // In the metrics the untouched one is skipped, not handled.
+    expect(observed.toSorted()).toEqual(["RentalCancelled:ok", "Rented:skipped", "unknown:dead"].toSorted());
     // Only the poison entry is a dead letter; the Rented entry's old marks went with its ack.
     const reasons = (await f.redis.xrange(f.dead, "-", "+")).map(([, fields]) => fields[fields.indexOf("reason") + 1]);
     expect(reasons).toEqual(["event is not valid JSON"]);
