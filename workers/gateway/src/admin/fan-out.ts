@@ -14,16 +14,22 @@ export interface Gathered<N extends string> {
   unavailable: { name: N; reason: string }[];
 }
 
+/** The statuses the pages' UpstreamClient gives a worker it could not reach (refused, or no answer in time). */
+const NOT_REACHED = [502, 504];
+
 /**
  * Asks every one of `names` at once and names those that did not answer 200: the mechanism
- * under the operators' fan-outs (dead letters per group, invariant facts per worker).
+ * under the operators' fan-outs (dead letters per group, invariant facts per worker). A worker
+ * the asker could not reach is "unreachable", whether the asker threw (getFrom) or answered
+ * 502 or 504 for it (the pages' UpstreamClient), so the API and the pages say the same.
  */
 export async function askEvery<N extends string>(names: readonly N[], ask: (name: N) => Promise<Answer>, logger: Logger, what: string): Promise<Gathered<N>> {
   type Got = { name: N; body: unknown } | { name: N; reason: string };
   const answers = await Promise.all(names.map(async (name): Promise<Got> => {
     try {
       const { status, body } = await ask(name);
-      return status === 200 ? { name, body } : { name, reason: `answered ${status}` };
+      if (status === 200) return { name, body };
+      return { name, reason: NOT_REACHED.includes(status) ? "unreachable" : `answered ${status}` };
     } catch (error) {
       logger.warn({ upstream: name, err: error }, `${what}: a worker did not answer`);
       return { name, reason: "unreachable" };
