@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { REDIS_DURABILITY } from "@rentalnang/shared/bus/redis-server-args";
+import { RUNTIME_ENV } from "@rentalnang/shared/lifecycle/runtime-env";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { container, find, flyApps as apps, flyFiles as files, kubectl, overlay, OVERLAYS, ROOT, written } from "./fixtures.ts";
@@ -238,6 +239,11 @@ describe("the rules report what they guard against", () => {
 const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
 /** The Dockerfile's stages in order: [name, its lines]. The last one is what `docker build` builds. */
 const dockerStages = dockerfile.split(/^(?=FROM )/m).slice(1).map((stage) => [/^FROM \S+(?: AS (\S+))?/.exec(stage)?.[1] ?? "", stage] as const);
+
+test("the image runs every process with the runtime settings npm start and the tests give it (shared/src/lifecycle/runtime-env.ts)", () => {
+  const app = dockerStages.find(([name]) => name === "app")![1]; // the stage "fly" and "runtime" are built on
+  for (const [name, value] of Object.entries(RUNTIME_ENV)) expect(app).toMatch(new RegExp(`^\\s*(ENV )?${name}=${value}\\b`, "m"));
+});
 
 describe("fly.io", () => {
   test("one app per process: fly.toml and fly/*.toml cover every process once each", () => {

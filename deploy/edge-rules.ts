@@ -2,6 +2,7 @@ import type { IHTTPIngressPath } from "kubernetes-models/networking.k8s.io/v1/HT
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { ref, type K8sObject } from "./manifests.ts";
 import { workerSites, type WorkerSite } from "./worker-rules.ts";
+import { TOKEN_METRICS } from "./workers.ts";
 
 /**
  * Rules for what the outside sees: TLS on every Ingress host, the origins the processes
@@ -58,8 +59,6 @@ function tlsBackend(objects: K8sObject[], host: string, path: string): string | 
   return undefined;
 }
 
-/** Processes whose /metrics the outside may reach, because it answers only an operator's token. */
-const TOKEN_METRICS = ["gateway"];
 
 /**
  * No Ingress path leads the outside to a process's /metrics that answers without a token

@@ -1,5 +1,5 @@
 import { SECRET_NAME } from "./secret-rules.ts";
-import { workerNamed, workerOfCommand, type WorkerSpec } from "./workers.ts";
+import { TOKEN_METRICS, workerNamed, workerOfCommand, type WorkerSpec } from "./workers.ts";
 
 /**
  * Rules for the fly.io app configs (fly.toml and fly/*.toml: one app per process), each a
@@ -28,8 +28,6 @@ const KNOWN_KEYS: Record<string, string[]> = {
 };
 
 const KILL_SIGNALS = ["SIGTERM", "SIGINT"]; // the ones the workers drain on
-/** Processes whose /metrics is public and so answers only an operator's token. */
-const TOKEN_METRICS = ["gateway"];
 
 interface HttpService {
   internal_port?: number;

@@ -40,6 +40,9 @@ async function specOf(name: ProcessName): Promise<WorkerSpec> {
 }
 
 /** Every process of the topology. */
+/** Processes whose /metrics answers only an operator's token, so the outside may reach it. */
+export const TOKEN_METRICS: readonly string[] = ["gateway"];
+
 export const workers: WorkerSpec[] = await Promise.all(startOrder().map(specOf));
 
 export const workerNamed = (name: string) => workers.find((w) => w.name === name);
