@@ -126,17 +126,23 @@ try {
   // the very first is the cold figure), then one reservation per customer at once, so each
   // token has been checked, followed until every one of them settled: the measured sagas
   // below start on a stack with nothing left in flight.
-  const warm = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, tokens: customers, samples: warmupSamples, slot: nextSlot });
+  const warming = createProgress({ label: "bench: warming up", total: warmupSamples + CUSTOMERS, unit: "sagas" });
+  const warm = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, tokens: customers, samples: warmupSamples, slot: nextSlot, tick: () => warming.tick() });
   const burst = await Promise.all(customers.map(async (token) => {
     const res = await fetch(`${G}/rentals`, { method: "POST", headers: { "content-type": "application/json", ...as(token) }, body: JSON.stringify(nextSlot()) });
     return { token, status: res.status, body: (await res.json()) as { id?: number } };
   }));
   const refused = burst.find((b) => b.status !== 201);
   if (refused) throw new Error(`warm-up reservation: ${refused.status} ${JSON.stringify(refused.body)}`);
-  await Promise.all(burst.map(({ token, body }) => awaitingConfirmation(stack.procs.mypage.url, body.id!, as(token))));
+  await Promise.all(burst.map(async ({ token, body }) => {
+    await awaitingConfirmation(stack.procs.mypage.url, body.id!, as(token));
+    warming.tick();
+  }));
+  warming.finish(`bench: warmed up: ${warmupSamples} sagas one at a time, then ${CUSTOMERS} at once`);
 
-  console.log(`bench: ${unloadedSamples} sagas one at a time`);
-  const unloaded = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, tokens: customers, samples: unloadedSamples, slot: nextSlot });
+  const oneAtATime = createProgress({ label: "bench: one at a time", total: unloadedSamples, unit: "sagas" });
+  const unloaded = await unloadedLatency({ gateway: G, mypage: stack.procs.mypage.url, tokens: customers, samples: unloadedSamples, slot: nextSlot, tick: () => oneAtATime.tick() });
+  oneAtATime.finish(`bench: ${unloadedSamples} sagas one at a time`);
 
   const pids: Record<string, number> = { redis: redis.proc.pid, gateway: stack.gateway.proc.pid, identity: stack.identity.proc.pid };
   for (const w of workerNames) pids[w] = stack.procs[w].proc.pid;

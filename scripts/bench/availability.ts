@@ -1,3 +1,4 @@
+import { createProgress } from "@rentalnang/shared/cli/progress";
 import { openDatabase } from "@rentalnang/shared/db/database";
 
 /**
@@ -10,6 +11,8 @@ import { openDatabase } from "@rentalnang/shared/db/database";
 
 export const FLEET = { cars: 10_000, days: 100 };
 const HOUR_MS = 3_600_000;
+/** Short windows asked before the measured ones, not counted. */
+const WARM_UP_QUERIES = 20;
 /** Reservations written per transaction: the running rental process's own writes wait for each. */
 const DAYS_PER_BATCH = 2;
 
@@ -29,6 +32,7 @@ export const periodStart = (now = Date.now()) => Math.floor(now / (24 * HOUR_MS)
 
 /** Writes the fleet and its reservations; returns how many reservations rental's database then holds. */
 async function seed(dbUrl: string, start: number): Promise<number> {
+  const seeding = createProgress({ label: "bench: seeding the fleet", total: FLEET.days, unit: "days" });
   const db = await openDatabase(dbUrl);
   try {
     const now = new Date().toISOString();
@@ -56,9 +60,12 @@ async function seed(dbUrl: string, start: number): Promise<number> {
               FROM w`,
         args: [FLEET.cars, day, Math.min(FLEET.days, day + DAYS_PER_BATCH), now, now, from, from],
       }));
+      seeding.update(Math.min(FLEET.days, day + DAYS_PER_BATCH));
     }
     await db.execute("ANALYZE");
-    return Number((await db.execute("SELECT count(*) AS n FROM rentals WHERE car_id LIKE 'fleet-%'")).rows[0]!.n);
+    const reservations = Number((await db.execute("SELECT count(*) AS n FROM rentals WHERE car_id LIKE 'fleet-%'")).rows[0]!.n);
+    seeding.finish(`bench: ${FLEET.cars} cars and ${reservations} reservations written`);
+    return reservations;
   } finally {
     await db.close();
   }
@@ -88,17 +95,23 @@ export async function benchAvailability(o: {
   const iso = (ms: number) => new Date(ms).toISOString();
   const window = (from: number, hours: number) => `${o.gateway}/cars?availableFrom=${iso(from)}&availableTo=${iso(from + hours * HOUR_MS)}`;
   const random = (n: number) => Math.floor(Math.random() * n);
+  const days = Math.max(10, Math.floor(o.queries / 10));
+  const querying = createProgress({ label: "bench: availability queries", total: WARM_UP_QUERIES + o.queries + days, unit: "queries" });
   const run = async (count: number, url: () => string) => {
     const results: { ms: number; free: number }[] = [];
     let next = 0;
     await Promise.all(Array.from({ length: o.concurrency }, async () => {
-      while (next++ < count) results.push(await timed(url(), o.headers[next % o.headers.length]!));
+      while (next++ < count) {
+        results.push(await timed(url(), o.headers[next % o.headers.length]!));
+        querying.tick();
+      }
     }));
     return results;
   };
-  await run(20, () => window(start + random(FLEET.days * 24) * HOUR_MS, 3)); // warm-up
+  await run(WARM_UP_QUERIES, () => window(start + random(FLEET.days * 24) * HOUR_MS, 3)); // warm-up
   const short = await run(o.queries, () => window(start + random(FLEET.days * 24 - 8) * HOUR_MS, 1 + random(8)));
-  const day = await run(Math.max(10, Math.floor(o.queries / 10)), () => window(start + random(FLEET.days) * 24 * HOUR_MS, 24));
+  const day = await run(days, () => window(start + random(FLEET.days) * 24 * HOUR_MS, 24));
+  querying.finish(`bench: ${WARM_UP_QUERIES} + ${o.queries} + ${days} availability queries made`);
   if (day.some((r) => r.free !== 0)) throw new Error("a whole-day window found a free car: the seed is not what the bench assumes");
   return {
     shortMs: short.map((r) => r.ms), dayMs: day.map((r) => r.ms), seedSeconds, reservations,

@@ -15,6 +15,8 @@ export async function unloadedLatency(o: {
   tokens: readonly string[];
   samples: number;
   slot: (i: number) => Slot;
+  /** Called after each sample, outside its timing (for progress). */
+  tick?: () => void;
 }): Promise<{ ms: number[]; lastId: number }> {
   const ms: number[] = [];
   let lastId = 0;
@@ -31,6 +33,7 @@ export async function unloadedLatency(o: {
     await awaitingConfirmation(o.mypage, body.id!, auth);
     ms.push(performance.now() - t0);
     lastId = Math.max(lastId, body.id!);
+    o.tick?.();
   }
   return { ms, lastId };
 }
