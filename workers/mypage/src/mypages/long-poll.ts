@@ -54,23 +54,37 @@ export async function lookUntil<A>(
   look: () => Promise<Look<A>>,
 ): Promise<A> {
   const deadline = performance.now() + o.waitMs;
-  for (;;) {
-    const watch = o.changes.watch(o.rentalId);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const seen = await look();
-      const left = deadline - performance.now();
-      if (seen.done || left <= 0 || o.changes.draining || o.signal?.aborted) return seen.answer;
-      await Promise.race([
-        watch.changed,
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, Math.min(left, REREAD_MS));
-          o.signal?.addEventListener("abort", () => resolve(), { once: true });
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-      watch.close();
+  // One listener for the whole wait, however many times it looks again.
+  const abort = abortOf(o.signal);
+  try {
+    for (;;) {
+      const watch = o.changes.watch(o.rentalId);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const seen = await look();
+        const left = deadline - performance.now();
+        if (seen.done || left <= 0 || o.changes.draining || o.signal?.aborted) return seen.answer;
+        await Promise.race([
+          watch.changed,
+          abort.aborted,
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, Math.min(left, REREAD_MS));
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+        watch.close();
+      }
     }
+  } finally {
+    abort.stop();
   }
+}
+
+/** A promise that settles when the signal aborts (never, without one), and `stop` to drop its listener. */
+function abortOf(signal: AbortSignal | undefined): { aborted: Promise<void>; stop: () => void } {
+  const { promise: aborted, resolve } = Promise.withResolvers<void>();
+  const onAbort = () => resolve();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  return { aborted, stop: () => signal?.removeEventListener("abort", onAbort) };
 }
