@@ -3,7 +3,7 @@ import Libsql from "libsql";
 import { cleanupEach } from "../testing/cleanup.ts";
 import { tempDir } from "../testing/temp-dir.ts";
 import { CHECKPOINT_EVERY_WRITES, CheckpointPacer } from "./checkpoint-pacer.ts";
-import { openDatabase } from "./database.ts";
+import { databaseFile, openDatabase } from "./database.ts";
 
 /**
  * The pacer checkpoints a database file's WAL on a connection of its own. Seen from the writer:
@@ -15,7 +15,7 @@ import { openDatabase } from "./database.ts";
 const cleanup = cleanupEach();
 
 function writer() {
-  const path = cleanup.use(tempDir("checkpoint")).db("test").slice("file:".length);
+  const path = databaseFile(cleanup.use(tempDir("checkpoint")).db("test"))!;
   const db = new Libsql(path);
   cleanup.defer(() => db.close());
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v TEXT)");

@@ -3,7 +3,7 @@ import Libsql from "libsql";
 import { cleanupEach } from "../testing/cleanup.ts";
 import { tempDir } from "../testing/temp-dir.ts";
 import { CHECKPOINT_EVERY_WRITES } from "./checkpoint-pacer.ts";
-import { openDatabase, type Database } from "./database.ts";
+import { databaseFile, openDatabase, type Database } from "./database.ts";
 
 /**
  * What `Database.execute` counts towards its file's checkpoint pacer: a single statement that
@@ -20,7 +20,7 @@ const cleanup = cleanupEach();
 async function pacedFile() {
   const dir = cleanup.use(tempDir("pacing"));
   const db = await openDatabase(dir.db("paced"));
-  const observer = new Libsql(dir.db("paced").slice("file:".length));
+  const observer = new Libsql(databaseFile(dir.db("paced"))!);
   cleanup.defer(() => observer.close());
   await db.execute("CREATE TABLE t (n INTEGER)");
   observer.prepare("SELECT count(*) FROM t").get(); // the second connection is in the WAL before any close
